@@ -1,0 +1,28 @@
+// The `solida` command. Each subcommand lives in src/cli/commands/ and registers itself on the program.
+import { Command, CommanderError } from 'commander';
+import { SolidaError, formatError } from '../util/errors.ts';
+import { registerSloCommands } from './commands/slo.ts';
+
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('solida')
+    .description('Reliability as code: SLOs, burn-rate alerts, CloudWatch, DR game days')
+    .exitOverride()
+    .showHelpAfterError();
+  registerSloCommands(program);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end here too, with code 0.
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    if (err instanceof SolidaError) {
+      process.stderr.write(`${formatError(err)}\n`);
+      return err.exitCode;
+    }
+    process.stderr.write(`internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+    if (process.env.SOLIDA_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
+    return 1;
+  }
+}

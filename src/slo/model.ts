@@ -1,0 +1,138 @@
+// The normalized SLO model: what every reader produces and every generator consumes.
+// Readers (TypeScript config, solida YAML, Sloth, OpenSLO) validate and resolve defaults, so
+// generators never see optional fields they must second-guess.
+
+/** A window like 5m, 1h, 30d, kept as text (for names and PromQL) and seconds (for math). */
+export interface Duration {
+  text: string;
+  seconds: number;
+}
+
+export type SloWindow =
+  | { kind: 'rolling'; duration: Duration }
+  | { kind: 'calendar'; unit: 'week' | 'month' };
+
+/**
+ * A PromQL template with the `{{.window}}` placeholder (Sloth's convention), rendered per window.
+ * Always evaluates to a single series (solida wraps it in sum()).
+ */
+export type PromQLTemplate = string;
+
+/** Prometheus-backed SLI, reduced to events: error events and total events per second. */
+export interface PrometheusSli {
+  source: 'prometheus';
+  /** Error events rate over {{.window}} (already aggregated, single series). */
+  errors: PromQLTemplate;
+  /** Total events rate over {{.window}} (already aggregated, single series). */
+  total: PromQLTemplate;
+  /** How the SLI was declared, kept for explain/export (OpenSLO writer, dashboards). */
+  origin: SliOrigin;
+}
+
+export type SliOrigin =
+  | { kind: 'events'; errorSelector?: string; goodSelector?: string; totalSelector: string; errorQuery?: string; goodQuery?: string; totalQuery?: string }
+  | { kind: 'raw'; errorRatioQuery: string }
+  | { kind: 'latency'; histogram: string; matchers: string; thresholdSeconds: number; buckets: number[] }
+  | { kind: 'golden'; signal: 'availability' | 'latency'; service: string; route?: string; thresholdSeconds?: number };
+
+/** CloudWatch-backed SLI (ALB/EMF/custom metrics); generators for CloudWatch read this. */
+export interface CloudWatchMetric {
+  namespace: string;
+  metricName: string;
+  dimensions: Record<string, string>;
+  /** CloudWatch statistic, e.g. Sum, p99, TC(0:0.3), PR(:0.3). */
+  stat: string;
+}
+
+export interface CloudWatchSli {
+  source: 'cloudwatch';
+  /** Metrics summed to make error events (bad). */
+  errors: CloudWatchMetric[];
+  /** Metrics summed to make total events. */
+  total: CloudWatchMetric[];
+  /** For latency SLIs expressed as a fraction of requests under a threshold. */
+  latencyThresholdSeconds?: number;
+}
+
+export type Sli = PrometheusSli | CloudWatchSli;
+
+export type Severity = 'page' | 'ticket';
+
+export interface AlertTier {
+  /** Stable name, e.g. page-1h; appears as the `tier` label. */
+  name: string;
+  enabled: boolean;
+  severity: Severity;
+  /** Multiple of the budget-neutral error rate. */
+  burnRate: number;
+  longWindow: Duration;
+  shortWindow: Duration;
+  /** Prometheus `for:` (seconds; 0 = none). */
+  for: Duration;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+export interface AlertingPolicy {
+  /** Alert name for all tiers (tiers are told apart by the `tier` label). */
+  name: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  runbookUrl?: string;
+  tiers: AlertTier[];
+  /** No-data alert when the SLI's series are absent for this long (null = disabled). */
+  noData: { enabled: boolean; for: Duration; severity: Severity };
+}
+
+export interface Slo {
+  /** `<service>-<name>`, Sloth's id. */
+  id: string;
+  service: string;
+  name: string;
+  description?: string;
+  /** Percent, e.g. 99.9. */
+  objective: number;
+  /** 1 - objective/100: the error budget as a ratio. */
+  errorBudget: number;
+  window: SloWindow;
+  /** Nominal period length in seconds (calendar month: 30d, week: 7d) used for burn-rate scaling. */
+  periodSeconds: number;
+  sli: Sli;
+  alerting: AlertingPolicy;
+  labels: Record<string, string>;
+  /** Expected traffic, for low-traffic warnings (events per second), when the spec gives it. */
+  expectedEventsPerSecond?: number;
+}
+
+export interface AwsResources {
+  region?: string;
+  alb?: { loadBalancer: string; targetGroup?: string };
+  ecs?: { cluster: string; service: string };
+  rds?: { instance?: string; cluster?: string; engine?: string };
+  lambda?: { functionName: string };
+  sqs?: { queueName: string };
+  cloudfront?: { distributionId: string };
+  sns?: { page?: string; ticket?: string };
+}
+
+export interface Service {
+  name: string;
+  description?: string;
+  /** PromQL label matchers that select this service's series, e.g. {job="inventory"}. */
+  selector: string;
+  labels: Record<string, string>;
+  aws?: AwsResources;
+  /** Runbook links shown in dashboards and alerts. */
+  runbooks: Record<string, string>;
+}
+
+export interface SolidaModel {
+  /** Where the model came from (file path), for messages. */
+  source: string;
+  /** Prometheus scrape interval assumed for window warnings. */
+  scrapeInterval: Duration;
+  /** Rule evaluation interval used for the generated rule groups. */
+  evaluationInterval: Duration;
+  services: Service[];
+  slos: Slo[];
+}

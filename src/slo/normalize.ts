@@ -1,0 +1,346 @@
+// Authoring config → normalized model. Collects every problem (never stops at the first) so a person
+// fixes a spec in one pass; each problem names the field path and how to fix it.
+import type { Problem } from '../util/errors.ts';
+import type { AlertTier, AlertingPolicy, CloudWatchMetric, Duration, PrometheusSli, Service, Sli, Slo, SloWindow, SolidaModel } from './model.ts';
+import type { AlertingConfig, ServiceConfig, SliConfig, SloConfig, SolidaConfig, TierConfig } from './config.ts';
+import { duration, parseDuration } from './duration.ts';
+import { WINDOW_PLACEHOLDER, caret, checkPromQL, isVectorSelector, withMatchers } from './promql.ts';
+import { EXPORTER_HISTOGRAM, formatLe, nearestBuckets, PROMETHEUS_DEFAULT_BUCKETS } from './metrics.ts';
+
+interface DefaultTier {
+  severity: 'page' | 'ticket';
+  budgetConsumed: number;
+  longWindow: string;
+  shortWindow: string;
+}
+
+/** The SRE workbook's tiers for a 30-day period: 2% of budget in 1h, 5% in 6h, 10% in 1d, 10% in 3d. */
+export const DEFAULT_TIERS: Record<string, DefaultTier> = {
+  'page-1h': { severity: 'page', budgetConsumed: 2, longWindow: '1h', shortWindow: '5m' },
+  'page-6h': { severity: 'page', budgetConsumed: 5, longWindow: '6h', shortWindow: '30m' },
+  'ticket-1d': { severity: 'ticket', budgetConsumed: 10, longWindow: '1d', shortWindow: '2h' },
+  'ticket-3d': { severity: 'ticket', budgetConsumed: 10, longWindow: '3d', shortWindow: '6h' },
+};
+
+const DAY = 86400;
+
+class Collector {
+  readonly problems: Problem[] = [];
+  constructor(readonly file: string) {}
+  add(path: string, message: string, fix?: string): void {
+    this.problems.push({ file: this.file, path, message, fix });
+  }
+  duration(path: string, text: string | undefined, fallback: string): Duration {
+    const parsed = parseDuration(text ?? fallback);
+    if (!parsed) {
+      this.add(path, `"${text}" is not a duration`, 'write a number and a unit: 30s, 5m, 1h, 28d, 1w');
+      return parseDuration(fallback)!;
+    }
+    return parsed;
+  }
+  seconds(path: string, value: number | string | undefined): number | undefined {
+    if (value === undefined) return undefined;
+    if (typeof value === 'number') return value;
+    const d = parseDuration(value);
+    if (!d) this.add(path, `"${value}" is not a duration`, 'write seconds as a number (0.3) or a duration (300ms)');
+    return d?.seconds;
+  }
+  promql(path: string, query: string): void {
+    const err = checkPromQL(query);
+    if (err) this.add(path, `invalid PromQL: ${err.message}\n${indent(caret(query, err.offset), 6)}`, 'correct the query; it must parse as PromQL');
+  }
+}
+
+export function normalizeConfig(config: SolidaConfig, file: string): { model: SolidaModel; problems: Problem[] } {
+  const c = new Collector(file);
+  const scrapeInterval = c.duration('scrapeInterval', config.scrapeInterval, '30s');
+  const evaluationInterval = c.duration('evaluationInterval', config.evaluationInterval, '30s');
+
+  const services: Service[] = [];
+  const serviceNames = new Map<string, number>();
+  config.services.forEach((s, i) => {
+    if (serviceNames.has(s.name)) c.add(`services[${i}].name`, `duplicate service "${s.name}" (also services[${serviceNames.get(s.name)}])`, 'give each service a unique name');
+    serviceNames.set(s.name, i);
+    services.push(normalizeService(c, s, i));
+  });
+
+  const slos: Slo[] = [];
+  const ids = new Map<string, number>();
+  config.slos.forEach((s, i) => {
+    const path = `slos[${i}]`;
+    const service = services.find((x) => x.name === s.service);
+    if (!service) {
+      const known = services.map((x) => x.name);
+      c.add(`${path}.service`, `unknown service "${s.service}"`, known.length ? `use one of: ${known.join(', ')}; or declare it under services` : 'declare the service under services');
+    }
+    const id = `${s.service}-${s.name}`;
+    if (ids.has(id)) c.add(`${path}.name`, `duplicate SLO "${s.name}" for service "${s.service}" (also slos[${ids.get(id)}])`, 'give each SLO of a service a unique name');
+    ids.set(id, i);
+    const slo = normalizeSlo(c, s, path, service, evaluationInterval);
+    if (slo) slos.push(slo);
+  });
+
+  return { model: { source: file, scrapeInterval, evaluationInterval, services, slos }, problems: c.problems };
+}
+
+function normalizeService(c: Collector, s: ServiceConfig, i: number): Service {
+  const selector = s.selector ?? `{job="${s.name}"}`;
+  const matcherBody = selector.trim();
+  if (!/^\{.*\}$/s.test(matcherBody)) {
+    c.add(`services[${i}].selector`, `"${selector}" is not a label-matcher list`, `write matchers in braces, e.g. {job="${s.name}"}`);
+  } else {
+    c.promql(`services[${i}].selector`, `up${matcherBody}`);
+  }
+  return {
+    name: s.name,
+    description: s.description,
+    selector: matcherBody,
+    labels: s.labels ?? {},
+    aws: s.aws,
+    runbooks: s.runbooks ?? {},
+  };
+}
+
+function normalizeWindow(c: Collector, path: string, w: SloConfig['window']): { window: SloWindow; periodSeconds: number } {
+  if (w === undefined) return { window: { kind: 'rolling', duration: duration(30 * DAY) }, periodSeconds: 30 * DAY };
+  if (typeof w === 'string') {
+    const d = c.duration(path, w, '30d');
+    if (d.seconds < DAY) c.add(path, `window ${w} is shorter than a day`, 'SLO windows are days or weeks long: 7d, 28d, 30d');
+    return { window: { kind: 'rolling', duration: d }, periodSeconds: d.seconds };
+  }
+  // Calendar periods use their nominal length for burn-rate scaling (the workbook's 30 days for a month).
+  return { window: { kind: 'calendar', unit: w.calendar }, periodSeconds: w.calendar === 'week' ? 7 * DAY : 30 * DAY };
+}
+
+function normalizeSlo(c: Collector, s: SloConfig, path: string, service: Service | undefined, evaluationInterval: Duration): Slo | undefined {
+  const { window, periodSeconds } = normalizeWindow(c, `${path}.window`, s.window);
+  const sli = normalizeSli(c, s.sli, `${path}.sli`, s.service, service);
+  const errorBudget = 1 - s.objective / 100;
+  const alerting = normalizeAlerting(c, s.alerting, `${path}.alerting`, s, periodSeconds, evaluationInterval);
+  if (!sli) return undefined;
+  return {
+    id: `${s.service}-${s.name}`,
+    service: s.service,
+    name: s.name,
+    description: s.description,
+    objective: s.objective,
+    errorBudget,
+    window,
+    periodSeconds,
+    sli,
+    alerting,
+    labels: s.labels ?? {},
+    expectedEventsPerSecond: s.expectedEventsPerSecond,
+  };
+}
+
+function normalizeSli(c: Collector, sli: SliConfig, path: string, serviceName: string, service: Service | undefined): Sli | undefined {
+  const kinds = (['events', 'raw', 'latency', 'golden', 'cloudwatch'] as const).filter((k) => sli[k] !== undefined);
+  if (kinds.length !== 1) {
+    c.add(path, kinds.length === 0 ? 'no SLI kind given' : `more than one SLI kind given (${kinds.join(', ')})`, 'give exactly one of: events, raw, latency, golden, cloudwatch');
+    return undefined;
+  }
+  if (sli.events) return eventsSli(c, sli.events, `${path}.events`);
+  if (sli.raw) return rawSli(c, sli.raw.errorRatio, `${path}.raw.errorRatio`);
+  if (sli.latency) return latencySli(c, sli.latency, `${path}.latency`);
+  if (sli.golden) return goldenSli(c, sli.golden, `${path}.golden`, serviceName, service);
+  return cloudWatchSli(c, sli.cloudwatch!, `${path}.cloudwatch`);
+}
+
+/** A counter selector becomes a rate over the window; a query must carry the window placeholder. */
+function eventRate(c: Collector, path: string, text: string): string {
+  if (text.includes(WINDOW_PLACEHOLDER)) {
+    c.promql(path, text);
+    return `sum(${text.trim()})`;
+  }
+  if (!isVectorSelector(text)) {
+    const err = checkPromQL(text);
+    if (err) c.promql(path, text);
+    else c.add(path, 'is neither a counter selector nor a query with {{.window}}', 'write a counter selector like http_requests_total{code=~"5.."} or a query such as sum(rate(x[{{.window}}]))');
+    return 'vector(0)';
+  }
+  return `sum(rate(${text.trim()}[${WINDOW_PLACEHOLDER}]))`;
+}
+
+function eventsSli(c: Collector, e: NonNullable<SliConfig['events']>, path: string): PrometheusSli {
+  const total = eventRate(c, `${path}.total`, e.total);
+  let errors: string;
+  if ((e.errors === undefined) === (e.good === undefined)) {
+    c.add(path, e.errors === undefined ? 'neither errors nor good given' : 'both errors and good given', 'give exactly one of errors (bad events) or good');
+    errors = 'vector(0)';
+  } else if (e.errors !== undefined) {
+    // A counter with no error series yet returns nothing: count that as zero errors, not as no data.
+    errors = `(${eventRate(c, `${path}.errors`, e.errors)} or vector(0))`;
+  } else {
+    errors = `(${total} - (${eventRate(c, `${path}.good`, e.good!)} or vector(0)))`;
+  }
+  const sel = (t?: string) => (t && !t.includes(WINDOW_PLACEHOLDER) ? t.trim() : undefined);
+  const q = (t?: string) => (t && t.includes(WINDOW_PLACEHOLDER) ? t.trim() : undefined);
+  return {
+    source: 'prometheus',
+    errors,
+    total,
+    origin: {
+      kind: 'events',
+      errorSelector: sel(e.errors),
+      goodSelector: sel(e.good),
+      totalSelector: sel(e.total) ?? '',
+      errorQuery: q(e.errors),
+      goodQuery: q(e.good),
+      totalQuery: q(e.total),
+    },
+  };
+}
+
+function rawSli(c: Collector, query: string, path: string): PrometheusSli {
+  c.promql(path, query);
+  if (!query.includes(WINDOW_PLACEHOLDER)) c.add(path, 'has no {{.window}} placeholder', 'write the ratio over [{{.window}}] so solida can build every window');
+  // With no event counts, each window's "total" is one unit: ratios average over time, unweighted.
+  return { source: 'prometheus', errors: `sum(${query.trim()})`, total: 'vector(1)', origin: { kind: 'raw', errorRatioQuery: query.trim() } };
+}
+
+function histogramRates(histogram: string, matchers: string[], thresholdSeconds: number): { errors: string; total: string } {
+  const count = withMatchers(`${histogram}_count`, matchers);
+  const good = withMatchers(`${histogram}_bucket`, [...matchers, formatLe(thresholdSeconds)]);
+  const total = `sum(rate(${count}[${WINDOW_PLACEHOLDER}]))`;
+  return { total, errors: `(${total} - (sum(rate(${good}[${WINDOW_PLACEHOLDER}])) or vector(0)))` };
+}
+
+function latencySli(c: Collector, l: NonNullable<SliConfig['latency']>, path: string): PrometheusSli | undefined {
+  const selector = l.histogram.trim();
+  if (!isVectorSelector(selector)) {
+    c.promql(`${path}.histogram`, selector);
+    c.add(`${path}.histogram`, 'is not a histogram selector', 'write the histogram name with optional matchers, e.g. http_request_duration_seconds{job="api"}');
+    return undefined;
+  }
+  const open = selector.indexOf('{');
+  const name = (open === -1 ? selector : selector.slice(0, open)).replace(/_(bucket|count|sum)$/, '');
+  const matchers = open === -1 ? [] : splitMatchers(selector.slice(open + 1, selector.lastIndexOf('}')));
+  const threshold = c.seconds(`${path}.threshold`, l.threshold);
+  if (threshold === undefined) return undefined;
+  const buckets = l.buckets ?? PROMETHEUS_DEFAULT_BUCKETS;
+  if (!buckets.some((b) => Math.abs(b - threshold) < 1e-12)) {
+    const [below, above] = nearestBuckets(buckets, threshold);
+    const near = [below, above].filter((x) => x !== undefined).map((x) => `${x}s`).join(' or ');
+    c.add(`${path}.threshold`, `${threshold}s is not a bucket boundary of ${name} (buckets: ${buckets.join(', ')})`, `use a bucket boundary (nearest: ${near}), or add ${threshold} to the histogram's buckets and list them under buckets`);
+  }
+  const rates = histogramRates(name, matchers, threshold);
+  return { source: 'prometheus', ...rates, origin: { kind: 'latency', histogram: name, matchers: matchers.join(','), thresholdSeconds: threshold, buckets } };
+}
+
+function goldenSli(c: Collector, g: NonNullable<SliConfig['golden']>, path: string, serviceName: string, service: Service | undefined): PrometheusSli | undefined {
+  const base = service ? splitMatchers(service.selector.slice(1, -1)) : [`job="${serviceName}"`];
+  const matchers = g.route ? [...base, `http_route="${g.route.replace(/"/g, '\\"')}"`] : base;
+  if (g.signal === 'availability') {
+    if (g.threshold !== undefined) c.add(`${path}.threshold`, 'availability takes no threshold', 'remove threshold, or use signal: latency');
+    const count = (extra: string[]) => withMatchers(`${EXPORTER_HISTOGRAM}_count`, [...matchers, ...extra]);
+    return {
+      source: 'prometheus',
+      // The exporter sets error_type on every 5xx, timeout, abort and thrown error (OTel semconv).
+      errors: `(sum(rate(${count(['error_type!=""'])}[${WINDOW_PLACEHOLDER}])) or vector(0))`,
+      total: `sum(rate(${count([])}[${WINDOW_PLACEHOLDER}]))`,
+      origin: { kind: 'golden', signal: 'availability', service: serviceName, route: g.route },
+    };
+  }
+  if (g.threshold === undefined) {
+    c.add(`${path}.threshold`, 'latency needs a threshold', 'add threshold: 300ms (requests at or under it are good)');
+    return undefined;
+  }
+  const threshold = c.seconds(`${path}.threshold`, g.threshold);
+  if (threshold === undefined) return undefined;
+  // No bucket check: the exporter adds every latency-SLO threshold of its service to the buckets.
+  return {
+    source: 'prometheus',
+    ...histogramRates(EXPORTER_HISTOGRAM, matchers, threshold),
+    origin: { kind: 'golden', signal: 'latency', service: serviceName, route: g.route, thresholdSeconds: threshold },
+  };
+}
+
+function cloudWatchSli(c: Collector, cw: NonNullable<SliConfig['cloudwatch']>, path: string): Sli {
+  const metric = (m: NonNullable<SliConfig['cloudwatch']>['errors'][number]): CloudWatchMetric => ({
+    namespace: m.namespace,
+    metricName: m.metricName,
+    dimensions: m.dimensions ?? {},
+    stat: m.stat ?? 'Sum',
+  });
+  return {
+    source: 'cloudwatch',
+    errors: cw.errors.map(metric),
+    total: cw.total.map(metric),
+    latencyThresholdSeconds: c.seconds(`${path}.latencyThreshold`, cw.latencyThreshold),
+  };
+}
+
+function normalizeAlerting(c: Collector, a: AlertingConfig | undefined, path: string, s: SloConfig, periodSeconds: number, evaluationInterval: Duration): AlertingPolicy {
+  const userTiers = a?.tiers ?? {};
+  const names = [...new Set([...Object.keys(DEFAULT_TIERS), ...Object.keys(userTiers)])];
+  const tiers: AlertTier[] = [];
+  for (const name of names) {
+    const t: TierConfig = userTiers[name] ?? {};
+    const d = DEFAULT_TIERS[name];
+    const tpath = `${path}.tiers.${name}`;
+    if (!d && (t.longWindow === undefined || t.shortWindow === undefined || (t.burnRate === undefined && t.budgetConsumed === undefined) || t.severity === undefined)) {
+      c.add(tpath, 'a new tier needs severity, longWindow, shortWindow and burnRate (or budgetConsumed)', `complete it, or use a default tier name: ${Object.keys(DEFAULT_TIERS).join(', ')}`);
+      continue;
+    }
+    const longWindow = c.duration(`${tpath}.longWindow`, t.longWindow, d?.longWindow ?? '1h');
+    const shortWindow = c.duration(`${tpath}.shortWindow`, t.shortWindow, d?.shortWindow ?? '5m');
+    if (shortWindow.seconds >= longWindow.seconds) c.add(`${tpath}.shortWindow`, `short window ${shortWindow.text} is not shorter than long window ${longWindow.text}`, 'the short window is typically 1/12 of the long window');
+    if (longWindow.seconds > periodSeconds) c.add(`${tpath}.longWindow`, `long window ${longWindow.text} is longer than the SLO period`, 'use a long window within the SLO window');
+    // Keep the budget fraction of the workbook's tier and scale the burn rate to this period.
+    const burnRate = t.burnRate ?? ((t.budgetConsumed ?? d!.budgetConsumed) / 100) * (periodSeconds / longWindow.seconds);
+    const forDuration = t.for === undefined ? { text: '0s', seconds: 0 } : c.duration(`${tpath}.for`, t.for, '0s');
+    tiers.push({
+      name,
+      enabled: t.enabled ?? true,
+      severity: t.severity ?? d!.severity,
+      burnRate: roundRate(burnRate),
+      longWindow,
+      shortWindow,
+      for: forDuration,
+      labels: t.labels ?? {},
+      annotations: t.annotations ?? {},
+    });
+  }
+  if (!tiers.some((t) => t.enabled) && names.length > 0) {
+    // Not an error: some SLOs are report-only. explain() warns about it.
+  }
+  const noDataFor = c.duration(`${path}.noData.for`, a?.noData?.for, '10m');
+  if (noDataFor.seconds < 2 * evaluationInterval.seconds) c.add(`${path}.noData.for`, `${noDataFor.text} is shorter than two evaluation intervals`, `use at least ${2 * evaluationInterval.seconds}s`);
+  return {
+    name: a?.name ?? `${pascal(s.service)}${pascal(s.name)}BudgetBurn`,
+    labels: a?.labels ?? {},
+    annotations: a?.annotations ?? {},
+    runbookUrl: a?.runbookUrl,
+    tiers,
+    noData: { enabled: a?.noData?.enabled ?? true, for: noDataFor, severity: a?.noData?.severity ?? 'ticket' },
+  };
+}
+
+function roundRate(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}
+
+function pascal(s: string): string {
+  return s.split(/[^a-zA-Z0-9]+/).filter(Boolean).map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+}
+
+/** Splits `a="x",b=~"y,z"` on top-level commas (commas inside quotes stay). */
+export function splitMatchers(body: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i];
+    if (ch === '\\' && quoted) { cur += ch + (body[i + 1] ?? ''); i++; continue; }
+    if (ch === '"') quoted = !quoted;
+    if (ch === ',' && !quoted) { if (cur.trim()) out.push(cur.trim()); cur = ''; continue; }
+    cur += ch;
+  }
+  if (cur.trim()) out.push(cur.trim());
+  return out;
+}
+
+function indent(text: string, n: number): string {
+  return text.split('\n').map((l) => ' '.repeat(n) + l).join('\n');
+}
