@@ -20,10 +20,10 @@ interface RuleGroup { name: string; interval?: string; rules: Rule[] }
 /** Windows up to this length are computed as raw rates; longer ones from recorded 5m rates. */
 const RAW_RATE_MAX_SECONDS = 6 * 3600;
 const BASE_WINDOW = '5m';
-export const CALENDAR_INDEX: Record<'month' | 'week', { record: string; now: string; at: (t: string) => string }> = {
-  month: { record: 'solida:calendar_month:index', now: 'year() * 12 + month()', at: (t) => `year(vector(${t})) * 12 + month(vector(${t}))` },
+export const CALENDAR_INDEX: Record<'month' | 'week', { now: string; at: (t: string) => string }> = {
+  month: { now: 'year() * 12 + month()', at: (t) => `year(vector(${t})) * 12 + month(vector(${t}))` },
   // Weeks start on Monday (ISO); the epoch was a Thursday, so shift by 4 days.
-  week: { record: 'solida:calendar_week:index', now: 'vector(floor((time() - 345600) / 604800))', at: (t) => `vector(floor((${t} - 345600) / 604800))` },
+  week: { now: 'vector(floor((time() - 345600) / 604800))', at: (t) => `vector(floor((${t} - 345600) / 604800))` },
 };
 
 export const RECORD = {
@@ -37,6 +37,8 @@ export const RECORD = {
   periodBurnRate: 'slo:period_burn_rate:ratio',
   periodBudgetRemaining: 'slo:period_error_budget_remaining:ratio',
   info: 'sloth_slo_info',
+  /** Index of the current calendar month/week, recorded in the SLO's group so `@ end()` reads this evaluation's. */
+  calendarIndex: 'solida:calendar_period:index',
 } as const;
 
 export function generatePrometheusRules(model: SolidaModel): RuleFile[] {
@@ -50,11 +52,6 @@ export function generatePrometheusRules(model: SolidaModel): RuleFile[] {
   for (const [service, slos] of [...byService].sort(([a], [b]) => a.localeCompare(b))) {
     const groups = slos.flatMap((slo) => sloGroups(slo, interval));
     files.push({ path: `${service}.rules.yml`, content: render(groups, `SLO rules for service ${service}`) });
-  }
-  const calendars = new Set(model.slos.flatMap((s) => (s.window.kind === 'calendar' && s.sli.source === 'prometheus' ? [s.window.unit] : [])));
-  if (calendars.size) {
-    const rules = [...calendars].sort().map((unit) => ({ record: CALENDAR_INDEX[unit].record, expr: CALENDAR_INDEX[unit].now }));
-    files.push({ path: 'solida-calendar.rules.yml', content: render([{ name: 'solida-calendar-index', interval, rules }], 'Index of the current calendar period, read by month/week SLOs') });
   }
   return files;
 }
@@ -117,8 +114,10 @@ function sloGroups(slo: Slo, interval: string): RuleGroup[] {
     recordings.push(
       { record: RECORD.errorEvents('1h'), expr: renderWindow(sli.errors, '1h'), labels },
       { record: RECORD.totalEvents('1h'), expr: renderWindow(sli.total, '1h'), labels },
+      { record: RECORD.calendarIndex, expr: idx.now, labels: { ...labels, sloth_window: slo.window.unit } },
     );
-    const inPeriod = `and on() (${idx.at('time() - 1')} == on() (${idx.record} @ end()))`;
+    // An hour is in the period when the period index at its last second equals the index now.
+    const inPeriod = `and on() (${idx.at('time() - 1')} == on() (${RECORD.calendarIndex}${sel} @ end()))`;
     const sum = (rec: string) => `sum_over_time((${rec}${sel} ${inPeriod})[${span}:1h])`;
     recordings.push({ record: RECORD.errorRatio(period), expr: ratio(sum(RECORD.errorEvents('1h')), sum(RECORD.totalEvents('1h'))), labels: { ...labels, sloth_window: slo.window.unit } });
   }
@@ -154,11 +153,9 @@ function sloGroups(slo: Slo, interval: string): RuleGroup[] {
     });
   }
 
-  return [
-    { name: `solida-slo-sli-recordings-${slo.id}`, interval, rules: recordings },
-    { name: `solida-slo-meta-recordings-${slo.id}`, interval, rules: meta },
-    ...(alerts.length ? [{ name: `solida-slo-alerts-${slo.id}`, interval, rules: alerts }] : []),
-  ];
+  // One group per SLO: Prometheus evaluates a group's rules in order, so the alerts always read the
+  // ratios recorded in the same evaluation. Separate groups run independently and can lag an interval.
+  return [{ name: `solida-slo-${slo.id}`, interval, rules: [...recordings, ...meta, ...alerts] }];
 }
 
 function tierAlert(slo: Slo, t: AlertTier, labels: Record<string, string>, sel: string): AlertingRule {
@@ -171,7 +168,7 @@ function tierAlert(slo: Slo, t: AlertTier, labels: Record<string, string>, sel: 
     alert: slo.alerting.name,
     expr: `(max without (sloth_window) (${long}) > ${threshold}) and (max without (sloth_window) (${short}) > ${threshold})`,
     ...(t.for.seconds > 0 ? { for: t.for.text } : {}),
-    labels: sortLabels({ ...labels, severity: t.severity, sloth_severity: t.severity, tier: t.name, ...slo.alerting.labels, ...t.labels }),
+    labels: sortLabels({ ...labels, severity: t.severity, sloth_severity: t.severity, solida_tier: t.name, ...slo.alerting.labels, ...t.labels }),
     annotations: sortLabels({
       summary: `${slo.id}: error budget burning at over ${num(t.burnRate)}x (${t.name})`,
       description: `${slo.description ?? slo.id}: the error ratio over ${t.longWindow.text} and ${t.shortWindow.text} is above ${num(t.burnRate)}x the budget of ${num(100 - slo.objective)}%. At this rate ${pct(consumed)} of the ${humanSeconds(slo.periodSeconds)} budget goes in ${t.longWindow.text}.`,

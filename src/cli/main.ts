@@ -2,6 +2,11 @@
 import { Command, CommanderError } from 'commander';
 import { SolidaError, formatError } from '../util/errors.ts';
 import { registerSloCommands } from './commands/slo.ts';
+import { registerCloudWatchCommands } from './commands/cloudwatch.ts';
+import { registerDemoCommand } from './commands/demo.ts';
+import { registerGateCommands } from './commands/gate.ts';
+import { registerRunbookCommands } from './commands/runbook.ts';
+import { registerAwsGamedayCommand, registerFisCommands } from './commands/fis.ts';
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('solida')
@@ -9,6 +14,12 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .showHelpAfterError();
   registerSloCommands(program);
+  registerCloudWatchCommands(program);
+  registerFisCommands(program);
+  registerRunbookCommands(program);
+  registerAwsGamedayCommand(program);
+  registerGateCommands(program);
+  registerDemoCommand(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

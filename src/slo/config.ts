@@ -72,7 +72,7 @@ const tierInput = z.strictObject({
 });
 
 const alertingInput = z.strictObject({
-  /** Alert name shared by every tier (tiers are told apart by the `tier` label). */
+  /** Alert name shared by every tier (tiers are told apart by the `solida_tier` label). */
   name: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'must be a valid Prometheus alert name').optional(),
   labels: labels.optional(),
   annotations: labels.optional(),

@@ -9,7 +9,7 @@ import { SolidaError, type Problem } from '../util/errors.ts';
 import { configSchema, type SolidaConfig } from './config.ts';
 import { normalizeConfig } from './normalize.ts';
 import { zodProblems } from './issues.ts';
-import { isSlothDocument, slothSchema, slothToConfig } from './formats/sloth.ts';
+import { NATIVE_SLOTH_PLUGINS, isSlothDocument, slothSchema, slothToConfig } from './formats/sloth.ts';
 import { isOpenSloDocument, openSloToConfig } from './formats/openslo.ts';
 import type { SolidaModel } from './model.ts';
 
@@ -61,6 +61,13 @@ export function parseSpecText(text: string, file: string): LoadedSpec {
     const parsed = slothSchema.safeParse(value);
     if (!parsed.success) throw invalid(file, zodProblems(parsed.error, slothSchema, file));
     const plugins = parsed.data.slos.flatMap((s, i) => (s.sli.plugin !== undefined ? [{ file, path: `slos[${i}].sli.plugin`, message: 'Sloth SLI plugins are not supported', fix: 'write the SLI as events (error_query/total_query)' }] : []));
+    const chains = [
+      ...(parsed.data.slo_plugins?.chain ?? []).map((p, j) => ({ p, path: `slo_plugins.chain[${j}]` })),
+      ...parsed.data.slos.flatMap((s, i) => (s.plugins?.chain ?? []).map((p, j) => ({ p, path: `slos[${i}].plugins.chain[${j}]` }))),
+    ];
+    for (const { p, path } of chains) {
+      if (!NATIVE_SLOTH_PLUGINS.has(p.id)) plugins.push({ file, path: `${path}.id`, message: `Sloth SLO plugin ${p.id} is not supported`, fix: `remove it; solida supports ${[...NATIVE_SLOTH_PLUGINS].join(', ')} natively` });
+    }
     if (plugins.length) throw invalid(file, plugins);
     return { format: 'sloth', model: fromConfig(slothToConfig(parsed.data), file) };
   }

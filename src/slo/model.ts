@@ -59,7 +59,7 @@ export type Sli = PrometheusSli | CloudWatchSli;
 export type Severity = 'page' | 'ticket';
 
 export interface AlertTier {
-  /** Stable name, e.g. page-1h; appears as the `tier` label. */
+  /** Stable name, e.g. page-1h; appears as the `solida_tier` label. */
   name: string;
   enabled: boolean;
   severity: Severity;
@@ -74,7 +74,7 @@ export interface AlertTier {
 }
 
 export interface AlertingPolicy {
-  /** Alert name for all tiers (tiers are told apart by the `tier` label). */
+  /** Alert name for all tiers (tiers are told apart by the `solida_tier` label). */
   name: string;
   labels: Record<string, string>;
   annotations: Record<string, string>;

@@ -306,7 +306,7 @@ function normalizeAlerting(c: Collector, a: AlertingConfig | undefined, path: st
     // Not an error: some SLOs are report-only. explain() warns about it.
   }
   const noDataFor = c.duration(`${path}.noData.for`, a?.noData?.for, '10m');
-  if (noDataFor.seconds < 2 * evaluationInterval.seconds) c.add(`${path}.noData.for`, `${noDataFor.text} is shorter than two evaluation intervals`, `use at least ${2 * evaluationInterval.seconds}s`);
+  if ((a?.noData?.enabled ?? true) && noDataFor.seconds < 2 * evaluationInterval.seconds) c.add(`${path}.noData.for`, `${noDataFor.text} is shorter than two evaluation intervals`, `use at least ${2 * evaluationInterval.seconds}s`);
   return {
     name: a?.name ?? `${pascal(s.service)}${pascal(s.name)}BudgetBurn`,
     labels: a?.labels ?? {},

@@ -5,13 +5,20 @@ import type { SolidaConfig, SloConfig, TierConfig } from '../config.ts';
 
 const alertOverrides = z.strictObject({
   disable: z.boolean().optional(),
+  for: z.string().optional(),
   labels: z.record(z.string(), z.string()).optional(),
   annotations: z.record(z.string(), z.string()).optional(),
 });
 
+const pluginChain = z.strictObject({ chain: z.array(z.strictObject({ id: z.string(), priority: z.number().optional(), config: z.unknown().optional() })) });
+
+/** Sloth SLO plugins that solida implements natively (so the chain entry is understood, not dropped). */
+export const NATIVE_SLOTH_PLUGINS = new Set(['sloth.dev/contrib/alert_for/v1']);
+
 export const slothSchema = z.strictObject({
   version: z.literal('prometheus/v1'),
   service: z.string(),
+  slo_plugins: pluginChain.optional(),
   labels: z.record(z.string(), z.string()).optional(),
   slos: z.array(
     z.strictObject({
@@ -19,6 +26,7 @@ export const slothSchema = z.strictObject({
       objective: z.number().gt(0).lt(100),
       description: z.string().optional(),
       labels: z.record(z.string(), z.string()).optional(),
+      plugins: pluginChain.optional(),
       sli: z.strictObject({
         events: z.strictObject({ error_query: z.string(), total_query: z.string() }).optional(),
         raw: z.strictObject({ error_ratio_query: z.string() }).optional(),
@@ -48,6 +56,7 @@ export function slothToConfig(spec: SlothSpec): SolidaConfig {
     const a = s.alerting;
     const tier = (o: z.infer<typeof alertOverrides> | undefined): TierConfig => ({
       enabled: o?.disable ? false : undefined,
+      for: o?.for,
       labels: o?.labels,
       annotations: o?.annotations,
     });

@@ -1,0 +1,351 @@
+// Plan and apply CloudWatch resources under a name prefix, like `terraform plan/apply` for solida's
+// alarms and dashboards. Reads what exists (DescribeAlarms, ListDashboards + GetDashboard, all pages),
+// diffs normalized definitions, then writes in dependency order: metric alarms, composites (children
+// first), dashboards; and only with prune, deletes: composites before the alarms they reference.
+// Nothing outside `<prefix>-` is read or written; a resource under the prefix is deleted only when
+// it carries solida's ownership mark (tag managed-by=solida, or the dashboard's managed-by text).
+import {
+  CloudWatchClient,
+  DeleteAlarmsCommand,
+  DeleteDashboardsCommand,
+  DescribeAlarmsCommand,
+  GetDashboardCommand,
+  ListDashboardsCommand,
+  ListTagsForResourceCommand,
+  PutCompositeAlarmCommand,
+  PutDashboardCommand,
+  PutMetricAlarmCommand,
+  type CompositeAlarm,
+  type DescribeAlarmsCommandInput,
+  type DescribeAlarmsCommandOutput,
+  type ListDashboardsCommandInput,
+  type ListDashboardsCommandOutput,
+  type MetricAlarm,
+  type MetricDataQuery,
+  type PutCompositeAlarmInput,
+  type PutMetricAlarmInput,
+} from '@aws-sdk/client-cloudwatch';
+import { SolidaError } from '../util/errors.ts';
+import type { CloudWatchArtifacts } from './cloudwatch-generate.ts';
+import { assertValidRequest } from './smithy.ts';
+import { parseAlarmRule, ruleAlarms } from './composite-rule.ts';
+import { MANAGED_BY_TAG, MANAGED_BY_VALUE } from '../alarms/cloudwatch.ts';
+import { MANAGED_MARKER } from '../dashboards/cloudwatch.ts';
+
+export type ResourceKind = 'metric-alarm' | 'composite-alarm' | 'dashboard';
+export type Action = 'create' | 'update' | 'delete' | 'unchanged';
+
+export interface PlanChange {
+  kind: ResourceKind;
+  name: string;
+  action: Action;
+  /** Top-level fields that differ (updates only). */
+  fields?: string[];
+}
+
+export interface CloudWatchPlan {
+  prefix: string;
+  changes: PlanChange[];
+  /** Resources under the prefix that solida does not own: never changed. */
+  foreign: string[];
+  desired: CloudWatchArtifacts;
+  /** Existing composite rules, to delete parents before children. */
+  existingComposites: Map<string, string[]>;
+}
+
+// ---------- normalization: the same shape for what exists and what is wanted ----------
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+/** Sorted keys, no undefined, no empty lists: two equal definitions give the same text. */
+function canonical(value: unknown): Json {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value instanceof Date) return value.toISOString();
+  if (value && typeof value === 'object') {
+    const out: Record<string, Json> = {};
+    for (const k of Object.keys(value).sort()) {
+      const v = (value as Record<string, unknown>)[k];
+      if (v === undefined || v === null || (Array.isArray(v) && v.length === 0)) continue;
+      out[k] = canonical(v);
+    }
+    return out;
+  }
+  return value as Json;
+}
+
+const sortDims = (d?: { Name?: string; Value?: string }[]) =>
+  d && [...d].sort((a, b) => (a.Name ?? '').localeCompare(b.Name ?? '')).map((x) => ({ Name: x.Name, Value: x.Value }));
+
+function normalizeQuery(q: MetricDataQuery) {
+  return {
+    Id: q.Id,
+    Expression: q.Expression,
+    Label: q.Label,
+    ReturnData: q.ReturnData ?? true,
+    Period: q.Period,
+    AccountId: q.AccountId,
+    MetricStat: q.MetricStat && {
+      Metric: { Namespace: q.MetricStat.Metric?.Namespace, MetricName: q.MetricStat.Metric?.MetricName, Dimensions: sortDims(q.MetricStat.Metric?.Dimensions) },
+      Period: q.MetricStat.Period,
+      Stat: q.MetricStat.Stat,
+      Unit: q.MetricStat.Unit,
+    },
+  };
+}
+
+export function normalizeMetricAlarm(a: PutMetricAlarmInput | MetricAlarm): Record<string, Json> {
+  return canonical({
+    AlarmDescription: a.AlarmDescription,
+    ActionsEnabled: a.ActionsEnabled ?? true,
+    OKActions: a.OKActions,
+    AlarmActions: a.AlarmActions,
+    InsufficientDataActions: a.InsufficientDataActions,
+    MetricName: a.MetricName,
+    Namespace: a.Namespace,
+    Statistic: a.Statistic,
+    ExtendedStatistic: a.ExtendedStatistic,
+    Dimensions: sortDims(a.Dimensions),
+    Period: a.Period,
+    Unit: a.Unit,
+    EvaluationPeriods: a.EvaluationPeriods,
+    DatapointsToAlarm: a.DatapointsToAlarm ?? a.EvaluationPeriods,
+    Threshold: a.Threshold,
+    ComparisonOperator: a.ComparisonOperator,
+    TreatMissingData: a.TreatMissingData ?? 'missing',
+    EvaluateLowSampleCountPercentile: a.EvaluateLowSampleCountPercentile,
+    Metrics: a.Metrics?.map(normalizeQuery),
+    ThresholdMetricId: a.ThresholdMetricId,
+  }) as Record<string, Json>;
+}
+
+export function normalizeCompositeAlarm(a: PutCompositeAlarmInput | CompositeAlarm): Record<string, Json> {
+  return canonical({
+    AlarmDescription: a.AlarmDescription,
+    AlarmRule: a.AlarmRule,
+    ActionsEnabled: a.ActionsEnabled ?? true,
+    AlarmActions: a.AlarmActions,
+    OKActions: a.OKActions,
+    InsufficientDataActions: a.InsufficientDataActions,
+    ActionsSuppressor: a.ActionsSuppressor,
+    ActionsSuppressorWaitPeriod: a.ActionsSuppressorWaitPeriod,
+    ActionsSuppressorExtensionPeriod: a.ActionsSuppressorExtensionPeriod,
+  }) as Record<string, Json>;
+}
+
+export function normalizeDashboardBody(body: string | undefined): Record<string, Json> {
+  try {
+    return { body: canonical(JSON.parse(body ?? '{}')) };
+  } catch {
+    return { body: body ?? '' };
+  }
+}
+
+function changedFields(a: Record<string, Json>, b: Record<string, Json>): string[] {
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+  return keys.filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+}
+
+// ---------- reading what exists ----------
+
+interface Existing {
+  metric: Map<string, MetricAlarm>;
+  composite: Map<string, CompositeAlarm>;
+  dashboards: Map<string, string>;
+}
+
+async function send<T>(what: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof SolidaError) throw err;
+    throw new SolidaError(`CloudWatch ${what} failed: ${(err as Error).message}`, 1);
+  }
+}
+
+async function readExisting(client: CloudWatchClient, prefix: string): Promise<Existing> {
+  const namePrefix = `${prefix}-`;
+  const metric = new Map<string, MetricAlarm>();
+  const composite = new Map<string, CompositeAlarm>();
+  let token: string | undefined;
+  do {
+    const input: DescribeAlarmsCommandInput = { AlarmNamePrefix: namePrefix, AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], MaxRecords: 100, NextToken: token };
+    assertValidRequest('cloudwatch', 'DescribeAlarms', input);
+    const page: DescribeAlarmsCommandOutput = await send('DescribeAlarms', () => client.send(new DescribeAlarmsCommand(input)));
+    for (const a of page.MetricAlarms ?? []) if (a.AlarmName?.startsWith(namePrefix)) metric.set(a.AlarmName, a);
+    for (const a of page.CompositeAlarms ?? []) if (a.AlarmName?.startsWith(namePrefix)) composite.set(a.AlarmName, a);
+    token = page.NextToken;
+  } while (token);
+
+  const dashboards = new Map<string, string>();
+  const names: string[] = [];
+  token = undefined;
+  do {
+    const input: ListDashboardsCommandInput = { DashboardNamePrefix: namePrefix, NextToken: token };
+    assertValidRequest('cloudwatch', 'ListDashboards', input);
+    const page: ListDashboardsCommandOutput = await send('ListDashboards', () => client.send(new ListDashboardsCommand(input)));
+    for (const e of page.DashboardEntries ?? []) if (e.DashboardName?.startsWith(namePrefix)) names.push(e.DashboardName);
+    token = page.NextToken;
+  } while (token);
+  for (const name of names) {
+    const input = { DashboardName: name };
+    assertValidRequest('cloudwatch', 'GetDashboard', input);
+    const d = await send(`GetDashboard ${name}`, () => client.send(new GetDashboardCommand(input)));
+    dashboards.set(name, d.DashboardBody ?? '');
+  }
+  return { metric, composite, dashboards };
+}
+
+async function ownsAlarm(client: CloudWatchClient, arn: string | undefined): Promise<boolean> {
+  if (!arn) return false;
+  const input = { ResourceARN: arn };
+  assertValidRequest('cloudwatch', 'ListTagsForResource', input);
+  const tags = await send(`ListTagsForResource ${arn}`, () => client.send(new ListTagsForResourceCommand(input)));
+  return (tags.Tags ?? []).some((t) => t.Key === MANAGED_BY_TAG && t.Value === MANAGED_BY_VALUE);
+}
+
+// ---------- plan ----------
+
+export async function planCloudWatch(client: CloudWatchClient, desired: CloudWatchArtifacts): Promise<CloudWatchPlan> {
+  const existing = await readExisting(client, desired.prefix);
+  const changes: PlanChange[] = [];
+  const foreign: string[] = [];
+
+  const diff = <E, D>(kind: ResourceKind, want: Map<string, D>, have: Map<string, E>, norm: (x: D | E) => Record<string, Json>) => {
+    for (const [name, d] of want) {
+      const e = have.get(name);
+      if (!e) changes.push({ kind, name, action: 'create' });
+      else {
+        const fields = changedFields(norm(e), norm(d));
+        changes.push(fields.length ? { kind, name, action: 'update', fields } : { kind, name, action: 'unchanged' });
+      }
+    }
+  };
+  const wantMetric = new Map(desired.metricAlarms.map((a) => [a.AlarmName!, a]));
+  const wantComposite = new Map(desired.compositeAlarms.map((a) => [a.AlarmName!, a]));
+  const wantDashboards = new Map(desired.dashboards.map((d) => [d.DashboardName!, d.DashboardBody!]));
+  diff('metric-alarm', wantMetric, existing.metric, (x) => normalizeMetricAlarm(x as MetricAlarm));
+  diff('composite-alarm', wantComposite, existing.composite, (x) => normalizeCompositeAlarm(x as CompositeAlarm));
+  diff('dashboard', wantDashboards, existing.dashboards, (x) => normalizeDashboardBody(x as string));
+
+  // An alarm that changed type (metric ↔ composite) under the same name is replaced: AWS keeps one per name.
+  for (const [name, a] of [...existing.metric, ...existing.composite] as [string, MetricAlarm | CompositeAlarm][]) {
+    const kind: ResourceKind = existing.metric.has(name) ? 'metric-alarm' : 'composite-alarm';
+    const wanted = kind === 'metric-alarm' ? wantMetric.has(name) : wantComposite.has(name);
+    if (wanted) continue;
+    if (await ownsAlarm(client, a.AlarmArn)) changes.push({ kind, name, action: 'delete' });
+    else foreign.push(name);
+  }
+  for (const [name, body] of existing.dashboards) {
+    if (wantDashboards.has(name)) continue;
+    if (body.includes(MANAGED_MARKER)) changes.push({ kind: 'dashboard', name, action: 'delete' });
+    else foreign.push(name);
+  }
+
+  const existingComposites = new Map<string, string[]>();
+  for (const [name, c] of existing.composite) {
+    try {
+      existingComposites.set(name, ruleAlarms(parseAlarmRule(c.AlarmRule ?? '')));
+    } catch {
+      existingComposites.set(name, []);
+    }
+  }
+  return { prefix: desired.prefix, changes, foreign, desired, existingComposites };
+}
+
+/** Composite names ordered so every composite comes after the composites it references. */
+function childrenFirst(names: string[], refs: (name: string) => string[]): string[] {
+  const set = new Set(names);
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const visit = (n: string) => {
+    if (seen.has(n)) return;
+    seen.add(n);
+    for (const r of refs(n)) if (set.has(r)) visit(r);
+    out.push(n);
+  };
+  for (const n of names) visit(n);
+  return out;
+}
+
+// ---------- apply ----------
+
+export interface ApplyResult {
+  /** Requests sent, in order: operation and resource names. */
+  sent: { operation: string; names: string[] }[];
+  /** Deletions the plan holds that were not made because prune was off. */
+  keptWithoutPrune: string[];
+}
+
+export async function applyCloudWatch(client: CloudWatchClient, plan: CloudWatchPlan, opts: { prune: boolean }): Promise<ApplyResult> {
+  const result: ApplyResult = { sent: [], keptWithoutPrune: [] };
+  const write = (kind: ResourceKind) => new Set(plan.changes.filter((c) => c.kind === kind && (c.action === 'create' || c.action === 'update')).map((c) => c.name));
+
+  const metricWrites = write('metric-alarm');
+  for (const a of plan.desired.metricAlarms.filter((x) => metricWrites.has(x.AlarmName!))) {
+    assertValidRequest('cloudwatch', 'PutMetricAlarm', a, `alarm ${a.AlarmName}`);
+    await send(`PutMetricAlarm ${a.AlarmName}`, () => client.send(new PutMetricAlarmCommand(a)));
+    result.sent.push({ operation: 'PutMetricAlarm', names: [a.AlarmName!] });
+  }
+
+  const compositeWrites = write('composite-alarm');
+  const wanted = new Map(plan.desired.compositeAlarms.map((c) => [c.AlarmName!, c]));
+  const order = childrenFirst([...wanted.keys()], (n) => ruleAlarms(parseAlarmRule(wanted.get(n)!.AlarmRule!)));
+  for (const name of order.filter((n) => compositeWrites.has(n))) {
+    const c = wanted.get(name)!;
+    assertValidRequest('cloudwatch', 'PutCompositeAlarm', c, `composite alarm ${name}`);
+    await send(`PutCompositeAlarm ${name}`, () => client.send(new PutCompositeAlarmCommand(c)));
+    result.sent.push({ operation: 'PutCompositeAlarm', names: [name] });
+  }
+
+  const dashboardWrites = write('dashboard');
+  for (const d of plan.desired.dashboards.filter((x) => dashboardWrites.has(x.DashboardName!))) {
+    assertValidRequest('cloudwatch', 'PutDashboard', d, `dashboard ${d.DashboardName}`);
+    await send(`PutDashboard ${d.DashboardName}`, () => client.send(new PutDashboardCommand(d)));
+    result.sent.push({ operation: 'PutDashboard', names: [d.DashboardName!] });
+  }
+
+  const deletes = plan.changes.filter((c) => c.action === 'delete');
+  if (!opts.prune) {
+    result.keptWithoutPrune = deletes.map((c) => c.name);
+    return result;
+  }
+  // Parents before children: reverse of children-first over the composites being deleted.
+  const compositeDeletes = deletes.filter((c) => c.kind === 'composite-alarm').map((c) => c.name);
+  const parentsFirst = childrenFirst(compositeDeletes, (n) => plan.existingComposites.get(n) ?? []).reverse();
+  for (const name of parentsFirst) await deleteAlarms(client, [name], result);
+  await deleteAlarms(client, deletes.filter((c) => c.kind === 'metric-alarm').map((c) => c.name), result);
+  const dashboards = deletes.filter((c) => c.kind === 'dashboard').map((c) => c.name);
+  for (let i = 0; i < dashboards.length; i += 100) {
+    const input = { DashboardNames: dashboards.slice(i, i + 100) };
+    assertValidRequest('cloudwatch', 'DeleteDashboards', input);
+    await send('DeleteDashboards', () => client.send(new DeleteDashboardsCommand(input)));
+    result.sent.push({ operation: 'DeleteDashboards', names: input.DashboardNames });
+  }
+  return result;
+}
+
+async function deleteAlarms(client: CloudWatchClient, names: string[], result: ApplyResult): Promise<void> {
+  for (let i = 0; i < names.length; i += 100) {
+    const input = { AlarmNames: names.slice(i, i + 100) };
+    assertValidRequest('cloudwatch', 'DeleteAlarms', input);
+    await send('DeleteAlarms', () => client.send(new DeleteAlarmsCommand(input)));
+    result.sent.push({ operation: 'DeleteAlarms', names: input.AlarmNames });
+  }
+}
+
+// ---------- output ----------
+
+const SYMBOL: Record<Action, string> = { create: '+', update: '~', delete: '-', unchanged: '=' };
+
+export function formatPlan(plan: CloudWatchPlan, opts: { prune: boolean; showUnchanged?: boolean }): string {
+  const lines: string[] = [];
+  const count = (a: Action) => plan.changes.filter((c) => c.action === a).length;
+  for (const c of plan.changes) {
+    if (c.action === 'unchanged' && !opts.showUnchanged) continue;
+    const extra = c.fields ? ` (${c.fields.join(', ')})` : c.action === 'delete' && !opts.prune ? ' (kept: run with --prune to delete)' : '';
+    lines.push(`  ${SYMBOL[c.action]} ${c.kind} ${c.name}${extra}`);
+  }
+  for (const f of plan.foreign) lines.push(`  ! ${f}: under the prefix but not managed by solida; left alone`);
+  lines.push(`Plan: ${count('create')} to create, ${count('update')} to update, ${count('delete')} to delete${opts.prune ? '' : ' (only with --prune)'}, ${count('unchanged')} unchanged.`);
+  return lines.join('\n');
+}

@@ -1,0 +1,153 @@
+// generate / plan / apply cloudwatch.
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { parse } from 'yaml';
+import { loadModel } from '../../slo/load.ts';
+import type { SolidaModel } from '../../slo/model.ts';
+import { cloudWatchOptionsSchema, resolveCloudWatchOptions, type CloudWatchOptions, type CloudWatchOptionsInput } from '../../slo/aws-model.ts';
+import { zodProblems } from '../../slo/issues.ts';
+import { generateCloudWatch, type CloudWatchArtifacts } from '../../aws/cloudwatch-generate.ts';
+import { applyCloudWatch, formatPlan, planCloudWatch } from '../../aws/cloudwatch-plan.ts';
+import { toCloudFormation, toTerraformJson } from '../../aws/cloudwatch-export.ts';
+import { writeFilesAtomically, type OutputFile } from '../../util/files.ts';
+import { SolidaError } from '../../util/errors.ts';
+import { parentCommand, resolveConfigPath } from '../shared.ts';
+
+export interface CloudWatchCliDeps {
+  /** Builds the client for plan/apply (tests pass a mocked one); credentials come from the standard chain. */
+  client: (region: string) => CloudWatchClient;
+}
+
+const defaultDeps: CloudWatchCliDeps = { client: (region) => new CloudWatchClient({ region }) };
+
+interface CommonOpts {
+  config?: string;
+  prefix?: string;
+  options?: string;
+  accountId?: string;
+}
+
+async function readOptions(opts: CommonOpts): Promise<CloudWatchOptions> {
+  let input: CloudWatchOptionsInput = {};
+  if (opts.options) {
+    let raw: unknown;
+    try {
+      raw = parse(await readFile(opts.options, 'utf8'));
+    } catch (err) {
+      throw new SolidaError(`cannot read ${opts.options}`, 2, [{ file: opts.options, message: (err as Error).message, fix: 'give a YAML or JSON file with prefix, presets, tags…' }]);
+    }
+    const parsed = cloudWatchOptionsSchema.safeParse(raw ?? {});
+    if (!parsed.success) throw new SolidaError(`${opts.options}: invalid CloudWatch options`, 2, zodProblems(parsed.error, cloudWatchOptionsSchema, opts.options));
+    input = parsed.data;
+  }
+  const merged = { ...input, ...(opts.prefix ? { prefix: opts.prefix } : {}), ...(opts.accountId ? { accountId: opts.accountId } : {}) };
+  const parsed = cloudWatchOptionsSchema.safeParse(merged);
+  if (!parsed.success) throw new SolidaError('invalid CloudWatch options', 2, zodProblems(parsed.error, cloudWatchOptionsSchema, '--prefix/--account-id'));
+  return resolveCloudWatchOptions(parsed.data);
+}
+
+async function build(opts: CommonOpts): Promise<{ model: SolidaModel; artifacts: CloudWatchArtifacts }> {
+  const model = await loadModel(resolveConfigPath(opts.config));
+  const artifacts = generateCloudWatch(model, await readOptions(opts));
+  for (const n of artifacts.notes) process.stderr.write(`note: ${n}\n`);
+  return { model, artifacts };
+}
+
+/** One JSON file per API request, as `generate cloudwatch --format api` writes them. */
+export function apiFiles(a: CloudWatchArtifacts): OutputFile[] {
+  const json = (x: unknown) => `${JSON.stringify(x, null, 2)}\n`;
+  return [
+    ...a.dashboards.map((d) => ({ path: `dashboards/${d.DashboardName}.json`, content: json(d) })),
+    ...a.metricAlarms.map((m) => ({ path: `alarms/${m.AlarmName}.json`, content: json(m) })),
+    ...a.compositeAlarms.map((c) => ({ path: `composite-alarms/${c.AlarmName}.json`, content: json(c) })),
+  ];
+}
+
+/** Removes request files of an earlier run that this run no longer produces (a stale file would be applied by mistake). */
+async function removeStale(out: string, files: OutputFile[]): Promise<void> {
+  const keep = new Set(files.map((f) => f.path));
+  for (const dir of ['dashboards', 'alarms', 'composite-alarms']) {
+    let entries: string[];
+    try {
+      entries = await readdir(join(out, dir));
+    } catch {
+      continue;
+    }
+    for (const e of entries) if (e.endsWith('.json') && !keep.has(`${dir}/${e}`)) await rm(join(out, dir, e));
+  }
+}
+
+function regionFor(model: SolidaModel, given: string | undefined): string {
+  if (given) return given;
+  const regions = [...new Set(model.services.map((s) => s.aws?.region).filter((r): r is string => !!r))];
+  if (regions.length === 1) return regions[0];
+  throw new SolidaError('no region', 2, [{
+    message: regions.length ? `services declare several regions (${regions.join(', ')})` : 'no service declares aws.region',
+    fix: 'pass --region',
+  }]);
+}
+
+export function registerCloudWatchCommands(program: Command, deps: CloudWatchCliDeps = defaultDeps): void {
+  const common = (c: Command) =>
+    c
+      .option('-c, --config <file>', 'spec file')
+      .option('--prefix <prefix>', 'name prefix of every alarm and dashboard (default solida)')
+      .option('--options <file>', 'CloudWatch options (YAML/JSON): prefix, presets thresholds, tags, accountId, maxEvaluationSeconds')
+      .option('--account-id <id>', 'AWS account id for alarm ARNs in dashboards (default: from the SNS topic ARNs)');
+
+  common(
+    parentCommand(program, 'generate', 'generate artifacts from the SLOs')
+      .command('cloudwatch')
+      .description('write CloudWatch dashboards, alarms and composite alarms (API requests, Terraform JSON or CloudFormation)'),
+  )
+    .requiredOption('-o, --out <dir>', 'output directory')
+    .option('--format <format>', 'api (one PutDashboard/PutMetricAlarm/PutCompositeAlarm input per file), terraform or cloudformation', 'api')
+    .action(async (opts: CommonOpts & { out: string; format: string }) => {
+      const { artifacts } = await build(opts);
+      let files: OutputFile[];
+      if (opts.format === 'api') files = apiFiles(artifacts);
+      else if (opts.format === 'terraform') files = [{ path: 'cloudwatch.tf.json', content: `${JSON.stringify(toTerraformJson(artifacts), null, 2)}\n` }];
+      else if (opts.format === 'cloudformation') files = [{ path: 'cloudwatch.cfn.json', content: `${JSON.stringify(toCloudFormation(artifacts), null, 2)}\n` }];
+      else throw new SolidaError(`unknown format "${opts.format}"`, 2, [{ message: 'unknown --format', fix: 'use api, terraform or cloudformation' }]);
+      await writeFilesAtomically(opts.out, files);
+      if (opts.format === 'api') await removeStale(resolve(opts.out), files);
+      process.stdout.write(
+        `wrote ${artifacts.dashboards.length} dashboard(s), ${artifacts.metricAlarms.length} alarm(s), ${artifacts.compositeAlarms.length} composite alarm(s) to ${opts.out} (${opts.format})\n`,
+      );
+    });
+
+  common(
+    parentCommand(program, 'plan', 'show what apply would change')
+      .command('cloudwatch')
+      .description('diff the generated CloudWatch alarms and dashboards against the account (under the prefix only)'),
+  )
+    .option('--region <region>', 'AWS region of the alarms (default: the services\' aws.region)')
+    .option('--prune', 'show deletions as they would be applied with --prune')
+    .option('--show-unchanged', 'list unchanged resources too')
+    .action(async (opts: CommonOpts & { region?: string; prune?: boolean; showUnchanged?: boolean }) => {
+      const { model, artifacts } = await build(opts);
+      const plan = await planCloudWatch(deps.client(regionFor(model, opts.region)), artifacts);
+      process.stdout.write(`${formatPlan(plan, { prune: !!opts.prune, showUnchanged: opts.showUnchanged })}\n`);
+    });
+
+  common(
+    parentCommand(program, 'apply', 'make the account match the generated resources')
+      .command('cloudwatch')
+      .description('create/update CloudWatch alarms and dashboards under the prefix; delete removed ones only with --prune'),
+  )
+    .option('--region <region>', 'AWS region of the alarms (default: the services\' aws.region)')
+    .option('--prune', 'delete alarms and dashboards solida made that the config no longer describes')
+    .action(async (opts: CommonOpts & { region?: string; prune?: boolean }) => {
+      const { model, artifacts } = await build(opts);
+      const client = deps.client(regionFor(model, opts.region));
+      const plan = await planCloudWatch(client, artifacts);
+      process.stdout.write(`${formatPlan(plan, { prune: !!opts.prune })}\n`);
+      const result = await applyCloudWatch(client, plan, { prune: !!opts.prune });
+      const sent = result.sent.reduce((n, s) => n + s.names.length, 0);
+      process.stdout.write(`applied: ${result.sent.length} request(s) for ${sent} resource(s)`);
+      if (result.keptWithoutPrune.length) process.stdout.write(`; ${result.keptWithoutPrune.length} removed resource(s) kept (use --prune)`);
+      process.stdout.write('\n');
+    });
+}

@@ -1,0 +1,58 @@
+// `solida demo` (what `npm run demo` runs): the most complete end-to-end flow on the embedded example —
+// validate and explain the SLOs, generate Prometheus rules and check them with the real promtool,
+// generate the CloudWatch requests and validate each against AWS's API models.
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { loadSpec } from '../../slo/load.ts';
+import { explainModel, formatExplanation } from '../../slo/explain.ts';
+import { generatePrometheusRules } from '../../alarms/prometheus.ts';
+import { checkRules } from '../../alarms/promtool.ts';
+import { generateCloudWatch } from '../../aws/cloudwatch-generate.ts';
+import { resolveCloudWatchOptions } from '../../slo/aws-model.ts';
+import { validateRequest } from '../../aws/smithy.ts';
+import { writeFilesAtomically } from '../../util/files.ts';
+import { SolidaError } from '../../util/errors.ts';
+
+export const EXAMPLE_CONFIG = fileURLToPath(new URL('../../../examples/solida.config.ts', import.meta.url));
+
+export function registerDemoCommand(program: Command): void {
+  program
+    .command('demo')
+    .description('end-to-end run on the embedded example: validate, explain, generate and check rules and CloudWatch requests')
+    .option('-c, --config <file>', 'spec file', EXAMPLE_CONFIG)
+    .option('-o, --out <dir>', 'output directory', 'out/demo')
+    .action(async (opts: { config: string; out: string }) => {
+      const say = (s = '') => process.stdout.write(`${s}\n`);
+      const show = (p: string) => relative(process.cwd(), p) || p;
+      say(`== 1. Read and validate ${show(resolve(opts.config))}`);
+      const { model, format } = await loadSpec(opts.config);
+      say(`valid ${format} spec: ${model.services.length} service(s), ${model.slos.length} SLO(s)`);
+      for (const e of explainModel(model)) say(`\n${formatExplanation(e)}`);
+
+      say('\n== 2. Prometheus recording and multiwindow multi-burn-rate alert rules');
+      const ruleDir = join(opts.out, 'prometheus');
+      const rules = await writeFilesAtomically(ruleDir, generatePrometheusRules(model));
+      const check = await checkRules(rules);
+      if (!check.ok) throw new SolidaError(`promtool rejected the rules:\n${check.output}`, 1);
+      for (const r of rules) say(`wrote ${show(r)}`);
+      say(check.output.trim().split('\n').map((l) => `  promtool: ${l.trim()}`).join('\n'));
+
+      say('\n== 3. CloudWatch dashboards, burn-rate alarms and composite alarms (PutDashboard/PutMetricAlarm/PutCompositeAlarm inputs)');
+      const artifacts = generateCloudWatch(model, resolveCloudWatchOptions({}));
+      const requests = [
+        ...artifacts.dashboards.map((d) => ({ op: 'PutDashboard', dir: 'dashboards', name: d.DashboardName!, input: d })),
+        ...artifacts.metricAlarms.map((a) => ({ op: 'PutMetricAlarm', dir: 'alarms', name: a.AlarmName!, input: a })),
+        ...artifacts.compositeAlarms.map((a) => ({ op: 'PutCompositeAlarm', dir: 'composite-alarms', name: a.AlarmName!, input: a })),
+      ];
+      const problems = requests.flatMap((r) => validateRequest('cloudwatch', r.op, r.input));
+      if (problems.length) throw new SolidaError('generated CloudWatch requests do not match the AWS API model', 1, problems);
+      const cwDir = join(opts.out, 'cloudwatch');
+      await writeFilesAtomically(cwDir, requests.map((r) => ({ path: `${r.dir}/${r.name}.json`, content: `${JSON.stringify(r.input, null, 2)}\n` })));
+      say(`wrote ${artifacts.dashboards.length} dashboard(s), ${artifacts.metricAlarms.length} alarm(s), ${artifacts.compositeAlarms.length} composite alarm(s) under ${show(resolve(cwDir))}`);
+      say(`all ${requests.length} requests validate against the CloudWatch API model (required members, lengths, ranges, enums)`);
+      for (const n of artifacts.notes ?? []) say(`  note: ${n}`);
+
+      say('\n== Done. Next: `solida plan cloudwatch --config ... --region ...` against an account, or load the rules into Prometheus.');
+    });
+}

@@ -1,0 +1,202 @@
+// `solida generate fis` (FIS templates + IAM policies as JSON) and the AWS path of `solida gameday`.
+import { createInterface } from 'node:readline/promises';
+import type { Command } from 'commander';
+import { loadModel } from '../../slo/load.ts';
+import { parseDuration } from '../../slo/duration.ts';
+import { SolidaError } from '../../util/errors.ts';
+import { writeFilesAtomically, type OutputFile } from '../../util/files.ts';
+import { generateFisPlan, type FisOptions, type FisPlan } from '../../chaos/fis.ts';
+import { generatePitrPlan, type PitrPlan } from '../../chaos/pitr.ts';
+import { confirmRealRun, describeFisRun, runFisExperiment } from '../../chaos/fis-run.ts';
+import { parseScenario, SCENARIOS, type ScenarioName } from '../../chaos/scenarios.ts';
+import { pageAlarmNames } from '../../chaos/stop-alarms.ts';
+import { parentCommand } from '../shared.ts';
+import type { SolidaModel } from '../../slo/model.ts';
+
+export interface FisFlags {
+  config: string;
+  account?: string;
+  region?: string;
+  partition?: string;
+  roleArn?: string;
+  az?: string;
+  subnetArn: string[];
+  subnetTag: string[];
+  vpc?: string;
+  secondaryRegion?: string;
+  duration?: number;
+  stopAlarm: string[];
+  stopAlarmPrefix?: string;
+  service: string[];
+  corruptedAt?: string;
+  instanceClass?: string;
+}
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+function durationFlag(text: string): number {
+  const d = parseDuration(text);
+  if (!d) throw new SolidaError(`invalid --duration '${text}'`, 2, [{ message: 'not a duration', fix: 'e.g. --duration 10m' }]);
+  return d.seconds;
+}
+
+function tags(list: string[]): Record<string, string> | undefined {
+  if (!list.length) return undefined;
+  const out: Record<string, string> = {};
+  for (const kv of list) {
+    const i = kv.indexOf('=');
+    if (i <= 0) throw new SolidaError(`invalid --subnet-tag '${kv}'`, 2, [{ message: 'expected KEY=VALUE', fix: '--subnet-tag tier=app' }]);
+    out[kv.slice(0, i)] = kv.slice(i + 1);
+  }
+  return out;
+}
+
+function withFisOptions(cmd: Command): Command {
+  return cmd
+    .requiredOption('--config <file>', 'solida config (solida.config.ts, YAML, Sloth or OpenSLO)')
+    .option('--account <id>', 'AWS account id (12 digits)')
+    .option('--region <region>', 'region of the experiment (default: the services’ aws.region)')
+    .option('--partition <partition>', 'AWS partition', 'aws')
+    .option('--role-arn <arn>', 'experiment role (default role/solida-fis-<scenario>)')
+    .option('--az <az>', 'AZ name to lose (az-failure), e.g. us-east-1a')
+    .option('--subnet-arn <arn>', 'subnet to disrupt (repeatable, ≤ 5)', collect, [])
+    .option('--subnet-tag <key=value>', 'select subnets by tag (repeatable)', collect, [])
+    .option('--vpc <id>', 'VPC of the tagged subnets')
+    .option('--secondary-region <region>', 'DR region (region-failover)')
+    .option('--duration <duration>', 'fault duration (e.g. 10m)', durationFlag)
+    .option('--stop-alarm <arn-or-name>', 'SLO page alarm used as stop condition (repeatable, ≤ 5)', collect, [])
+    .option('--stop-alarm-prefix <prefix>', 'use the page alarms `generate cloudwatch` created with this prefix as stop conditions')
+    .option('--service <name>', 'limit to these services (repeatable)', collect, [])
+    .option('--corrupted-at <iso-time>', 'pitr: when the bad write happened (generates the restore request)')
+    .option('--instance-class <class>', 'pitr: instance class of the restored database');
+}
+
+function fisOptions(model: SolidaModel, flags: FisFlags, scenario: ScenarioName): FisOptions {
+  if (!flags.account) throw new SolidaError('--account is required', 2, [{ message: 'ARNs in templates and policies name the account', fix: '--account 123456789012' }]);
+  return {
+    scenario,
+    accountId: flags.account,
+    region: flags.region,
+    partition: flags.partition,
+    roleArn: flags.roleArn,
+    availabilityZone: flags.az,
+    subnets: { arns: flags.subnetArn, tags: tags(flags.subnetTag), vpcId: flags.vpc },
+    isolateRegion: flags.secondaryRegion,
+    durationSeconds: flags.duration,
+    stopAlarms: [...flags.stopAlarm, ...(flags.stopAlarmPrefix ? pageAlarmNames(model, flags.stopAlarmPrefix, flags.service) : [])],
+    services: flags.service.length ? flags.service : undefined,
+  };
+}
+
+function pitrPlan(model: Awaited<ReturnType<typeof loadModel>>, flags: FisFlags): PitrPlan | undefined {
+  if (!flags.corruptedAt) return undefined;
+  const corruptedAt = new Date(flags.corruptedAt);
+  return generatePitrPlan(model, {
+    accountId: flags.account!,
+    region: flags.region,
+    partition: flags.partition,
+    service: flags.service[0],
+    corruptedAt,
+    instanceClass: flags.instanceClass,
+  });
+}
+
+const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
+
+/** The files `generate fis` writes for one scenario. */
+export function scenarioFiles(plan: FisPlan, pitr?: PitrPlan): OutputFile[] {
+  const s = plan.scenario;
+  const files = [
+    { path: `${s}.template.json`, content: json(plan.template) },
+    { path: `${s}.trust-policy.json`, content: json(plan.trustPolicy) },
+  ];
+  if (plan.rolePolicy) files.push({ path: `${s}.role-policy.json`, content: json(plan.rolePolicy) });
+  if (pitr) {
+    files.push({ path: 'pitr.restore.json', content: json({ restoreTime: pitr.restoreTime, restoreGapSeconds: pitr.restoreGapSeconds, ...pitr.requests }) });
+    files.push({ path: 'pitr.operator-policy.json', content: json(pitr.operatorPolicy) });
+  }
+  return files;
+}
+
+export async function generateFisCommand(flags: FisFlags & { out: string; scenario?: string }): Promise<void> {
+  const model = await loadModel(flags.config);
+  const scenarios = flags.scenario ? [parseScenario(flags.scenario)] : [...SCENARIOS];
+  const files: OutputFile[] = [];
+  const notes: string[] = [];
+  // Everything is generated (and validated) before the first file is written.
+  for (const scenario of scenarios) {
+    const plan = generateFisPlan(model, fisOptions(model, flags, scenario));
+    const pitr = scenario === 'pitr' ? pitrPlan(model, flags) : undefined;
+    if (scenario === 'pitr' && !pitr) notes.push('pitr: pass --corrupted-at to also write the restore request (pitr.restore.json)');
+    files.push(...scenarioFiles(plan, pitr));
+    notes.push(...plan.warnings.map((w) => `${scenario}: ${w}`));
+  }
+  for (const path of await writeFilesAtomically(flags.out, files)) process.stdout.write(`wrote ${path}\n`);
+  for (const n of notes) process.stderr.write(`warning: ${n}\n`);
+}
+
+export async function awsGamedayCommand(scenarioName: string, flags: FisFlags & { execute?: boolean; yes?: boolean }): Promise<void> {
+  const scenario = parseScenario(scenarioName);
+  const model = await loadModel(flags.config);
+  const plan = generateFisPlan(model, fisOptions(model, flags, scenario));
+  const pitr = scenario === 'pitr' ? pitrPlan(model, flags) : undefined;
+  const out = (s: string) => process.stdout.write(`${s}\n`);
+  for (const w of plan.warnings) process.stderr.write(`warning: ${w}\n`);
+  if (!flags.execute) {
+    out(`DRY RUN (add --execute to run in AWS): game day ${scenario} in ${plan.location.accountId}/${plan.location.region}`);
+    for (const line of describeFisRun(plan.template, plan.location.region)) out(line);
+    if (pitr) out(`${pitr.requests.restore.operation} ${JSON.stringify(pitr.requests.restore.input, null, 2)}`);
+    return;
+  }
+  const rl = process.stdin.isTTY ? createInterface({ input: process.stdin, output: process.stdout }) : undefined;
+  try {
+    await confirmRealRun({ accountId: plan.location.accountId, region: plan.location.region }, { yes: flags.yes, account: flags.account, region: flags.region }, rl ? (q) => rl.question(q) : undefined);
+  } finally {
+    rl?.close();
+  }
+  const { FisClient } = await import('@aws-sdk/client-fis');
+  const controller = new AbortController();
+  const onSigint = () => {
+    process.stderr.write('\ninterrupted: stopping the experiment…\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const result = await runFisExperiment({
+      client: new FisClient({ region: plan.location.region }),
+      template: plan.template,
+      signal: controller.signal,
+      onEvent: (e) => out(`${e.at.toISOString()} experiment ${e.status}${e.reason ? `: ${e.reason}` : ''}`),
+    });
+    out(`experiment ${result.experimentId} (template ${result.templateId}) ended ${result.status}${result.stoppedByUs ? ' (stopped by solida)' : ''}`);
+    for (const a of result.failedActions) out(`  action ${a.name}: ${a.status}${a.reason ? ` — ${a.reason}` : ''}`);
+    if (result.status !== 'completed') process.exitCode = 1;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+/** `solida generate fis`: attaches to an existing `generate` command when another module created it. */
+export function registerFisCommands(program: Command): void {
+  const generate = parentCommand(program, 'generate', 'generate artifacts from the SLOs');
+  withFisOptions(generate.command('fis').description('FIS experiment templates and least-privilege IAM policies for the DR scenarios'))
+    .requiredOption('--out <dir>', 'directory to write the JSON files into')
+    .option('--scenario <name>', `one of ${SCENARIOS.join(', ')} (default: all)`)
+    .action((flags: FisFlags & { out: string; scenario?: string }) => generateFisCommand(flags));
+}
+
+/**
+ * `solida gameday SCENARIO --target aws`. The gameday command itself belongs to the game-day module; this
+ * registers a stand-alone one only when none exists (the owner can call awsGamedayCommand for --target aws).
+ */
+export function registerAwsGamedayCommand(program: Command): void {
+  if (program.commands.some((c) => c.name() === 'gameday')) return;
+  withFisOptions(program.command('gameday').argument('<scenario>', SCENARIOS.join(' | ')).description('run a DR game day (AWS: FIS; dry-run unless --execute)'))
+    .requiredOption('--target <target>', 'aws')
+    .option('--execute', 'really create and start the experiment (asks for the account and region)')
+    .option('--yes', 'skip the prompt (needs --account and --region)')
+    .action(async (scenario: string, flags: FisFlags & { target: string; execute?: boolean; yes?: boolean }) => {
+      if (flags.target !== 'aws') throw new SolidaError(`--target ${flags.target} is not available here`, 2, [{ message: 'this build wires only the AWS path', fix: '--target aws' }]);
+      await awsGamedayCommand(scenario, flags);
+    });
+}

@@ -1,0 +1,61 @@
+// `solida gate` (CI load-test gate) and `solida generate k6` (k6 scripts from the SLOs).
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { loadModel } from '../../slo/load.ts';
+import { SolidaError } from '../../util/errors.ts';
+import { runGate, type GateOptions } from '../../report/gate-run.ts';
+import { generateK6Scripts } from '../../report/k6-script.ts';
+import { writeOutputFile } from '../../report/write-output.ts';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+function positiveNumber(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0) throw new SolidaError(`${flag} must be a positive number, got ${JSON.stringify(value)}`, 2);
+    return n;
+  };
+}
+
+export function registerGateCommands(program: Command): void {
+  program
+    .command('gate')
+    .description('Fail a build when a load test crosses a threshold: k6 results (or a built-in open-model run) against SLO-derived and script thresholds. Exit 0 pass, 1 fail, 2 bad input')
+    .option('--k6-summary <file>', 'k6 --summary-export JSON, or the data object handleSummary received')
+    .option('--k6-points <file>', 'k6 --out json NDJSON (plain or gzipped): exact percentiles and sub-metrics from the samples')
+    .option('--config <file>', 'SLO config: adds thresholds derived from the SLOs')
+    .option('--service <name>', 'only the SLOs of this service')
+    .option('--threshold <spec>', 'extra threshold, e.g. "http_req_duration{name:/items}: p(99)<300" (repeatable)', collect, [])
+    .option('--json <file>', 'write { verdict, thresholds: [{ metric, threshold, value, ok }] }')
+    .option('--junit <file>', 'write JUnit XML, one testcase per threshold')
+    .option('--markdown <file>', 'write Markdown (e.g. $GITHUB_STEP_SUMMARY)')
+    .option('--target <url>', 'run the load with the built-in open-model generator against this base URL')
+    .option('--rate <n>', 'requests per second with --target (default: the SLOs\' expected traffic, else 10)', positiveNumber('--rate'))
+    .option('--duration <d>', 'test length with --target (default 30s)')
+    .option('--path <path>', 'path to request with --target (repeatable; default: the SLO routes, else /)', collect, [])
+    .option('--max-in-flight <n>', 'in-flight bound with --target; beyond it requests are dropped and counted (default 256)', positiveNumber('--max-in-flight'))
+    .option('--timeout <d>', 'per-request timeout with --target (default 10s)')
+    .option('--load <who>', 'load generator for --target: auto (k6 when on PATH, else built-in), k6, builtin', 'auto')
+    .action(async (opts: GateOptions) => {
+      const code = await runGate(opts);
+      if (code !== 0) process.exitCode = code;
+    });
+
+  const generate = program.commands.find((c) => c.name() === 'generate') ?? program.command('generate').description('Generate artefacts from the SLO config');
+  generate
+    .command('k6')
+    .description('k6 scripts: one per service (constant arrival rate, SLO thresholds) and the DR game-day loads')
+    .requiredOption('--config <file>', 'SLO config')
+    .requiredOption('--out <dir>', 'output directory')
+    .option('--service <name>', 'only this service (and its thresholds in the game-day scripts)')
+    .action(async (opts: { config: string; out: string; service?: string }) => {
+      const model = await loadModel(opts.config);
+      const files = generateK6Scripts(model, { service: opts.service });
+      if (opts.service && !files.some((f) => f.path === `${opts.service}.k6.js`)) {
+        throw new SolidaError(`no SLOs for service ${opts.service}`, 2, [{ file: opts.config, path: '--service', message: 'no SLO names this service' }]);
+      }
+      // Every script is rendered before the first is written.
+      for (const f of files) await writeOutputFile(join(opts.out, f.path), f.content);
+      process.stdout.write(files.map((f) => `wrote ${join(opts.out, f.path)}\n`).join(''));
+    });
+}

@@ -1,0 +1,143 @@
+// OpenTelemetry traces: one SERVER span per request, parented on the incoming W3C traceparent.
+// The SDK (sdk-node) is configured by the standard OTEL_* variables; solida only fills in what the
+// environment leaves unset (service name, the OTLP/HTTP JSON exporter, no metrics/logs pipelines).
+import type { IncomingMessage } from 'node:http';
+import {
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  TraceFlags,
+  type Context,
+  type Span,
+  type Tracer,
+} from '@opentelemetry/api';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import {
+  ATTR_CLIENT_ADDRESS,
+  ATTR_ERROR_TYPE,
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_REQUEST_METHOD_ORIGINAL,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_HTTP_ROUTE,
+  ATTR_NETWORK_PROTOCOL_VERSION,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+  ATTR_URL_PATH,
+  ATTR_URL_QUERY,
+  ATTR_URL_SCHEME,
+  ATTR_USER_AGENT_ORIGINAL,
+} from '@opentelemetry/semantic-conventions';
+
+export interface TracingOptions {
+  /** Start an OpenTelemetry NodeSDK (default true). false: use the tracer provider the app registered. */
+  sdk?: boolean;
+  /** OTLP/HTTP exporter settings (url, headers, ...); the OTEL_EXPORTER_OTLP_* variables apply otherwise. */
+  otlp?: ConstructorParameters<typeof OTLPTraceExporter>[0];
+}
+
+export interface SpanEnd {
+  method: string;
+  route: string | undefined;
+  status: number | undefined;
+  errorType: string;
+  error?: unknown;
+}
+
+export interface RequestTracing {
+  start(req: IncomingMessage, method: string): { span: Span; ctx: Context };
+  end(span: Span, info: SpanEnd): void;
+  /** Exemplar labels for a sampled span, undefined otherwise. */
+  exemplar(span: Span): Record<string, string> | undefined;
+  shutdown(): Promise<void>;
+}
+
+/** Tracing is on when asked for, or (when unspecified) when an OTLP endpoint is configured. */
+export function tracingWanted(option: boolean | TracingOptions | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (option === undefined) {
+    if (env.OTEL_SDK_DISABLED === 'true') return false;
+    return Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
+  }
+  return option !== false;
+}
+
+export function startTracing(service: string, opts: TracingOptions, version: string): RequestTracing {
+  let sdk: NodeSDK | undefined;
+  if (opts.sdk !== false) {
+    sdk = new NodeSDK(sdkConfiguration(service, opts));
+    sdk.start();
+  }
+  const tracer = trace.getTracer('solida-exporter', version);
+  return {
+    start: (req, method) => startServerSpan(tracer, req, method),
+    end: endServerSpan,
+    exemplar(span) {
+      const sc = span.spanContext();
+      return sc.traceFlags & TraceFlags.SAMPLED ? { trace_id: sc.traceId, span_id: sc.spanId } : undefined;
+    },
+    shutdown: async () => {
+      await sdk?.shutdown();
+    },
+  };
+}
+
+function sdkConfiguration(service: string, opts: TracingOptions): ConstructorParameters<typeof NodeSDK>[0] {
+  const env = process.env;
+  // An explicit exporter or protocol choice in the environment is the operator's: let the SDK build it.
+  const envChoosesExporter = Boolean(
+    env.OTEL_TRACES_EXPORTER || env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL || env.OTEL_EXPORTER_OTLP_PROTOCOL,
+  );
+  return {
+    serviceName: env.OTEL_SERVICE_NAME ? undefined : service,
+    instrumentations: [],
+    ...(envChoosesExporter && !opts.otlp ? {} : { traceExporter: new OTLPTraceExporter(opts.otlp ?? {}) }),
+    // sdk-node defaults metrics and logs to OTLP too; the exporter's metrics are Prometheus ones.
+    ...(env.OTEL_METRICS_EXPORTER ? {} : { metricReaders: [] }),
+    ...(env.OTEL_LOGS_EXPORTER ? {} : { logRecordProcessors: [] }),
+  };
+}
+
+function startServerSpan(tracer: Tracer, req: IncomingMessage, method: string): { span: Span; ctx: Context } {
+  const parent = propagation.extract(ROOT_CONTEXT, req.headers);
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  const hostHeader = req.headers.host ?? '';
+  const portSep = hostHeader.lastIndexOf(':');
+  const hasPort = portSep > -1 && !hostHeader.endsWith(']');
+  const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
+  const attributes: Record<string, string | number> = {
+    [ATTR_HTTP_REQUEST_METHOD]: method,
+    [ATTR_URL_PATH]: q === -1 ? url : url.slice(0, q),
+    [ATTR_URL_SCHEME]: encrypted ? 'https' : 'http',
+    [ATTR_NETWORK_PROTOCOL_VERSION]: req.httpVersion,
+  };
+  if (method !== req.method && req.method) attributes[ATTR_HTTP_REQUEST_METHOD_ORIGINAL] = req.method;
+  if (q !== -1) attributes[ATTR_URL_QUERY] = url.slice(q + 1);
+  if (hostHeader) {
+    attributes[ATTR_SERVER_ADDRESS] = hasPort ? hostHeader.slice(0, portSep) : hostHeader;
+    if (hasPort) attributes[ATTR_SERVER_PORT] = Number(hostHeader.slice(portSep + 1));
+  }
+  const ua = req.headers['user-agent'];
+  if (ua) attributes[ATTR_USER_AGENT_ORIGINAL] = ua;
+  if (req.socket.remoteAddress) attributes[ATTR_CLIENT_ADDRESS] = req.socket.remoteAddress;
+  const span = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes }, parent);
+  return { span, ctx: trace.setSpan(parent, span) };
+}
+
+function endServerSpan(span: Span, info: SpanEnd): void {
+  if (info.route !== undefined) {
+    span.setAttribute(ATTR_HTTP_ROUTE, info.route);
+    span.updateName(`${info.method} ${info.route}`);
+  }
+  if (info.status !== undefined) span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, info.status);
+  if (info.errorType) {
+    span.setAttribute(ATTR_ERROR_TYPE, info.errorType);
+    // Server spans: 4xx is the client's problem (unset); 5xx and failures are errors.
+    span.setStatus({ code: SpanStatusCode.ERROR });
+    if (info.error instanceof Error) span.recordException(info.error);
+  }
+  span.end();
+}
+

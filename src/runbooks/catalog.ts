@@ -1,0 +1,213 @@
+// The three DR runbooks of the reference architecture ("DISASTER RECOVERY RUNBOOK", scenarios 1–3), with
+// their expected timelines and objectives. Manual actions keep the reference's wording so on-call reads
+// the same runbook in the terminal as on paper.
+import { DEFAULT_OBJECTIVES, objectivesFor, parseScenario, SCENARIOS, type Objectives, type ScenarioName } from '../chaos/scenarios.ts';
+import { healthy, recordRowCount, replicationLagBelow, rowCountAtLeast, singlePrimary } from './checks.ts';
+import type { Runbook, Step } from './types.ts';
+
+const azFailureSteps: Step[] = [
+  { kind: 'check', name: 'steady-state', description: 'service healthy before the fault', check: healthy() },
+  { kind: 'check', name: 'primary-and-standby', description: 'one primary, standby in sync', check: singlePrimary((ctx) => ({ region: ctx.params.primaryRegion })) },
+  { kind: 'check', name: 'rows-before', description: 'record the row count before the fault', check: recordRowCount('rowsBefore') },
+  {
+    kind: 'auto',
+    name: 'kill-az',
+    description: 'AZ loses power: its service instances and the primary database die',
+    marksFault: true,
+    run: (ctx) => ctx.target.killAz(ctx.params.primaryRegion, ctx.params.az),
+    undo: (ctx) => ctx.target.reviveAz(ctx.params.primaryRegion, ctx.params.az),
+  },
+  {
+    kind: 'auto',
+    name: 'rds-failover',
+    description: 'database fails over to the standby in the other AZ (automatic with RDS Multi-AZ)',
+    expectedBySeconds: 120,
+    run: (ctx) => ctx.target.promoteStandby(ctx.params.primaryRegion),
+  },
+  {
+    kind: 'check',
+    name: 'new-primary',
+    description: 'the new primary is outside the lost AZ',
+    expectedBySeconds: 120,
+    waitUpToSeconds: 120,
+    check: singlePrimary((ctx) => ({ region: ctx.params.primaryRegion, notAz: ctx.params.az })),
+  },
+  {
+    kind: 'check',
+    name: 'service-recovered',
+    description: 'load balancer drained the AZ; the service answers from the healthy AZ',
+    expectedBySeconds: 120,
+    marksRecovery: true,
+    waitUpToSeconds: 120,
+    check: healthy(),
+  },
+  { kind: 'manual', name: 'verify-targets', description: 'verify ALB targets', prompt: 'Verify the ALB targets in the healthy AZ: aws elbv2 describe-target-health --target-group-arn …' },
+  { kind: 'manual', name: 'verify-rds', description: 'verify RDS status', prompt: 'Verify RDS status: aws rds describe-db-instances --db-instance-identifier …' },
+  { kind: 'check', name: 'rows-kept', description: 'no acknowledged rows lost', check: rowCountAtLeast('rowsBefore') },
+  { kind: 'manual', name: 'communicate', description: 'tell stakeholders', prompt: 'Monitor the CloudWatch dashboards and communicate the status to stakeholders' },
+  {
+    kind: 'auto',
+    name: 'revive-az',
+    description: 'the AZ comes back; its database rejoins as standby',
+    resolves: 'kill-az',
+    run: (ctx) => ctx.target.reviveAz(ctx.params.primaryRegion, ctx.params.az),
+  },
+];
+
+const regionFailoverSteps: Step[] = [
+  { kind: 'check', name: 'steady-state', description: 'service healthy through the global front', check: healthy({ global: true }) },
+  {
+    kind: 'check',
+    name: 'replica-lag',
+    description: 'DR replica lag (bounds the data the failover loses)',
+    check: replicationLagBelow((ctx) => ctx.params.secondaryRegion, (ctx) => ctx.params.maxReplicationLagSeconds),
+  },
+  { kind: 'check', name: 'rows-before', description: 'record the row count before the fault', check: recordRowCount('rowsBefore') },
+  {
+    kind: 'auto',
+    name: 'lose-region',
+    description: 'primary region lost (isolated from the DR region and clients)',
+    marksFault: true,
+    run: (ctx) => ctx.target.isolateRegion(ctx.params.primaryRegion),
+    undo: (ctx) => ctx.target.reconnectRegion(ctx.params.primaryRegion),
+  },
+  { kind: 'manual', name: 'activate-dr', description: 'decision to activate the DR region', expectedBySeconds: 300, prompt: 'Decide to activate the DR region (incident commander approval)' },
+  {
+    kind: 'auto',
+    name: 'promote-dr-database',
+    description: "promote the DR region's replica to primary",
+    expectedBySeconds: 900,
+    run: (ctx) => ctx.target.promoteStandby(ctx.params.secondaryRegion),
+  },
+  {
+    kind: 'check',
+    name: 'dr-primary',
+    description: 'the primary is in the DR region',
+    expectedBySeconds: 900,
+    waitUpToSeconds: 600,
+    check: singlePrimary((ctx) => ({ region: ctx.params.secondaryRegion })),
+  },
+  { kind: 'check', name: 'dr-service', description: 'the application answers in the DR region', expectedBySeconds: 1200, waitUpToSeconds: 600, check: healthy((ctx) => ({ region: ctx.params.secondaryRegion })) },
+  {
+    kind: 'auto',
+    name: 'switch-front',
+    description: 'switch the global front / DNS to the DR region',
+    expectedBySeconds: 1500,
+    run: (ctx) => ctx.target.switchGlobalFront(ctx.params.secondaryRegion),
+  },
+  {
+    kind: 'check',
+    name: 'service-recovered',
+    description: 'clients are served through the global front',
+    expectedBySeconds: 1500,
+    marksRecovery: true,
+    waitUpToSeconds: 600,
+    check: healthy({ global: true }),
+  },
+  { kind: 'manual', name: 'communicate', description: 'tell stakeholders', prompt: 'Communicate the failover to stakeholders; plan the failback' },
+  {
+    kind: 'auto',
+    name: 'reconnect-region',
+    description: 'the old region comes back (it must be rebuilt as a replica before any failback)',
+    resolves: 'lose-region',
+    run: (ctx) => ctx.target.reconnectRegion(ctx.params.primaryRegion),
+  },
+];
+
+const pitrSteps: Step[] = [
+  { kind: 'check', name: 'steady-state', description: 'service healthy before the corruption', check: healthy() },
+  { kind: 'check', name: 'rows-before', description: 'record the row count before the corruption', check: recordRowCount('rowsBefore') },
+  {
+    kind: 'auto',
+    name: 'corrupt-data',
+    description: 'a bad bulk update/delete corrupts the table at time T',
+    marksFault: true,
+    run: async (ctx) => {
+      const r = await ctx.target.corruptData(ctx.params.table);
+      ctx.state.corruptedAt = r.at;
+      return { corruptedAt: r.at.toISOString(), rows: r.rows };
+    },
+  },
+  { kind: 'manual', name: 'identify-time', description: 'identify the corruption timestamp', expectedBySeconds: 120, prompt: 'Identify the timestamp of the corruption (audit log, application logs)' },
+  {
+    kind: 'auto',
+    name: 'restore-pitr',
+    description: 'restore to a point just before T into a new database',
+    expectedBySeconds: 900,
+    run: async (ctx) => {
+      const at = ctx.state.corruptedAt;
+      if (!(at instanceof Date)) throw new Error('no corruption time recorded (corrupt-data did not run)');
+      const targetTime = new Date(at.getTime() - ctx.params.restoreMarginSeconds * 1000);
+      const r = await ctx.target.restorePitr(targetTime);
+      ctx.state.restoredDatabase = r.database;
+      return { database: r.database, targetTime: targetTime.toISOString() };
+    },
+  },
+  {
+    kind: 'check',
+    name: 'validate-restore',
+    description: 'the restored copy holds every row from before the corruption',
+    expectedBySeconds: 1200,
+    check: rowCountAtLeast('rowsBefore', (ctx) => ctx.state.restoredDatabase as string | undefined),
+  },
+  { kind: 'manual', name: 'approve-cutover', description: 'approve the cut-over', prompt: 'Data validated: approve switching the service to the restored database' },
+  {
+    kind: 'auto',
+    name: 'cut-over',
+    description: 'point the service at the restored database',
+    expectedBySeconds: 1200,
+    run: (ctx) => ctx.target.cutOver(String(ctx.state.restoredDatabase)),
+  },
+  { kind: 'check', name: 'service-recovered', description: 'operations resume on the restored data', marksRecovery: true, expectedBySeconds: 1200, waitUpToSeconds: 300, check: healthy() },
+];
+
+const BUILDERS: Record<ScenarioName, Omit<Runbook, 'objectives'>> = {
+  'az-failure': {
+    name: 'az-failure',
+    title: 'AZ failure',
+    summary: 'AZ lost: the load balancer drains it, the standby is promoted, the service follows the new primary',
+    timeline: [
+      { atSeconds: 0, event: 'failure detected' },
+      { atSeconds: 30, event: 'ALB redirects traffic to the healthy AZ' },
+      { atSeconds: 120, event: 'new ECS tasks online' },
+      { atSeconds: 120, event: 'RDS failover complete' },
+    ],
+    steps: azFailureSteps,
+  },
+  'region-failover': {
+    name: 'region-failover',
+    title: 'Region failure',
+    summary: "primary region lost: promote the DR region's replica, switch the global front / DNS",
+    timeline: [
+      { atSeconds: 0, event: 'failure detected' },
+      { atSeconds: 300, event: 'decision to activate DR' },
+      { atSeconds: 900, event: 'database available in the DR region' },
+      { atSeconds: 1200, event: 'application deployed in the DR region' },
+      { atSeconds: 1500, event: 'DNS propagated' },
+    ],
+    steps: regionFailoverSteps,
+  },
+  pitr: {
+    name: 'pitr',
+    title: 'Data corruption (point-in-time restore)',
+    summary: 'bad bulk update/delete at T: restore to just before T into a new database, validate, cut over',
+    timeline: [
+      { atSeconds: 0, event: 'corruption detected' },
+      { atSeconds: 120, event: 'timestamp identified' },
+      { atSeconds: 900, event: 'restore complete' },
+      { atSeconds: 1200, event: 'data validated' },
+    ],
+    steps: pitrSteps,
+  },
+};
+
+export function listRunbooks(): Runbook[] {
+  return SCENARIOS.map((s) => getRunbook(s));
+}
+
+/** A runbook with its objectives (defaults unless overridden, e.g. per service). */
+export function getRunbook(name: string, objectives?: Partial<Objectives>): Runbook {
+  const scenario = parseScenario(name);
+  const base = BUILDERS[scenario];
+  return { ...base, objectives: objectives ? objectivesFor(scenario, { explicit: objectives }) : { ...DEFAULT_OBJECTIVES[scenario] } };
+}

@@ -1,0 +1,25 @@
+// Targets a runbook can run against, by name. The lab adapter registers itself here ('lab'); until then
+// only the dry target exists, and it says so in every output.
+import { SolidaError } from '../util/errors.ts';
+import { DryRunTarget } from './dry-target.ts';
+import type { TargetAdapter } from './types.ts';
+
+export type TargetFactory = () => TargetAdapter | Promise<TargetAdapter>;
+
+const factories = new Map<string, TargetFactory>([['dry', () => new DryRunTarget()]]);
+
+export function registerTarget(name: string, factory: TargetFactory): void {
+  factories.set(name, factory);
+}
+
+export function targetNames(): string[] {
+  return [...factories.keys()];
+}
+
+export async function createTarget(name: string): Promise<TargetAdapter> {
+  const factory = factories.get(name);
+  if (!factory) {
+    throw new SolidaError(`unknown runbook target '${name}'`, 2, [{ message: `'${name}' is not registered`, fix: `use one of: ${targetNames().join(', ')}` }]);
+  }
+  return factory();
+}

@@ -1,0 +1,70 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { validateRequest } from '../../src/aws/smithy.ts';
+import { registerAwsGamedayCommand, registerFisCommands } from '../../src/cli/commands/fis.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'solida-fis-cli-'));
+const config = join(dir, 'solida.yaml');
+writeFileSync(
+  config,
+  `services:
+  - name: inventory
+    aws:
+      region: us-east-1
+      ecs: { cluster: nube-solida, service: inventory }
+      rds: { instance: nube-solida-primary, engine: postgres }
+slos: []
+`,
+);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(() => vi.restoreAllMocks());
+
+const COMMON = ['--config', config, '--account', '123456789012', '--az', 'us-east-1a', '--subnet-tag', 'tier=app', '--secondary-region', 'us-west-2', '--stop-alarm', 'inventory-page'];
+
+async function run(...args: string[]): Promise<string> {
+  let out = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => ((out += String(c)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  const program = new Command('solida').exitOverride();
+  registerFisCommands(program);
+  registerAwsGamedayCommand(program);
+  await program.parseAsync(args, { from: 'user' });
+  vi.restoreAllMocks();
+  return out;
+}
+
+describe('solida generate fis', () => {
+  it('writes every scenario template with its IAM policies, all valid against the FIS model', async () => {
+    const out = join(dir, 'out');
+    await run('generate', 'fis', ...COMMON, '--out', out, '--corrupted-at', '2026-01-30T10:00:00Z');
+    expect(readdirSync(out).sort()).toEqual([
+      'az-failure.role-policy.json', 'az-failure.template.json', 'az-failure.trust-policy.json',
+      'pitr.operator-policy.json', 'pitr.restore.json', 'pitr.template.json', 'pitr.trust-policy.json',
+      'region-failover.role-policy.json', 'region-failover.template.json', 'region-failover.trust-policy.json',
+    ]);
+    for (const s of ['az-failure', 'region-failover', 'pitr']) {
+      const t = JSON.parse(readFileSync(join(out, `${s}.template.json`), 'utf8'));
+      expect(validateRequest('fis', 'CreateExperimentTemplate', { ...t, clientToken: 'x' })).toEqual([]);
+    }
+    const restore = JSON.parse(readFileSync(join(out, 'pitr.restore.json'), 'utf8'));
+    expect(restore).toMatchObject({ kind: 'instance', restoreTime: '2026-01-30T09:59:55.000Z', restore: { operation: 'RestoreDBInstanceToPointInTime' } });
+  });
+
+  it('writes nothing when an input is missing', async () => {
+    const out = join(dir, 'none');
+    await expect(run('generate', 'fis', '--config', config, '--account', '123456789012', '--out', out, '--scenario', 'az-failure')).rejects.toThrow(/cannot generate/);
+    expect(() => readdirSync(out)).toThrow();
+  });
+});
+
+describe('solida gameday --target aws', () => {
+  it('is a dry run by default: prints the requests, sends nothing', async () => {
+    const out = await run('gameday', 'az-failure', '--target', 'aws', ...COMMON);
+    expect(out).toMatch(/^DRY RUN \(add --execute to run in AWS\)/);
+    expect(out).toMatch(/CreateExperimentTemplate \{/);
+    expect(out).toMatch(/aws:rds:reboot-db-instances/);
+  });
+});

@@ -1,0 +1,122 @@
+// wrap() around plain node:http handlers: route templates from the `routes` option, thrown and
+// rejected errors, the standalone metrics server and its bearer token.
+import http from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createExporter, type Exporter, type MetricsServer } from '../../src/exporter/index.ts';
+import { SolidaError } from '../../src/util/errors.ts';
+import { close, listen, parseExposition, request, total } from './helpers.ts';
+
+const H = 'http_server_request_duration_seconds_count';
+let exporter: Exporter;
+let server: http.Server;
+let port: number;
+let metrics: MetricsServer;
+
+class OutOfStock extends Error {}
+
+beforeAll(async () => {
+  exporter = createExporter({
+    service: 'plain',
+    routes: ['/items/:id', '/files/*path', '/'],
+    processMetrics: false,
+    bearerToken: 's3cret',
+  });
+  const handler = exporter.wrap(async (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (req.url?.startsWith('/items/sync-throw')) throw new OutOfStock('none left');
+    if (req.url?.startsWith('/items/reject')) {
+      await new Promise((r) => setTimeout(r, 5));
+      throw new RangeError('async failure');
+    }
+    res.writeHead(req.url?.startsWith('/files/') ? 206 : 200);
+    res.end('ok');
+  });
+  // A minimal framework: it owns error handling, as express or fastify would.
+  server = http.createServer((req, res) => {
+    const fail = () => {
+      res.writeHead(500);
+      res.end('error');
+    };
+    try {
+      Promise.resolve(handler(req, res)).catch(fail);
+    } catch {
+      fail();
+    }
+  });
+  port = await listen(server);
+  metrics = await exporter.serve({ port: 0, host: '127.0.0.1' });
+});
+
+afterAll(async () => {
+  await close(server);
+  await exporter.shutdown();
+});
+
+async function scrape() {
+  const res = await request(metrics.port, '/metrics', { headers: { authorization: 'Bearer s3cret' } });
+  expect(res.status).toBe(200);
+  expect(res.headers['content-type']).toContain('text/plain; version=0.0.4');
+  return parseExposition(res.body);
+}
+
+describe('wrap() for node:http', () => {
+  it('maps paths to the configured templates', async () => {
+    await request(port, '/items/42?x=1');
+    await request(port, '/items/43');
+    await request(port, '/files/a/b/c.txt');
+    await request(port, '/');
+    await request(port, '/elsewhere/1');
+    const s = await scrape();
+    expect(total(s, H, { http_route: '/items/:id', http_response_status_code: '200', error_type: '' })).toBe(2);
+    expect(total(s, H, { http_route: '/files/*path', http_response_status_code: '206' })).toBe(1);
+    expect(total(s, H, { http_route: '/', http_response_status_code: '200' })).toBe(1);
+    expect(total(s, H, { http_route: 'UNMATCHED' })).toBe(1);
+  });
+
+  it('reports thrown and rejected errors by exception class, without changing the response', async () => {
+    const thrown = await request(port, '/items/sync-throw');
+    const rejected = await request(port, '/items/reject');
+    expect([thrown.status, thrown.body, rejected.status, rejected.body]).toEqual([500, 'error', 500, 'error']);
+    const s = await scrape();
+    expect(total(s, H, { http_route: '/items/:id', http_response_status_code: '500', error_type: 'OutOfStock' })).toBe(1);
+    expect(total(s, H, { http_route: '/items/:id', http_response_status_code: '500', error_type: 'RangeError' })).toBe(1);
+  });
+
+  it('protects /metrics with the bearer token', async () => {
+    expect((await request(metrics.port, '/metrics')).status).toBe(401);
+    expect((await request(metrics.port, '/metrics', { headers: { authorization: 'Bearer wrong!' } })).status).toBe(401);
+    expect((await request(metrics.port, '/other')).status).toBe(404);
+  });
+
+  it('rejects invalid route templates and a missing service name as user errors', () => {
+    expect(() => createExporter({ service: 'x', routes: ['/items/:'] })).toThrow(SolidaError);
+    expect(() => createExporter({ service: '' })).toThrow(SolidaError);
+  });
+});
+
+describe('a broken exporter', () => {
+  it('leaves responses untouched and degrades to no metrics with one log line', async () => {
+    const logs: string[] = [];
+    const broken = createExporter({
+      service: 'broken',
+      processMetrics: false,
+      log: (l) => logs.push(l),
+      routeOf: () => {
+        throw new Error('resolver bug');
+      },
+    });
+    const s = http.createServer(broken.wrap((_req: http.IncomingMessage, res: http.ServerResponse) => void res.end('fine')));
+    const p = await listen(s);
+    const answers = [await request(p, '/a'), await request(p, '/b'), await request(p, '/c')];
+    expect(answers.map((a) => [a.status, a.body])).toEqual([
+      [200, 'fine'],
+      [200, 'fine'],
+      [200, 'fine'],
+    ]);
+    expect(logs.length).toBe(1);
+    expect(logs[0]).toContain('resolver bug');
+    const text = await broken.registry.metrics();
+    expect(parseExposition(text).filter((x) => x.name === H).length).toBe(0);
+    await close(s);
+    await broken.shutdown();
+  });
+});

@@ -1,0 +1,109 @@
+// A real Prometheus scrapes the instrumented app and evaluates solida's golden-signal SLI queries
+// (as normalized by the SLO core) over the exporter's series.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import express from 'express';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createExporter, type Exporter, type MetricsServer } from '../../src/exporter/index.ts';
+import { normalizeConfig } from '../../src/slo/normalize.ts';
+import { close, eventually, listen, request } from './helpers.ts';
+
+const model = normalizeConfig(
+  {
+    services: [{ name: 'shop' }],
+    slos: [
+      { service: 'shop', name: 'availability', objective: 99, sli: { golden: { signal: 'availability' } } },
+      { service: 'shop', name: 'latency', objective: 99, sli: { golden: { signal: 'latency', threshold: '300ms' } } },
+    ],
+  },
+  'inline.ts',
+).model;
+
+let dir: string;
+let prom: ChildProcess | undefined;
+let promPort: number;
+let exporter: Exporter;
+let app: http.Server;
+let appPort: number;
+let metrics: MetricsServer;
+
+async function freePort(): Promise<number> {
+  const s = http.createServer();
+  const p = await listen(s);
+  await close(s);
+  return p;
+}
+
+async function query(q: string): Promise<number | undefined> {
+  const res = await request(promPort, `/api/v1/query?query=${encodeURIComponent(q)}`).catch(() => undefined);
+  if (!res || res.status !== 200) return undefined;
+  const body = JSON.parse(res.body) as { data: { result: Array<{ value: [number, string] }> } };
+  return body.data.result.length === 1 ? Number(body.data.result[0].value[1]) : undefined;
+}
+
+beforeAll(async () => {
+  exporter = createExporter({ service: 'shop', slos: model.slos, processMetrics: false });
+  const ex = express();
+  ex.use(exporter.middleware);
+  ex.get('/ok', (_req, res) => void res.send('ok'));
+  ex.get('/err', (_req, res) => void res.status(500).send('err'));
+  ex.get('/slow', (_req, res) => void setTimeout(() => res.send('slow'), 400));
+  app = http.createServer(ex);
+  appPort = await listen(app);
+  metrics = await exporter.serve({ port: 0, host: '127.0.0.1' });
+  // Every series exists before the first scrape, so rate() sees all later traffic as increase.
+  // 20 of each: large first values keep rate()'s extrapolate-to-zero clamp out of play, so all
+  // series are extrapolated alike and SLI ratios come out exact.
+  const warm: Promise<unknown>[] = [];
+  for (let i = 0; i < 20; i++) warm.push(request(appPort, '/ok'), request(appPort, '/err'), request(appPort, '/slow'));
+  await Promise.all(warm);
+
+  dir = await mkdtemp(join(tmpdir(), 'solida-prom-'));
+  await writeFile(
+    join(dir, 'prometheus.yml'),
+    `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: shop\n    static_configs:\n      - targets: ['127.0.0.1:${metrics.port}']\n`,
+  );
+  promPort = await freePort();
+  prom = spawn(
+    '/usr/bin/prometheus',
+    [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${promPort}`],
+    { stdio: 'ignore' },
+  );
+  await eventually(async () => ((await query('count_over_time(up{job="shop"}[1m])')) ?? 0) >= 2 || undefined, 60_000);
+});
+
+afterAll(async () => {
+  if (prom && prom.exitCode === null) {
+    prom.kill('SIGTERM');
+    await new Promise((r) => prom!.once('exit', r));
+  }
+  await close(app);
+  await exporter.shutdown();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('Prometheus scraping the exporter', () => {
+  it('answers the golden-signal SLI queries with the error and slow-request ratios of the traffic', async () => {
+    const reqs: Promise<unknown>[] = [];
+    for (let i = 0; i < 30; i++) reqs.push(request(appPort, '/ok'));
+    for (let i = 0; i < 10; i++) reqs.push(request(appPort, '/err'));
+    for (let i = 0; i < 5; i++) reqs.push(request(appPort, '/slow'));
+    await Promise.all(reqs);
+    // 60 warm-up + 45 requests.
+    await eventually(async () => ((await query('sum(http_server_request_duration_seconds_count{job="shop"})')) === 105 ? true : undefined), 30_000);
+    // Let a few more scrapes land after the traffic, then evaluate the presets' own queries.
+    await new Promise((r) => setTimeout(r, 2500));
+    const ratio = async (sli: { errors: string; total: string }) =>
+      query(`(${sli.errors.replaceAll('{{.window}}', '5m')}) / (${sli.total.replaceAll('{{.window}}', '5m')})`);
+    const [availability, latency] = model.slos.map((s) => s.sli as { errors: string; total: string });
+    // 10 errors of 45 requests; 5 requests over 300 ms of 45. Same target, same sample times:
+    // rate() extrapolates numerator and denominator alike, so the ratios are exact.
+    expect(await ratio(availability)).toBeCloseTo(10 / 45, 6);
+    expect(await ratio(latency)).toBeCloseTo(5 / 45, 6);
+    expect(await query('sum(http_server_request_duration_seconds_count{job="shop",error_type!=""})')).toBe(30);
+    expect(await query('sum(http_server_request_duration_seconds_bucket{job="shop",le="0.3"})')).toBe(105 - 25);
+  });
+});

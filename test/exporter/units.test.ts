@@ -1,0 +1,55 @@
+// Pure pieces: bucket boundaries from SLOs, label guards, error_type classification.
+import { describe, expect, it } from 'vitest';
+import { classifyOutcome, histogramBuckets, leLabel, sloLatencyThresholds } from '../../src/exporter/index.ts';
+import { BoundedLabel, methodLabeler, statusLabel } from '../../src/exporter/labels.ts';
+import { joinRoute } from '../../src/exporter/expressRoute.ts';
+import { pathnameOf } from '../../src/exporter/routeTable.ts';
+import { latencySlo } from './helpers.ts';
+
+describe('buckets', () => {
+  it('are the OTel semconv defaults plus the service latency thresholds, sorted, deduplicated', () => {
+    const slos = [latencySlo('api', 0.3), latencySlo('api', 0.5), latencySlo('web', 0.2)];
+    expect(sloLatencyThresholds('api', slos)).toEqual([0.3, 0.5]);
+    expect(histogramBuckets('api', slos, [0.042, -1, Number.NaN])).toEqual([
+      0.005, 0.01, 0.025, 0.042, 0.05, 0.075, 0.1, 0.25, 0.3, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
+    ]);
+    expect([leLabel(0.3), leLabel(1), leLabel(2.5)]).toEqual(['0.3', '1', '2.5']);
+  });
+});
+
+describe('labels', () => {
+  it('keeps known methods, maps the rest to _OTHER', () => {
+    const m = methodLabeler();
+    expect(['GET', 'PATCH', 'get', 'PURGE', undefined].map(m)).toEqual(['GET', 'PATCH', '_OTHER', '_OTHER', '_OTHER']);
+  });
+  it('caps distinct values', () => {
+    const l = new BoundedLabel(2, 'OTHER');
+    expect(['/a', '/b', '/c', '/a', '/d'].map((v) => l.label(v))).toEqual(['/a', '/b', 'OTHER', '/a', 'OTHER']);
+  });
+  it('formats status codes and joins mount paths', () => {
+    expect([statusLabel(200), statusLabel(599), statusLabel(799), statusLabel(42)]).toEqual(['200', '599', '799', '']);
+    expect([joinRoute('', '/a/:id'), joinRoute('/items', '/:id'), joinRoute('/items', '/'), joinRoute('/v1/', '/x')]).toEqual([
+      '/a/:id',
+      '/items/:id',
+      '/items',
+      '/v1/x',
+    ]);
+    expect([pathnameOf('/a?b=1'), pathnameOf('/a#f'), pathnameOf(undefined)]).toEqual(['/a', '/a', '/']);
+  });
+});
+
+describe('error_type', () => {
+  it('is non-empty exactly for 5xx and unfinished requests', () => {
+    const c = (o: Partial<Parameters<typeof classifyOutcome>[0]>) => classifyOutcome({ finished: true, status: 200, timedOut: false, ...o });
+    expect(c({ status: 200 })).toBe('');
+    expect(c({ status: 404, error: new TypeError('x') })).toBe('');
+    expect(c({ status: 499 })).toBe('');
+    expect(c({ status: 500 })).toBe('500');
+    expect(c({ status: 502, error: new RangeError('x') })).toBe('RangeError');
+    expect(c({ status: 503, error: Object.assign(new Error('t'), { code: 'ETIMEDOUT', timeout: 5000 }) })).toBe('timeout');
+    expect(c({ finished: false })).toBe('aborted');
+    expect(c({ finished: false, timedOut: true })).toBe('timeout');
+    expect(c({ finished: false, error: new SyntaxError('x') })).toBe('SyntaxError');
+    expect(c({ status: 500, error: 'a string' })).toBe('string');
+  });
+});
