@@ -58,7 +58,7 @@ export function parseSpecText(text: string, file: string): LoadedSpec {
   if (values.length > 1) throw invalid(file, [{ file, message: `${values.length} YAML documents`, fix: 'only OpenSLO files may hold several documents; split the file' }]);
   const value = values[0];
   if (isSlothDocument(value)) {
-    const parsed = slothSchema.safeParse(value);
+    const parsed = slothSchema.safeParse(value, { reportInput: true });
     if (!parsed.success) throw invalid(file, zodProblems(parsed.error, slothSchema, file));
     const plugins = parsed.data.slos.flatMap((s, i) => (s.sli.plugin !== undefined ? [{ file, path: `slos[${i}].sli.plugin`, message: 'Sloth SLI plugins are not supported', fix: 'write the SLI as events (error_query/total_query)' }] : []));
     const chains = [
@@ -87,7 +87,7 @@ async function importConfig(path: string, file: string): Promise<unknown> {
 }
 
 function fromConfig(value: unknown, file: string): SolidaModel {
-  const parsed = configSchema.safeParse(value);
+  const parsed = configSchema.safeParse(value, { reportInput: true });
   if (!parsed.success) throw invalid(file, zodProblems(parsed.error, configSchema, file));
   const { model, problems } = normalizeConfig(parsed.data as SolidaConfig, file);
   if (problems.length) throw invalid(file, problems);
