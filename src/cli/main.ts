@@ -5,6 +5,7 @@ import { registerSloCommands } from './commands/slo.ts';
 import { registerCloudWatchCommands } from './commands/cloudwatch.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerGateCommands } from './commands/gate.ts';
+import { registerLabCommands } from './commands/lab.ts';
 import { registerRunbookCommands } from './commands/runbook.ts';
 import { registerAwsGamedayCommand, registerFisCommands } from './commands/fis.ts';
 
@@ -19,6 +20,7 @@ export async function main(argv: string[]): Promise<number> {
   registerRunbookCommands(program);
   registerAwsGamedayCommand(program);
   registerGateCommands(program);
+  registerLabCommands(program);
   registerDemoCommand(program);
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -110,7 +110,7 @@ describe('solida CLI on bad input', () => {
     const spec = join(dir, 'bad.yaml');
     writeFileSync(spec, base.replace('objective: 99.9', 'objective: "high"'));
     const out = join(dir, 'rules');
-    const result = await run('node', [bin, 'generate', 'prometheus', '--config', spec, '--out', out]).catch((e) => e as { code: number; stderr: string; stdout: string });
+    const result = (await run('node', [bin, 'generate', 'prometheus', '--config', spec, '--out', out]).catch((e: unknown) => e)) as { code?: number; stderr: string };
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`${spec}: slos[0].objective: expected number, got string "high"`);
     expect(result.stderr).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/);

@@ -1,0 +1,83 @@
+// solida lab up|status|down|logs: the local region lab game days run on.
+import type { Command } from 'commander';
+import { SolidaError } from '../../util/errors.ts';
+import { componentLog, formatStatus, labDown, labStatus, labUp } from '../../lab/index.ts';
+
+const err = (msg: string) => process.stderr.write(`${msg}\n`);
+
+function parseRegions(value: string): 1 | 2 {
+  if (value === '1' || value === '2') return Number(value) as 1 | 2;
+  throw new SolidaError(`--regions must be 1 or 2, not ${value}`, 2);
+}
+
+export function registerLabCommands(program: Command): void {
+  const lab = program.command('lab').description('the local region lab: PostgreSQL primary/standby, HAProxy, Prometheus, inventory service');
+
+  lab
+    .command('up')
+    .description('start a lab (region r1 with AZs a and b; --regions 2 adds r2 and a global front)')
+    .option('--regions <n>', 'number of regions, 1 or 2', '1')
+    .option('--dir <dir>', 'lab directory (default .solida/lab)')
+    .option('--async', 'asynchronous standby in r1 (default: synchronous)')
+    .option('--json', 'print the lab description as JSON')
+    .action(async (opts: { regions: string; dir?: string; async?: boolean; json?: boolean }) => {
+      const result = await labUp({
+        dir: opts.dir,
+        regions: parseRegions(opts.regions),
+        async: opts.async,
+        handleSignals: true,
+        log: (m) => err(`[lab] ${m}`),
+      });
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify(result.lab, null, 2)}\n`);
+        return;
+      }
+      const { endpoints } = result.lab;
+      process.stdout.write(
+        [
+          `lab up in ${result.seconds.toFixed(1)} s: ${result.lab.dir}`,
+          ...Object.entries(endpoints.alb).map(([r, url]) => `  load balancer ${r}: ${url}`),
+          ...(endpoints.global ? [`  global front:     ${endpoints.global}`] : []),
+          `  prometheus:       ${endpoints.prometheus}`,
+          `  SLO rules:        ${result.ruleFiles.length ? result.ruleFiles.join(', ') : `none (${result.rulesSkipped})`}`,
+          'see `solida lab status`; stop with `solida lab down`',
+          '',
+        ].join('\n'),
+      );
+    });
+
+  lab
+    .command('status')
+    .description('health of each component, database roles, replication lag')
+    .option('--dir <dir>', 'lab directory (default .solida/lab)')
+    .option('--json', 'print as JSON')
+    .action(async (opts: { dir?: string; json?: boolean }) => {
+      const status = await labStatus(opts.dir);
+      process.stdout.write(opts.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
+    });
+
+  lab
+    .command('down')
+    .description('stop every lab process and remove the lab directory')
+    .option('--dir <dir>', 'lab directory (default .solida/lab)')
+    .option('--keep', 'keep the data and logs for inspection')
+    .action(async (opts: { dir?: string; keep?: boolean }) => {
+      const result = await labDown(opts.dir, { keep: opts.keep });
+      const orphans = result.orphans.length ? `, ${result.orphans.length} unrecorded process(es) killed` : '';
+      process.stdout.write(
+        `lab down in ${result.seconds.toFixed(1)} s: stopped ${result.stopped.length} component(s)${orphans}; ${opts.keep ? `kept ${result.dir}` : `removed ${result.dir}`}\n`,
+      );
+    });
+
+  lab
+    .command('logs')
+    .description('print a component log (db-r1-a, inventory-r1-b, alb-r1, prometheus, ...)')
+    .argument('<component>', 'component name')
+    .option('--dir <dir>', 'lab directory (default .solida/lab)')
+    .option('-n, --lines <n>', 'only the last N lines')
+    .action((name: string, opts: { dir?: string; lines?: string }) => {
+      const lines = opts.lines === undefined ? undefined : Number(opts.lines);
+      if (lines !== undefined && (!Number.isInteger(lines) || lines <= 0)) throw new SolidaError('--lines must be a positive integer', 2);
+      process.stdout.write(componentLog(opts.dir, name, lines));
+    });
+}

@@ -1,0 +1,75 @@
+// `lab down`: stop exactly what `up` recorded (by pid, whole process groups, verified dead), sweep up any
+// lab process a crashed `up` never recorded, then remove the lab directory unless asked to keep it.
+import { existsSync, rmSync } from 'node:fs';
+import { SolidaError } from '../util/errors.ts';
+import { labFile, readLab, resolveLabDir, writeLab, type LabComponent } from './description.ts';
+import { isAlive, processesMentioning, stopProcessGroup } from './processes.ts';
+
+export interface DownOptions {
+  /** Keep the lab directory (data, logs) for inspection. */
+  keep?: boolean;
+}
+
+export interface DownResult {
+  dir: string;
+  stopped: string[];
+  /** Seconds each component took to stop. */
+  timings: Record<string, number>;
+  /** Unrecorded processes found by their command line and killed. */
+  orphans: number[];
+  seconds: number;
+}
+
+function stopSignal(c: LabComponent, keep: boolean): NodeJS.Signals {
+  // postgres: SIGINT = fast shutdown (clean data to keep), SIGQUIT = immediate (data is deleted anyway).
+  if (c.kind === 'postgres') return keep ? 'SIGINT' : 'SIGQUIT';
+  return 'SIGTERM';
+}
+
+export async function teardown(dirArg: string | undefined, opts: DownOptions = {}): Promise<DownResult> {
+  const started = Date.now();
+  const dir = resolveLabDir(dirArg);
+  const keep = opts.keep ?? false;
+  const hasDescription = existsSync(labFile(dir));
+  const lab = hasDescription ? readLab(dir) : null;
+  const stopped: string[] = [];
+  const timings: Record<string, number> = {};
+  if (lab) {
+    lab.state = 'stopping';
+    writeLab(lab);
+    await Promise.all(
+      lab.components.map(async (c) => {
+        if (!c.pid) return;
+        const wasAlive = isAlive(c.pid, c.startTicks);
+        const t0 = Date.now();
+        const ok = await stopProcessGroup(c.pid, c.startTicks, stopSignal(c, keep), c.kind === 'postgres' ? 4000 : 2000);
+        if (!ok) throw new SolidaError(`could not stop ${c.name} (pid ${c.pid})`, 1);
+        timings[c.name] = (Date.now() - t0) / 1000;
+        if (wasAlive) stopped.push(c.name);
+      }),
+    );
+  }
+  const orphans = processesMentioning(dir);
+  await Promise.all(orphans.map((pid) => stopProcessGroup(pid, null, 'SIGKILL', 1000)));
+  const survivors = [
+    ...(lab?.components.filter((c) => isAlive(c.pid, c.startTicks)).map((c) => `${c.name} (pid ${c.pid})`) ?? []),
+    ...processesMentioning(dir).map((pid) => `pid ${pid}`),
+  ];
+  if (survivors.length > 0) {
+    throw new SolidaError(`lab processes still alive after down: ${survivors.join(', ')}`, 1);
+  }
+  if (!lab && orphans.length === 0 && !existsSync(dir)) {
+    throw new SolidaError(`no lab in ${dir}`, 2, [{ message: 'nothing to stop', fix: 'pass the --dir used with `lab up`' }]);
+  }
+  if (keep) {
+    if (lab) {
+      lab.state = 'down';
+      writeLab(lab);
+    }
+  } else {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return { dir, stopped, timings, orphans, seconds: (Date.now() - started) / 1000 };
+}
+
+export const labDown = teardown;
