@@ -53,7 +53,7 @@ function tags(list: string[]): Record<string, string> | undefined {
 
 function withFisOptions(cmd: Command): Command {
   return cmd
-    .requiredOption('--config <file>', 'solida config (solida.config.ts, YAML, Sloth or OpenSLO)')
+    .requiredOption('-c, --config <file>', 'solida config (solida.config.ts, YAML, Sloth or OpenSLO)')
     .option('--account <id>', 'AWS account id (12 digits)')
     .option('--region <region>', 'region of the experiment (default: the services’ aws.region)')
     .option('--partition <partition>', 'AWS partition', 'aws')
@@ -180,7 +180,7 @@ export async function awsGamedayCommand(scenarioName: string, flags: FisFlags & 
 export function registerFisCommands(program: Command): void {
   const generate = parentCommand(program, 'generate', 'generate artifacts from the SLOs');
   withFisOptions(generate.command('fis').description('FIS experiment templates and least-privilege IAM policies for the DR scenarios'))
-    .requiredOption('--out <dir>', 'directory to write the JSON files into')
+    .requiredOption('-o, --out <dir>', 'directory to write the JSON files into')
     .option('--scenario <name>', `one of ${SCENARIOS.join(', ')} (default: all)`)
     .action((flags: FisFlags & { out: string; scenario?: string }) => generateFisCommand(flags));
 }

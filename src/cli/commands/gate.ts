@@ -23,7 +23,7 @@ export function registerGateCommands(program: Command): void {
     .description('Fail a build when a load test crosses a threshold: k6 results (or a built-in open-model run) against SLO-derived and script thresholds. Exit 0 pass, 1 fail, 2 bad input')
     .option('--k6-summary <file>', 'k6 --summary-export JSON, or the data object handleSummary received')
     .option('--k6-points <file>', 'k6 --out json NDJSON (plain or gzipped): exact percentiles and sub-metrics from the samples')
-    .option('--config <file>', 'SLO config: adds thresholds derived from the SLOs')
+    .option('-c, --config <file>', 'SLO config: adds thresholds derived from the SLOs')
     .option('--service <name>', 'only the SLOs of this service')
     .option('--threshold <spec>', 'extra threshold, e.g. "http_req_duration{name:/items}: p(99)<300" (repeatable)', collect, [])
     .option('--json <file>', 'write { verdict, thresholds: [{ metric, threshold, value, ok }] }')
@@ -45,8 +45,8 @@ export function registerGateCommands(program: Command): void {
   generate
     .command('k6')
     .description('k6 scripts: one per service (constant arrival rate, SLO thresholds) and the DR game-day loads')
-    .requiredOption('--config <file>', 'SLO config')
-    .requiredOption('--out <dir>', 'output directory')
+    .requiredOption('-c, --config <file>', 'SLO config')
+    .requiredOption('-o, --out <dir>', 'output directory')
     .option('--service <name>', 'only this service (and its thresholds in the game-day scripts)')
     .action(async (opts: { config: string; out: string; service?: string }) => {
       const model = await loadModel(opts.config);
