@@ -6,6 +6,7 @@ import { registerCloudWatchCommands } from './commands/cloudwatch.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerGateCommands } from './commands/gate.ts';
 import { registerLabCommands } from './commands/lab.ts';
+import { registerReportCommands } from './commands/report.ts';
 import { registerRunbookCommands } from './commands/runbook.ts';
 import { registerAwsGamedayCommand, registerFisCommands } from './commands/fis.ts';
 
@@ -21,6 +22,7 @@ export async function main(argv: string[]): Promise<number> {
   registerAwsGamedayCommand(program);
   registerGateCommands(program);
   registerLabCommands(program);
+  registerReportCommands(program);
   registerDemoCommand(program);
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -302,9 +302,6 @@ function normalizeAlerting(c: Collector, a: AlertingConfig | undefined, path: st
       annotations: t.annotations ?? {},
     });
   }
-  if (!tiers.some((t) => t.enabled) && names.length > 0) {
-    // Not an error: some SLOs are report-only. explain() warns about it.
-  }
   const noDataFor = c.duration(`${path}.noData.for`, a?.noData?.for, '10m');
   if ((a?.noData?.enabled ?? true) && noDataFor.seconds < 2 * evaluationInterval.seconds) c.add(`${path}.noData.for`, `${noDataFor.text} is shorter than two evaluation intervals`, `use at least ${2 * evaluationInterval.seconds}s`);
   return {
