@@ -48,7 +48,8 @@ export async function collectReports(model: SolidaModel, source: BudgetSource, o
 }
 
 async function collectOne(slo: Slo, source: BudgetSource, opts: CollectOptions): Promise<SloReportEntry> {
-  const policy = opts.policy ?? DEFAULT_POLICY;
+  // The SLO's own policy (from its config) unless the caller overrides it.
+  const policy = opts.policy ?? slo.budgetPolicy ?? DEFAULT_POLICY;
   const window = reportWindow(slo.window, opts.at, opts.period);
   const windows = burnWindows(slo);
   const [overWindow, lastWeek, ...burns] = await Promise.all([

@@ -4,13 +4,12 @@
 
 export type PolicyStatus = 'ok' | 'feature-freeze' | 'fixes-only' | 'no-data';
 
-export interface BudgetPolicy {
-  /** Fraction of the period's budget burned within the last `weekSeconds` that freezes features (exclusive). */
-  freezeWeeklyConsumed: number;
-  /** Fraction of the budget burned over the SLO window that allows only fixes (inclusive). */
-  fixesOnlyConsumed: number;
-  weekSeconds: number;
-}
+import type { BudgetPolicy } from '../slo/model.ts';
+import { humanSeconds } from '../slo/duration.ts';
+
+const lookBack = (seconds: number) => (seconds % 86_400 === 0 ? `${seconds / 86_400} days` : humanSeconds(seconds));
+
+export type { BudgetPolicy };
 
 export const DEFAULT_POLICY: BudgetPolicy = { freezeWeeklyConsumed: 0.5, fixesOnlyConsumed: 1, weekSeconds: 7 * 86_400 };
 
@@ -30,8 +29,9 @@ export function decidePolicy(consumed: number | null, weekConsumed: number | nul
     return { status: 'fixes-only', reason: `${pct(consumed)} of the error budget is burned over the window (limit ${pct(policy.fixesOnlyConsumed)}): only fixes ship until it recovers`, weekConsumed };
   }
   if (weekConsumed !== null && weekConsumed > policy.freezeWeeklyConsumed) {
-    return { status: 'feature-freeze', reason: `${pct(weekConsumed)} of the error budget was burned in the last 7 days (limit ${pct(policy.freezeWeeklyConsumed)}): feature freeze`, weekConsumed };
+    return { status: 'feature-freeze', reason: `${pct(weekConsumed)} of the error budget was burned in the last ${lookBack(policy.weekSeconds)} (limit ${pct(policy.freezeWeeklyConsumed)}): feature freeze`, weekConsumed };
   }
-  const week = weekConsumed === null ? 'no data for the last 7 days' : `${pct(weekConsumed)} burned in the last 7 days`;
+  const last = lookBack(policy.weekSeconds);
+  const week = weekConsumed === null ? `no data for the last ${last}` : `${pct(weekConsumed)} burned in the last ${last}`;
   return { status: 'ok', reason: `${pct(consumed)} of the budget burned over the window, ${week}: within policy`, weekConsumed };
 }

@@ -82,6 +82,16 @@ const alertingInput = z.strictObject({
   noData: z.strictObject({ enabled: z.boolean().optional(), for: durationText.optional(), severity: z.enum(['page', 'ticket']).optional() }).optional(),
 });
 
+/** Error-budget policy (defaults from common practice: >50% burned in 7 days → freeze; 100% → fixes only). */
+const budgetPolicyInput = z.strictObject({
+  /** Percent of the period's budget burned within `within` that freezes features. Default 50. */
+  freezeWhenBurnedPercent: z.number().positive().optional(),
+  /** Look-back of the freeze rule. Default 7d. */
+  within: durationText.optional(),
+  /** Percent of the budget burned over the SLO window after which only fixes ship. Default 100. */
+  fixesOnlyWhenBurnedPercent: z.number().positive().optional(),
+});
+
 const windowInput = z.union([durationText, z.strictObject({ calendar: z.enum(['week', 'month']) })]);
 
 const sloInput = z.strictObject({
@@ -97,6 +107,8 @@ const sloInput = z.strictObject({
   labels: labels.optional(),
   /** Expected traffic in events per second; enables low-traffic warnings. */
   expectedEventsPerSecond: z.number().nonnegative().optional(),
+  /** Overrides the config's budgetPolicy for this SLO. */
+  budgetPolicy: budgetPolicyInput.optional(),
 });
 
 const awsInput = z.strictObject({
@@ -125,6 +137,8 @@ export const configSchema = z.strictObject({
   scrapeInterval: durationText.optional(),
   /** Rule evaluation interval of the generated groups. Default 30s. */
   evaluationInterval: durationText.optional(),
+  /** Default error-budget policy of every SLO. */
+  budgetPolicy: budgetPolicyInput.optional(),
   services: z.array(serviceInput),
   slos: z.array(sloInput),
 });
@@ -135,6 +149,7 @@ export type SloConfig = z.input<typeof sloInput>;
 export type SliConfig = z.input<typeof sliInput>;
 export type AlertingConfig = z.input<typeof alertingInput>;
 export type TierConfig = z.input<typeof tierInput>;
+export type BudgetPolicyConfig = z.input<typeof budgetPolicyInput>;
 
 /** Identity with types: gives `solida.config.ts` completion and checking in the editor. */
 export function defineConfig(config: SolidaConfig): SolidaConfig {

@@ -84,6 +84,16 @@ export interface AlertingPolicy {
   noData: { enabled: boolean; for: Duration; severity: Severity };
 }
 
+/** The error-budget policy as code: which step of the ship/freeze ladder applies. */
+export interface BudgetPolicy {
+  /** Fraction of the period's budget burned within `weekSeconds` that freezes features (exclusive). */
+  freezeWeeklyConsumed: number;
+  /** Fraction of the budget burned over the SLO window that allows only fixes (inclusive). */
+  fixesOnlyConsumed: number;
+  /** Look-back of the freeze rule (default a week). */
+  weekSeconds: number;
+}
+
 export interface Slo {
   /** `<service>-<name>`, Sloth's id. */
   id: string;
@@ -102,6 +112,7 @@ export interface Slo {
   labels: Record<string, string>;
   /** Expected traffic, for low-traffic warnings (events per second), when the spec gives it. */
   expectedEventsPerSecond?: number;
+  budgetPolicy: BudgetPolicy;
 }
 
 export interface AwsResources {

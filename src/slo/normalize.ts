@@ -1,8 +1,8 @@
 // Authoring config → normalized model. Collects every problem (never stops at the first) so a person
 // fixes a spec in one pass; each problem names the field path and how to fix it.
 import type { Problem } from '../util/errors.ts';
-import type { AlertTier, AlertingPolicy, CloudWatchMetric, Duration, PrometheusSli, Service, Sli, Slo, SloWindow, SolidaModel } from './model.ts';
-import type { AlertingConfig, ServiceConfig, SliConfig, SloConfig, SolidaConfig, TierConfig } from './config.ts';
+import type { AlertTier, AlertingPolicy, BudgetPolicy, CloudWatchMetric, Duration, PrometheusSli, Service, Sli, Slo, SloWindow, SolidaModel } from './model.ts';
+import type { AlertingConfig, BudgetPolicyConfig, ServiceConfig, SliConfig, SloConfig, SolidaConfig, TierConfig } from './config.ts';
 import { duration, parseDuration } from './duration.ts';
 import { WINDOW_PLACEHOLDER, caret, checkPromQL, isVectorSelector, withMatchers } from './promql.ts';
 import { EXPORTER_HISTOGRAM, formatLe, nearestBuckets, PROMETHEUS_DEFAULT_BUCKETS } from './metrics.ts';
@@ -76,7 +76,7 @@ export function normalizeConfig(config: SolidaConfig, file: string): { model: So
     const id = `${s.service}-${s.name}`;
     if (ids.has(id)) c.add(`${path}.name`, `duplicate SLO "${s.name}" for service "${s.service}" (also slos[${ids.get(id)}])`, 'give each SLO of a service a unique name');
     ids.set(id, i);
-    const slo = normalizeSlo(c, s, path, service, evaluationInterval);
+    const slo = normalizeSlo(c, s, path, service, evaluationInterval, config.budgetPolicy);
     if (slo) slos.push(slo);
   });
 
@@ -112,7 +112,17 @@ function normalizeWindow(c: Collector, path: string, w: SloConfig['window']): { 
   return { window: { kind: 'calendar', unit: w.calendar }, periodSeconds: w.calendar === 'week' ? 7 * DAY : 30 * DAY };
 }
 
-function normalizeSlo(c: Collector, s: SloConfig, path: string, service: Service | undefined, evaluationInterval: Duration): Slo | undefined {
+function normalizeBudgetPolicy(c: Collector, path: string, base: BudgetPolicyConfig | undefined, own: BudgetPolicyConfig | undefined): BudgetPolicy {
+  const p = { ...base, ...own };
+  const within = c.duration(`${path}.within`, p.within, '7d');
+  return {
+    freezeWeeklyConsumed: (p.freezeWhenBurnedPercent ?? 50) / 100,
+    fixesOnlyConsumed: (p.fixesOnlyWhenBurnedPercent ?? 100) / 100,
+    weekSeconds: within.seconds,
+  };
+}
+
+function normalizeSlo(c: Collector, s: SloConfig, path: string, service: Service | undefined, evaluationInterval: Duration, basePolicy?: BudgetPolicyConfig): Slo | undefined {
   const { window, periodSeconds } = normalizeWindow(c, `${path}.window`, s.window);
   const sli = normalizeSli(c, s.sli, `${path}.sli`, s.service, service);
   const errorBudget = 1 - s.objective / 100;
@@ -131,6 +141,7 @@ function normalizeSlo(c: Collector, s: SloConfig, path: string, service: Service
     alerting,
     labels: s.labels ?? {},
     expectedEventsPerSecond: s.expectedEventsPerSecond,
+    budgetPolicy: normalizeBudgetPolicy(c, s.budgetPolicy ? `${path}.budgetPolicy` : 'budgetPolicy', basePolicy, s.budgetPolicy),
   };
 }
 

@@ -55,6 +55,7 @@ function slo(name: string, sli: Slo['sli'], tiers = WORKBOOK_TIERS): Slo {
       noData: { enabled: false, for: d('10m', 600), severity: 'ticket' },
     },
     labels: {},
+    budgetPolicy: { freezeWeeklyConsumed: 0.5, fixesOnlyConsumed: 1, weekSeconds: 604800 },
   };
 }
 

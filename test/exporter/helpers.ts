@@ -50,6 +50,7 @@ export function latencySlo(service: string, thresholdSeconds: number): Slo {
     },
     alerting: { name: 'A', labels: {}, annotations: {}, tiers: [], noData: { enabled: false, for: d('10m', 600), severity: 'ticket' } },
     labels: {},
+    budgetPolicy: { freezeWeeklyConsumed: 0.5, fixesOnlyConsumed: 1, weekSeconds: 604800 },
   };
 }
 

@@ -18,6 +18,7 @@ export function slo(service: string, name: string, objective: number, origin: Sl
     sli,
     alerting: { name: 'SloBurn', labels: {}, annotations: {}, tiers: [], noData: { enabled: false, for: d('10m', 600), severity: 'ticket' } },
     labels: {},
+    budgetPolicy: { freezeWeeklyConsumed: 0.5, fixesOnlyConsumed: 1, weekSeconds: 604800 },
     ...(expectedEventsPerSecond !== undefined ? { expectedEventsPerSecond } : {}),
   };
 }

@@ -73,3 +73,28 @@ describe('inputs', () => {
     await expect(source.events(model.slos[0], 3600, at)).rejects.toThrow(/cannot reach Prometheus at http:\/\/127\.0\.0\.1:1/);
   });
 });
+
+describe('budget policy from the config', () => {
+  it('reads a per-SLO policy over the config default, and the report decides with it', async () => {
+    const { parseSpecText } = await import('../../src/slo/load.ts');
+    const { decidePolicy } = await import('../../src/report/budget-policy.ts');
+    const { model } = parseSpecText(
+      `budgetPolicy: { freezeWhenBurnedPercent: 25, within: 14d }
+services: [{ name: api }]
+slos:
+  - { service: api, name: a, objective: 99, sli: { golden: { signal: availability } } }
+  - { service: api, name: b, objective: 99, sli: { golden: { signal: availability } }, budgetPolicy: { fixesOnlyWhenBurnedPercent: 80 } }
+`,
+      'policy.yaml',
+    );
+    expect(model.slos[0].budgetPolicy).toEqual({ freezeWeeklyConsumed: 0.25, fixesOnlyConsumed: 1, weekSeconds: 14 * 86400 });
+    expect(model.slos[1].budgetPolicy).toEqual({ freezeWeeklyConsumed: 0.25, fixesOnlyConsumed: 0.8, weekSeconds: 14 * 86400 });
+    // 30% burned in the look-back: over a 25% freeze bar, under the default 50%.
+    expect(decidePolicy(0.3, 0.3, model.slos[0].budgetPolicy).status).toBe('feature-freeze');
+    expect(decidePolicy(0.3, 0.3).status).toBe('ok');
+    // 85% over the window: fixes only for b (80%), not for a (100%).
+    expect(decidePolicy(0.85, 0.1, model.slos[1].budgetPolicy).status).toBe('fixes-only');
+    expect(decidePolicy(0.85, 0.1, model.slos[0].budgetPolicy).status).toBe('ok');
+    expect(decidePolicy(0.3, 0.3, model.slos[0].budgetPolicy).reason).toContain('in the last 14 days');
+  });
+});
