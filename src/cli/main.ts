@@ -7,6 +7,7 @@ import { registerDemoCommand } from './commands/demo.ts';
 import { registerGateCommands } from './commands/gate.ts';
 import { registerLabCommands } from './commands/lab.ts';
 import { registerReportCommands } from './commands/report.ts';
+import { registerWorkflowCommands } from './commands/workflows.ts';
 import { registerRunbookCommands } from './commands/runbook.ts';
 import { registerAwsGamedayCommand, registerFisCommands } from './commands/fis.ts';
 
@@ -23,6 +24,7 @@ export async function main(argv: string[]): Promise<number> {
   registerGateCommands(program);
   registerLabCommands(program);
   registerReportCommands(program);
+  registerWorkflowCommands(program);
   registerDemoCommand(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
