@@ -15,6 +15,8 @@ import {
   PutCompositeAlarmCommand,
   PutDashboardCommand,
   PutMetricAlarmCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
   type CompositeAlarm,
   type DescribeAlarmsCommandInput,
   type DescribeAlarmsCommandOutput,
@@ -24,6 +26,7 @@ import {
   type MetricDataQuery,
   type PutCompositeAlarmInput,
   type PutMetricAlarmInput,
+  type Tag,
 } from '@aws-sdk/client-cloudwatch';
 import { SolidaError } from '../util/errors.ts';
 import type { CloudWatchArtifacts } from './cloudwatch-generate.ts';
@@ -39,8 +42,20 @@ export interface PlanChange {
   kind: ResourceKind;
   name: string;
   action: Action;
-  /** Top-level fields that differ (updates only). */
+  /** Top-level fields that differ (updates only); `Tags` when only TagResource/UntagResource can fix it. */
   fields?: string[];
+  /** Tag drift on an existing alarm: PutMetricAlarm/PutCompositeAlarm ignore Tags on update. */
+  tags?: TagChange;
+  /** A delete that makes room for a create under the same name (kind change): done first, even without prune. */
+  replaced?: boolean;
+}
+
+export interface TagChange {
+  arn: string;
+  /** Tags to add or whose value changes (TagResource). */
+  set: Tag[];
+  /** Keys to remove (UntagResource). */
+  remove: string[];
 }
 
 export interface CloudWatchPlan {
@@ -195,12 +210,23 @@ async function readExisting(client: CloudWatchClient, prefix: string): Promise<E
   return { metric, composite, dashboards };
 }
 
-async function ownsAlarm(client: CloudWatchClient, arn: string | undefined): Promise<boolean> {
-  if (!arn) return false;
+async function readTags(client: CloudWatchClient, arn: string | undefined): Promise<Tag[]> {
+  if (!arn) return [];
   const input = { ResourceARN: arn };
   assertValidRequest('cloudwatch', 'ListTagsForResource', input);
   const tags = await send(`ListTagsForResource ${arn}`, () => client.send(new ListTagsForResourceCommand(input)));
-  return (tags.Tags ?? []).some((t) => t.Key === MANAGED_BY_TAG && t.Value === MANAGED_BY_VALUE);
+  return tags.Tags ?? [];
+}
+
+const isManaged = (tags: Tag[]) => tags.some((t) => t.Key === MANAGED_BY_TAG && t.Value === MANAGED_BY_VALUE);
+
+/** Keys starting with `aws:` are reserved for AWS and cannot be removed by callers. */
+export function diffTags(arn: string, have: Tag[], want: Tag[] | undefined): TagChange | undefined {
+  const current = new Map(have.map((t) => [t.Key!, t.Value ?? '']));
+  const wanted = new Map((want ?? []).map((t) => [t.Key!, t.Value ?? '']));
+  const set = [...wanted].filter(([k, v]) => current.get(k) !== v).sort(([a], [b]) => a.localeCompare(b)).map(([Key, Value]) => ({ Key, Value }));
+  const remove = [...current.keys()].filter((k) => !wanted.has(k) && !k.startsWith('aws:')).sort();
+  return set.length || remove.length ? { arn, set, remove } : undefined;
 }
 
 // ---------- plan ----------
@@ -210,36 +236,11 @@ export async function planCloudWatch(client: CloudWatchClient, desired: CloudWat
   const changes: PlanChange[] = [];
   const foreign: string[] = [];
 
-  const diff = <E, D>(kind: ResourceKind, want: Map<string, D>, have: Map<string, E>, norm: (x: D | E) => Record<string, Json>) => {
-    for (const [name, d] of want) {
-      const e = have.get(name);
-      if (!e) changes.push({ kind, name, action: 'create' });
-      else {
-        const fields = changedFields(norm(e), norm(d));
-        changes.push(fields.length ? { kind, name, action: 'update', fields } : { kind, name, action: 'unchanged' });
-      }
-    }
-  };
   const wantMetric = new Map(desired.metricAlarms.map((a) => [a.AlarmName!, a]));
   const wantComposite = new Map(desired.compositeAlarms.map((a) => [a.AlarmName!, a]));
   const wantDashboards = new Map(desired.dashboards.map((d) => [d.DashboardName!, d.DashboardBody!]));
-  diff('metric-alarm', wantMetric, existing.metric, (x) => normalizeMetricAlarm(x as MetricAlarm));
-  diff('composite-alarm', wantComposite, existing.composite, (x) => normalizeCompositeAlarm(x as CompositeAlarm));
-  diff('dashboard', wantDashboards, existing.dashboards, (x) => normalizeDashboardBody(x as string));
-
-  // An alarm that changed type (metric ↔ composite) under the same name is replaced: AWS keeps one per name.
-  for (const [name, a] of [...existing.metric, ...existing.composite] as [string, MetricAlarm | CompositeAlarm][]) {
-    const kind: ResourceKind = existing.metric.has(name) ? 'metric-alarm' : 'composite-alarm';
-    const wanted = kind === 'metric-alarm' ? wantMetric.has(name) : wantComposite.has(name);
-    if (wanted) continue;
-    if (await ownsAlarm(client, a.AlarmArn)) changes.push({ kind, name, action: 'delete' });
-    else foreign.push(name);
-  }
-  for (const [name, body] of existing.dashboards) {
-    if (wantDashboards.has(name)) continue;
-    if (body.includes(MANAGED_MARKER)) changes.push({ kind: 'dashboard', name, action: 'delete' });
-    else foreign.push(name);
-  }
+  const wantedKind = (name: string): ResourceKind | undefined => (wantMetric.has(name) ? 'metric-alarm' : wantComposite.has(name) ? 'composite-alarm' : undefined);
+  const existingKind = (name: string): ResourceKind => (existing.metric.has(name) ? 'metric-alarm' : 'composite-alarm');
 
   const existingComposites = new Map<string, string[]>();
   for (const [name, c] of existing.composite) {
@@ -248,6 +249,61 @@ export async function planCloudWatch(client: CloudWatchClient, desired: CloudWat
     } catch {
       existingComposites.set(name, []);
     }
+  }
+
+  // Tags of every existing alarm, read once: they tell ownership and tag drift.
+  const existingAlarms = [...existing.metric, ...existing.composite] as [string, MetricAlarm | CompositeAlarm][];
+  const tags = new Map<string, Tag[]>();
+  for (const [name, a] of existingAlarms) tags.set(name, await readTags(client, a.AlarmArn));
+  const owned = (name: string) => isManaged(tags.get(name) ?? []);
+
+  // AWS keeps one alarm per name, so a kind change (metric ↔ composite) is delete + create, and the delete
+  // must come first. Composites still referencing a replaced alarm block its deletion: they go too.
+  const replaced = new Set(existingAlarms.map(([n]) => n).filter((n) => owned(n) && wantedKind(n) && wantedKind(n) !== existingKind(n)));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [parent, refs] of existingComposites) {
+      if (replaced.has(parent) || !owned(parent) || !refs.some((r) => replaced.has(r))) continue;
+      replaced.add(parent);
+      grew = true;
+    }
+  }
+  for (const name of replaced) changes.push({ kind: existingKind(name), name, action: 'delete', replaced: true });
+
+  const diffAlarms = <D extends { Tags?: Tag[] }, E extends { AlarmArn?: string }>(kind: ResourceKind, want: Map<string, D>, have: Map<string, E>, norm: (x: D | E) => Record<string, Json>) => {
+    for (const [name, d] of want) {
+      const e = have.get(name);
+      const held = existing.metric.has(name) || existing.composite.has(name);
+      if (held && !owned(name)) foreign.push(name);
+      else if (replaced.has(name) || !e) changes.push({ kind, name, action: 'create' });
+      else {
+        const fields = changedFields(norm(e), norm(d));
+        const tagChange = diffTags(e.AlarmArn!, tags.get(name) ?? [], d.Tags);
+        if (tagChange) fields.push('Tags');
+        changes.push(fields.length ? { kind, name, action: 'update', fields, ...(tagChange ? { tags: tagChange } : {}) } : { kind, name, action: 'unchanged' });
+      }
+    }
+  };
+  diffAlarms('metric-alarm', wantMetric, existing.metric, (x) => normalizeMetricAlarm(x as MetricAlarm));
+  diffAlarms('composite-alarm', wantComposite, existing.composite, (x) => normalizeCompositeAlarm(x as CompositeAlarm));
+  for (const [name, d] of wantDashboards) {
+    const e = existing.dashboards.get(name);
+    if (e === undefined) changes.push({ kind: 'dashboard', name, action: 'create' });
+    else {
+      const fields = changedFields(normalizeDashboardBody(e), normalizeDashboardBody(d));
+      changes.push(fields.length ? { kind: 'dashboard', name, action: 'update', fields } : { kind: 'dashboard', name, action: 'unchanged' });
+    }
+  }
+
+  for (const [name] of existingAlarms) {
+    if (wantedKind(name) || replaced.has(name)) continue;
+    if (owned(name)) changes.push({ kind: existingKind(name), name, action: 'delete' });
+    else foreign.push(name);
+  }
+  for (const [name, body] of existing.dashboards) {
+    if (wantDashboards.has(name)) continue;
+    if (body.includes(MANAGED_MARKER)) changes.push({ kind: 'dashboard', name, action: 'delete' });
+    else foreign.push(name);
   }
   return { prefix: desired.prefix, changes, foreign, desired, existingComposites };
 }
@@ -278,7 +334,11 @@ export interface ApplyResult {
 
 export async function applyCloudWatch(client: CloudWatchClient, plan: CloudWatchPlan, opts: { prune: boolean }): Promise<ApplyResult> {
   const result: ApplyResult = { sent: [], keptWithoutPrune: [] };
-  const write = (kind: ResourceKind) => new Set(plan.changes.filter((c) => c.kind === kind && (c.action === 'create' || c.action === 'update')).map((c) => c.name));
+  // Tag-only updates need no Put: PutMetricAlarm/PutCompositeAlarm would ignore the tags anyway.
+  const needsPut = (c: PlanChange) => c.action === 'create' || (c.action === 'update' && (c.fields ?? []).some((f) => f !== 'Tags'));
+  const write = (kind: ResourceKind) => new Set(plan.changes.filter((c) => c.kind === kind && needsPut(c)).map((c) => c.name));
+
+  await deleteAlarmsParentsFirst(client, plan, plan.changes.filter((c) => c.action === 'delete' && c.replaced), result);
 
   const metricWrites = write('metric-alarm');
   for (const a of plan.desired.metricAlarms.filter((x) => metricWrites.has(x.AlarmName!))) {
@@ -297,6 +357,8 @@ export async function applyCloudWatch(client: CloudWatchClient, plan: CloudWatch
     result.sent.push({ operation: 'PutCompositeAlarm', names: [name] });
   }
 
+  for (const c of plan.changes) if (c.tags) await applyTags(client, c.name, c.tags, result);
+
   const dashboardWrites = write('dashboard');
   for (const d of plan.desired.dashboards.filter((x) => dashboardWrites.has(x.DashboardName!))) {
     assertValidRequest('cloudwatch', 'PutDashboard', d, `dashboard ${d.DashboardName}`);
@@ -304,16 +366,12 @@ export async function applyCloudWatch(client: CloudWatchClient, plan: CloudWatch
     result.sent.push({ operation: 'PutDashboard', names: [d.DashboardName!] });
   }
 
-  const deletes = plan.changes.filter((c) => c.action === 'delete');
+  const deletes = plan.changes.filter((c) => c.action === 'delete' && !c.replaced);
   if (!opts.prune) {
     result.keptWithoutPrune = deletes.map((c) => c.name);
     return result;
   }
-  // Parents before children: reverse of children-first over the composites being deleted.
-  const compositeDeletes = deletes.filter((c) => c.kind === 'composite-alarm').map((c) => c.name);
-  const parentsFirst = childrenFirst(compositeDeletes, (n) => plan.existingComposites.get(n) ?? []).reverse();
-  for (const name of parentsFirst) await deleteAlarms(client, [name], result);
-  await deleteAlarms(client, deletes.filter((c) => c.kind === 'metric-alarm').map((c) => c.name), result);
+  await deleteAlarmsParentsFirst(client, plan, deletes, result);
   const dashboards = deletes.filter((c) => c.kind === 'dashboard').map((c) => c.name);
   for (let i = 0; i < dashboards.length; i += 100) {
     const input = { DashboardNames: dashboards.slice(i, i + 100) };
@@ -322,6 +380,29 @@ export async function applyCloudWatch(client: CloudWatchClient, plan: CloudWatch
     result.sent.push({ operation: 'DeleteDashboards', names: input.DashboardNames });
   }
   return result;
+}
+
+async function applyTags(client: CloudWatchClient, name: string, change: TagChange, result: ApplyResult): Promise<void> {
+  if (change.set.length) {
+    const input = { ResourceARN: change.arn, Tags: change.set };
+    assertValidRequest('cloudwatch', 'TagResource', input, `tags of ${name}`);
+    await send(`TagResource ${name}`, () => client.send(new TagResourceCommand(input)));
+    result.sent.push({ operation: 'TagResource', names: [name] });
+  }
+  if (change.remove.length) {
+    const input = { ResourceARN: change.arn, TagKeys: change.remove };
+    assertValidRequest('cloudwatch', 'UntagResource', input, `tags of ${name}`);
+    await send(`UntagResource ${name}`, () => client.send(new UntagResourceCommand(input)));
+    result.sent.push({ operation: 'UntagResource', names: [name] });
+  }
+}
+
+/** Composites before the alarms they reference (reverse of children-first), then metric alarms. */
+async function deleteAlarmsParentsFirst(client: CloudWatchClient, plan: CloudWatchPlan, deletes: PlanChange[], result: ApplyResult): Promise<void> {
+  const composites = deletes.filter((c) => c.kind === 'composite-alarm').map((c) => c.name);
+  const parentsFirst = childrenFirst(composites, (n) => plan.existingComposites.get(n) ?? []).reverse();
+  for (const name of parentsFirst) await deleteAlarms(client, [name], result);
+  await deleteAlarms(client, deletes.filter((c) => c.kind === 'metric-alarm').map((c) => c.name), result);
 }
 
 async function deleteAlarms(client: CloudWatchClient, names: string[], result: ApplyResult): Promise<void> {
@@ -339,13 +420,21 @@ const SYMBOL: Record<Action, string> = { create: '+', update: '~', delete: '-', 
 
 export function formatPlan(plan: CloudWatchPlan, opts: { prune: boolean; showUnchanged?: boolean }): string {
   const lines: string[] = [];
-  const count = (a: Action) => plan.changes.filter((c) => c.action === a).length;
+  const count = (a: Action) => plan.changes.filter((c) => c.action === a && !c.replaced).length;
+  const replacements = plan.changes.filter((c) => c.replaced).length;
   for (const c of plan.changes) {
     if (c.action === 'unchanged' && !opts.showUnchanged) continue;
-    const extra = c.fields ? ` (${c.fields.join(', ')})` : c.action === 'delete' && !opts.prune ? ' (kept: run with --prune to delete)' : '';
+    const extra = c.fields
+      ? ` (${c.fields.map((f) => (f === 'Tags' && c.tags ? `Tags: ${formatTags(c.tags)}` : f)).join(', ')})`
+      : c.replaced
+        ? ' (replaced: the alarm changes kind under the same name)'
+        : c.action === 'delete' && !opts.prune ? ' (kept: run with --prune to delete)' : '';
     lines.push(`  ${SYMBOL[c.action]} ${c.kind} ${c.name}${extra}`);
   }
   for (const f of plan.foreign) lines.push(`  ! ${f}: under the prefix but not managed by solida; left alone`);
-  lines.push(`Plan: ${count('create')} to create, ${count('update')} to update, ${count('delete')} to delete${opts.prune ? '' : ' (only with --prune)'}, ${count('unchanged')} unchanged.`);
+  const replacing = replacements ? `, ${replacements} to replace (delete, then create)` : '';
+  lines.push(`Plan: ${count('create')} to create, ${count('update')} to update, ${count('delete')} to delete${opts.prune ? '' : ' (only with --prune)'}${replacing}, ${count('unchanged')} unchanged.`);
   return lines.join('\n');
 }
+
+const formatTags = (t: TagChange) => [...t.set.map((x) => `+${x.Key}=${x.Value}`), ...t.remove.map((k) => `-${k}`)].join(' ');

@@ -1,6 +1,7 @@
 // An in-memory CloudWatch behind aws-sdk-client-mock: small pages to exercise pagination, and AWS's
 // reference rules (a composite must reference existing alarms; an alarm referenced by a composite
-// cannot be deleted first) so that wrong ordering fails the test.
+// cannot be deleted first; one alarm per name whatever its kind; Put* ignores Tags on update) so that
+// wrong ordering fails the test.
 import { mockClient } from 'aws-sdk-client-mock';
 import {
   CloudWatchClient,
@@ -13,6 +14,8 @@ import {
   PutCompositeAlarmCommand,
   PutDashboardCommand,
   PutMetricAlarmCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
   type CompositeAlarm,
   type MetricAlarm,
   type Tag,
@@ -59,6 +62,7 @@ export class FakeCloudWatch {
     this.mock.on(ListTagsForResourceCommand).callsFake((input) => ({ Tags: this.tags.get(input.ResourceARN!) ?? [] }));
     this.mock.on(PutMetricAlarmCommand).callsFake((input) => {
       this.calls.push(`PutMetricAlarm ${input.AlarmName}`);
+      if (this.composite.has(input.AlarmName!)) throw new Error(`ValidationError: ${input.AlarmName} is a composite alarm`);
       const { Tags, ...rest } = input;
       if (!this.metric.has(input.AlarmName!) && Tags) this.tags.set(ARN(input.AlarmName!), Tags);
       this.metric.set(input.AlarmName!, { ...structuredClone(rest), AlarmArn: ARN(input.AlarmName!), StateValue: 'INSUFFICIENT_DATA' });
@@ -66,6 +70,7 @@ export class FakeCloudWatch {
     });
     this.mock.on(PutCompositeAlarmCommand).callsFake((input) => {
       this.calls.push(`PutCompositeAlarm ${input.AlarmName}`);
+      if (this.metric.has(input.AlarmName!)) throw new Error(`ValidationError: ${input.AlarmName} is a metric alarm`);
       for (const ref of ruleAlarms(parseAlarmRule(input.AlarmRule!))) {
         if (!this.metric.has(ref) && !this.composite.has(ref)) throw new Error(`ValidationError: alarm ${ref} does not exist`);
       }
@@ -87,7 +92,20 @@ export class FakeCloudWatch {
       for (const name of deleting) {
         this.metric.delete(name);
         this.composite.delete(name);
+        this.tags.delete(ARN(name));
       }
+      return {};
+    });
+    this.mock.on(TagResourceCommand).callsFake((input) => {
+      this.calls.push(`TagResource ${input.ResourceARN}`);
+      const byKey = new Map((this.tags.get(input.ResourceARN!) ?? []).map((t) => [t.Key, t]));
+      for (const t of input.Tags ?? []) byKey.set(t.Key, t);
+      this.tags.set(input.ResourceARN!, [...byKey.values()]);
+      return {};
+    });
+    this.mock.on(UntagResourceCommand).callsFake((input) => {
+      this.calls.push(`UntagResource ${input.ResourceARN}`);
+      this.tags.set(input.ResourceARN!, (this.tags.get(input.ResourceARN!) ?? []).filter((t) => !input.TagKeys!.includes(t.Key!)));
       return {};
     });
     this.mock.on(PutDashboardCommand).callsFake((input) => {

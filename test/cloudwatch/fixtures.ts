@@ -88,3 +88,37 @@ export function inventoryModel(): SolidaModel {
     slos: [structuredClone(availability), structuredClone(latency), structuredClone(checkout)],
   };
 }
+
+export const QUEUE = 'orders-events';
+export const FUNCTION = 'orders-handler';
+export const DISTRIBUTION = 'E2QWRUHAPOMQZL';
+
+/** A serverless service: SQS queue, Lambda function, CloudFront distribution (no ALB/ECS/RDS). */
+export const orders: Service = {
+  name: 'orders',
+  selector: '{job="orders"}',
+  labels: {},
+  aws: {
+    region: 'eu-west-1',
+    sqs: { queueName: QUEUE },
+    lambda: { functionName: FUNCTION },
+    cloudfront: { distributionId: DISTRIBUTION },
+    sns: { page: PAGE_TOPIC, ticket: TICKET_TOPIC },
+  },
+  runbooks: { 'queue-backlog': 'https://runbooks.example.com/orders-backlog' },
+};
+
+const lambdaMetric = (metricName: string) => ({ namespace: 'AWS/Lambda', metricName, dimensions: { FunctionName: FUNCTION }, stat: 'Sum' });
+
+export function ordersModel(): SolidaModel {
+  const handler = slo('handler', { source: 'cloudwatch', errors: [lambdaMetric('Errors')], total: [lambdaMetric('Invocations')] });
+  handler.id = 'orders-handler';
+  handler.service = 'orders';
+  return {
+    source: 'test/cloudwatch/fixtures.ts',
+    scrapeInterval: d('30s', 30),
+    evaluationInterval: d('30s', 30),
+    services: [structuredClone(orders)],
+    slos: [handler],
+  };
+}

@@ -26,10 +26,17 @@ interface ReportOptions {
   service?: string;
 }
 
+export interface ReportCliDeps {
+  /** Builds the client for --source cloudwatch (tests pass a mocked one); credentials come from the standard chain. */
+  cloudWatchClient: (region: string | undefined) => CloudWatchClient;
+}
+
+const defaultDeps: ReportCliDeps = { cloudWatchClient: (region) => new CloudWatchClient(region ? { region } : {}) };
+
 const FORMATS = ['markdown', 'json', 'html'] as const;
 type Format = (typeof FORMATS)[number];
 
-export function registerReportCommands(program: Command): void {
+export function registerReportCommands(program: Command, deps: ReportCliDeps = defaultDeps): void {
   program
     .command('report')
     .description('error-budget report per SLO: SLI, budget consumed/remaining, burn rates, time to exhaustion, policy status')
@@ -46,7 +53,7 @@ export function registerReportCommands(program: Command): void {
       const format = parseFormat(opts.format);
       const at = parseAt(opts.at ?? 'now');
       const period = parsePeriod(opts.period);
-      const source = makeSource(opts);
+      const source = makeSource(opts, deps);
       const model = await loadModel(resolveConfigPath(opts.config));
       const slos = opts.service ? model.slos.filter((s) => s.service === opts.service) : model.slos;
       if (slos.length === 0) throw new SolidaError('no SLO to report', 2, [{ message: opts.service ? `no SLO of service ${opts.service}` : 'the config has no SLO', fix: 'check --service and the config' }]);
@@ -60,8 +67,8 @@ export function registerReportCommands(program: Command): void {
     });
 }
 
-function makeSource(opts: ReportOptions): BudgetSource {
-  if (opts.source === 'cloudwatch') return new CloudWatchSource(new CloudWatchClient(opts.region ? { region: opts.region } : {}));
+function makeSource(opts: ReportOptions, deps: ReportCliDeps): BudgetSource {
+  if (opts.source === 'cloudwatch') return new CloudWatchSource(deps.cloudWatchClient(opts.region));
   if (opts.source !== 'prometheus') throw new SolidaError(`unknown --source ${JSON.stringify(opts.source)}`, 2, [{ message: 'not a report source', fix: 'use prometheus (with --url) or cloudwatch' }]);
   if (!opts.url) throw new SolidaError('--url is required with --source prometheus', 2, [{ message: 'no Prometheus URL', fix: 'pass --url http://prometheus:9090' }]);
   return new PrometheusSource(opts.url);
