@@ -14,6 +14,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const specs = {
   typescript: new URL('../../examples/solida.config.ts', import.meta.url).pathname,
+  yaml: new URL('../../examples/solida.yaml', import.meta.url).pathname,
   sloth: new URL('../fixtures/sloth-getting-started.yml', import.meta.url).pathname,
   openslo: new URL('../fixtures/openslo-availability.yaml', import.meta.url).pathname,
 };
