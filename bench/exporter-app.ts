@@ -22,14 +22,31 @@ async function otelFirst(): Promise<void> {
 }
 
 if (variant === 'otel') await otelFirst();
-const express = require('express') as typeof import('express');
+// BENCH_EXPRESS=express4 measures express 4 instead.
+const express = require(process.env.BENCH_EXPRESS ?? 'express') as typeof import('express');
 const app = express();
 
-if (variant === 'solida') {
-  const { createExporter } = await import('../src/exporter/index.ts');
-  const exporter = createExporter({ service: 'bench', tracing: false });
+if (variant.startsWith('solida')) {
+  // solida-noproc: without prom-client's default process metrics (diagnosis variant).
+  // solida-before: another copy of the exporter (BENCH_BEFORE_MODULE, e.g. an older revision) for before/after runs.
+  const module = variant === 'solida-before' ? process.env.BENCH_BEFORE_MODULE! : '../src/exporter/index.ts';
+  const { createExporter } = (await import(module)) as typeof import('../src/exporter/index.ts');
+  const exporter = createExporter({ service: 'bench', tracing: false, processMetrics: variant !== 'solida-noproc' });
   app.use(exporter.middleware);
   app.get('/metrics', exporter.metricsHandler);
+} else if (variant === 'noop') {
+  // The noise floor: an empty middleware costs (almost) nothing.
+  app.use((_req, _res, next) => next());
+} else if (variant === 'floor') {
+  // What per-request instrumentation pays at minimum: a clock read, a 'close' listener and one
+  // property on the request to find its state (solida's middleware does exactly these plus its work).
+  const kStart = Symbol('start');
+  const onClose = () => {};
+  app.use((req, res, next) => {
+    (req as unknown as Record<symbol, number>)[kStart] = performance.now();
+    res.on('close', onClose);
+    next();
+  });
 } else if (variant === 'prom-bundle') {
   const promBundle = require('express-prom-bundle') as typeof import('express-prom-bundle');
   app.use(promBundle({ includeMethod: true, includePath: true, includeStatusCode: true }));

@@ -2,8 +2,14 @@
 // process): bare express, solida, express-prom-bundle, OpenTelemetry auto-instrumentation.
 // Then a memory check: 1,000,000 requests with random paths through the middleware.
 //
-//   npx tsx bench/exporter.ts [seconds-per-variant]
-import { spawn, type ChildProcess } from 'node:child_process';
+//   npx tsx bench/exporter.ts [seconds-per-variant]   (BENCH_ROUNDS=3, BENCH_VARIANTS=bare,noop,solida,...)
+// The first variant is the baseline. `noop` is an empty middleware: its ratio is the noise floor;
+// `floor` is the least any per-request instrumentation does (clock, 'close' listener, one request
+// property). Before/after a change: BENCH_BEFORE_MODULE=/path/to/old/src/exporter/index.ts and the
+// variant `solida-before`. BENCH_EXPRESS=express4 runs the apps on express 4.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +17,7 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 interface AutocannonResult {
-  requests: { average: number };
+  requests: { average: number; total: number };
   latency: { p50: number; p99: number };
 }
 // autocannon ships no type declarations.
@@ -19,52 +25,102 @@ const autocannon = require('autocannon') as (opts: { url: string; connections: n
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const seconds = Number(process.argv[2] ?? 5);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const variants = process.env.BENCH_VARIANTS?.split(',') ?? ['bare', 'noop', 'floor', 'solida', 'prom-bundle', 'otel'];
 
 interface Figures {
-  variant: string;
   rps: number;
+  /** Server CPU time per completed request (µs): unlike req/s, barely affected by who else uses the CPU. */
+  cpuUs: number;
   p50: number;
   p99: number;
 }
 
+// On a small box the load generator competes with the server for CPU. When taskset exists, the
+// server children get the first CPU and this process (autocannon) the others, so variants are
+// compared under the same split; interleaving rounds (A B C A B C ...) spreads background noise
+// evenly over the variants, and medians drop outlier rounds.
+const cpus = availableParallelism();
+const pin = cpus >= 2 && hasTaskset();
+
+function hasTaskset(): boolean {
+  try {
+    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function startApp(variant: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', `${here}exporter-app.ts`, variant], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const node = [process.execPath, '--import', 'tsx', `${here}exporter-app.ts`, variant];
+  const [cmd, ...args] = pin ? ['taskset', '-c', '0', ...node] : node;
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${variant} app exited with ${code}`)));
     child.stdout!.once('data', (d: Buffer) => resolve({ child, port: Number(d.toString().trim()) }));
   });
 }
 
-async function load(port: number, duration: number) {
-  return autocannon({ url: `http://127.0.0.1:${port}/items/42`, connections: 50, duration });
+/** utime + stime of a process in µs (Linux /proc); NaN elsewhere. */
+function cpuTimeUs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS) * 1e6;
+  } catch {
+    return Number.NaN;
+  }
+}
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+async function load(app: { child: ChildProcess; port: number }, duration: number): Promise<Figures> {
+  const cpu0 = cpuTimeUs(app.child.pid!);
+  const r = await autocannon({ url: `http://127.0.0.1:${app.port}/items/42`, connections: 50, duration });
+  const cpuUs = (cpuTimeUs(app.child.pid!) - cpu0) / r.requests.total;
+  return { rps: r.requests.average, cpuUs, p50: r.latency.p50, p99: r.latency.p99 };
 }
 
-async function measure(variant: string): Promise<Figures> {
-  const { child, port } = await startApp(variant);
-  try {
-    await load(port, 1); // JIT warm-up
-    const r = await load(port, seconds);
-    return { variant, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99 };
-  } finally {
-    child.removeAllListeners('exit');
-    child.kill('SIGTERM');
-  }
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 async function throughput(): Promise<void> {
-  const results: Figures[] = [];
-  const variants = process.env.BENCH_VARIANTS?.split(',') ?? ['bare', 'solida', 'prom-bundle', 'otel'];
-  for (const v of variants) {
-    results.push(await measure(v));
-    process.stderr.write(`  measured ${v}\n`);
-  }
-  const bare = results[0];
-  console.log(`\nthroughput, ${seconds}s per variant, 50 connections, GET /items/:id (express ${require('express/package.json').version})`);
-  console.log('variant        req/s     ×bare   p50 ms  p99 ms  added p99 ms');
-  for (const r of results) {
+  if (pin) execFileSync('taskset', ['-pc', `1-${cpus - 1}`, String(process.pid)], { stdio: 'ignore' });
+  const apps = new Map<string, { child: ChildProcess; port: number }>();
+  try {
+    for (const v of variants) apps.set(v, await startApp(v));
+    for (const v of variants) await load(apps.get(v)!, 1); // JIT warm-up
+    const runs = new Map<string, Figures[]>(variants.map((v) => [v, []]));
+    for (let round = 0; round < rounds; round++) {
+      for (const v of variants) runs.get(v)!.push(await load(apps.get(v)!, seconds));
+      process.stderr.write(`  round ${round + 1}/${rounds}: ${variants.map((v) => `${v} ${runs.get(v)![round].rps.toFixed(0)}`).join(', ')}\n`);
+    }
+    const bare = runs.get(variants[0])!;
     console.log(
-      `${r.variant.padEnd(12)} ${r.rps.toFixed(0).padStart(8)}  ${(r.rps / bare.rps).toFixed(3).padStart(6)}  ${String(r.p50).padStart(6)}  ${String(r.p99).padStart(6)}  ${(r.p99 - bare.p99).toFixed(0).padStart(6)}`,
+      `\nthroughput: ${rounds} interleaved rounds of ${seconds}s per variant, 50 connections, GET /items/:id ` +
+        `(express ${require(`${process.env.BENCH_EXPRESS ?? 'express'}/package.json`).version}; ${pin ? 'server pinned to CPU 0, load generator to the others' : 'not pinned'})`,
     );
+    console.log(`ratios are per round against ${variants[0]} measured in the same round; medians over rounds`);
+    console.log('variant        req/s     ×bare  (min–max)        p50 ms  p99 ms  added p99 ms   server CPU µs/req  ×bare');
+    for (const v of variants) {
+      const rs = runs.get(v)!;
+      const ratios = rs.map((r, i) => r.rps / bare[i].rps);
+      const addedP99 = rs.map((r, i) => r.p99 - bare[i].p99);
+      console.log(
+        `${v.padEnd(12)} ${median(rs.map((r) => r.rps)).toFixed(0).padStart(8)}  ${median(ratios).toFixed(3).padStart(6)}  ` +
+          `(${Math.min(...ratios).toFixed(3)}–${Math.max(...ratios).toFixed(3)})  ${String(median(rs.map((r) => r.p50))).padStart(6)}  ` +
+          `${String(median(rs.map((r) => r.p99))).padStart(6)}  ${median(addedP99).toFixed(0).padStart(6)}   ` +
+          `${median(rs.map((r) => r.cpuUs)).toFixed(1).padStart(14)}  ${median(rs.map((r, i) => bare[i].cpuUs / r.cpuUs)).toFixed(3).padStart(6)}`,
+      );
+    }
+  } finally {
+    for (const { child } of apps.values()) {
+      child.removeAllListeners('exit');
+      child.kill('SIGTERM');
+    }
   }
 }
 
@@ -79,7 +135,7 @@ async function memory(): Promise<void> {
     const r = Math.random().toString(36).slice(2);
     const url = i % 3 === 0 ? `/items/${r}` : i % 3 === 1 ? `/${r}/${i}` : `/users/${r}/orders?x=${r}`;
     const req = { method: methods[i % 5], url, headers: {}, socket };
-    const res = Object.assign(new EventEmitter(), { statusCode: i % 50 === 0 ? 500 : 200, headersSent: true, writableFinished: i % 97 !== 0 });
+    const res = Object.assign(new EventEmitter(), { req, statusCode: i % 50 === 0 ? 500 : 200, headersSent: true, writableFinished: i % 97 !== 0 });
     handler(req as never, res as never);
     res.emit('close');
   };

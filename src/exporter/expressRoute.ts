@@ -4,20 +4,20 @@
 // router: the router restores baseUrl on the way out, while req.route still points at the inner
 // route (so a 500 from `/items/:id` would be labelled `/:id`). We therefore capture baseUrl at the
 // moment the router assigns req.route, through an accessor on express's shared request prototype.
-// The accessor stores and returns exactly what was assigned, so express behaves the same.
+// The accessor stores and returns exactly what was assigned, so express behaves the same. On an
+// instrumented request it stores into the request state, adding no property to the request (cheaper
+// than express's own `req.route = route`, see requestState.ts).
 import { IncomingMessage } from 'node:http';
+import { kState, type ExpressLikeRoute, type RequestState } from './requestState.ts';
 
 const kRoute = Symbol('solida.exporter.route');
 const kRouteBase = Symbol('solida.exporter.routeBase');
 const patched = new WeakSet<object>();
 
-interface ExpressLikeRoute {
-  path?: unknown;
-}
-
 type RouteCarrier = IncomingMessage & {
   route?: ExpressLikeRoute;
   baseUrl?: string;
+  [kState]?: RequestState;
   [kRoute]?: ExpressLikeRoute;
   [kRouteBase]?: string;
 };
@@ -40,11 +40,18 @@ export function ensureRouteCapture(req: IncomingMessage): boolean {
     configurable: true,
     enumerable: false,
     get(this: RouteCarrier) {
-      return this[kRoute];
+      const state = this[kState];
+      return state !== undefined && state.route !== undefined ? state.route : this[kRoute];
     },
     set(this: RouteCarrier, value: ExpressLikeRoute) {
-      this[kRoute] = value;
-      this[kRouteBase] = this.baseUrl ?? '';
+      const state = this[kState];
+      if (state !== undefined) {
+        state.route = value;
+        state.routeBase = this.baseUrl ?? '';
+      } else {
+        this[kRoute] = value;
+        this[kRouteBase] = this.baseUrl ?? '';
+      }
     },
   });
   patched.add(base);
@@ -54,6 +61,8 @@ export function ensureRouteCapture(req: IncomingMessage): boolean {
 /** Route template of the last route express matched for this request, or undefined if none. */
 export function expressRouteTemplate(req: IncomingMessage): string | undefined {
   const r = req as RouteCarrier;
+  const state = r[kState];
+  if (state !== undefined && state.route !== undefined) return joinRoute(state.routeBase, routePathText(state.route.path));
   const route = r[kRoute] ?? r.route;
   if (!route) return undefined;
   const base = r[kRoute] !== undefined ? (r[kRouteBase] ?? '') : (r.baseUrl ?? '');

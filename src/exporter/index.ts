@@ -165,9 +165,9 @@ export function createExporter(options: ExporterOptions): Exporter {
     else next();
   };
 
-  const errorHandler: Exporter['errorHandler'] = (err, _req, res, next) => {
+  const errorHandler: Exporter['errorHandler'] = (err, req, _res, next) => {
     try {
-      rec.noteError(res, err);
+      rec.noteError(req, err);
     } catch (e) {
       rec.fail(e);
     }
@@ -191,13 +191,13 @@ export function createExporter(options: ExporterOptions): Exporter {
             // Hand back the derived promise: it rejects exactly when the handler's does, so a caller
             // that handled the rejection still does, and an unhandled one stays unhandled.
             return (out as PromiseLike<unknown>).then(undefined, (err: unknown) => {
-              rec.noteError(res, err);
+              rec.noteError(req, err);
               throw err;
             });
           }
           return out;
         } catch (err) {
-          rec.noteError(res, err);
+          rec.noteError(req, err);
           throw err;
         }
       };

@@ -8,9 +8,11 @@ import { classifyOutcome } from './errorType.ts';
 import { BoundedLabel, statusLabel } from './labels.ts';
 import type { EmfAggregator } from './emf.ts';
 import type { ExporterMetrics, SeriesLabels } from './metrics.ts';
+import { seriesObserver, type Observe } from './fastObserve.ts';
+import { kState, RequestState, stateOf, type RequestOwner, type RouteResolver, type WithState } from './requestState.ts';
 import type { RequestTracing } from './tracing.ts';
 
-export type RouteResolver = (req: IncomingMessage) => string | undefined;
+export type { RouteResolver } from './requestState.ts';
 
 export interface RecorderConfig {
   metrics: ExporterMetrics;
@@ -23,31 +25,23 @@ export interface RecorderConfig {
   log: (line: string) => void;
 }
 
-interface RequestState {
-  rec: Recorder;
-  req: IncomingMessage;
-  start: number;
-  resolveRoute: RouteResolver;
-  span: Span | undefined;
-  error: unknown;
+/** One label set and its observer, cached up to a bound (the label guards keep the real count far below). */
+interface Series {
+  labels: SeriesLabels;
+  observe: Observe;
 }
-
-const kState = Symbol('solida.exporter.request');
-type Instrumented = ServerResponse & { [kState]?: RequestState };
-
-/** Series label objects are reused: prom-client hashes them on every observe anyway. */
 const MAX_CACHED_SERIES = 10_000;
 
-export class Recorder {
+export class Recorder implements RequestOwner {
   active = 0;
   broken = false;
-  private readonly series = new Map<string, SeriesLabels>();
+  private readonly series = new Map<string, Series>();
 
   constructor(private readonly cfg: RecorderConfig) {}
 
   /** Returns the OTel context the handler must run in (when tracing), or undefined. */
   begin(req: IncomingMessage, res: ServerResponse, resolveRoute: RouteResolver): Context | undefined {
-    const r = res as Instrumented;
+    const r = req as WithState<IncomingMessage>;
     if (r[kState] !== undefined) return undefined; // middleware + wrap on the same request: count once
     let span: Span | undefined;
     let ctx: Context | undefined;
@@ -56,14 +50,17 @@ export class Recorder {
       span = started.span;
       ctx = started.ctx;
     }
-    r[kState] = { rec: this, req, start: performance.now(), resolveRoute, span, error: undefined };
+    const state = new RequestState(this, req, performance.now(), resolveRoute, span);
+    r[kState] = state;
     this.active++;
-    res.on('close', onResponseClose);
+    // node sets res.req; one shared listener then suffices. A closure covers hand-made pairs.
+    if ((res as { req?: IncomingMessage }).req === req) res.on('close', onResponseClose);
+    else res.on('close', () => closeState(state, res));
     return ctx;
   }
 
-  noteError(res: ServerResponse, err: unknown): void {
-    const state = (res as Instrumented)[kState];
+  noteError(req: IncomingMessage, err: unknown): void {
+    const state = stateOf(req);
     if (state && state.error === undefined) state.error = err;
   }
 
@@ -97,7 +94,8 @@ export class Recorder {
     const route = template === undefined ? cfg.unmatchedRoute : cfg.routes.label(template);
     const method = cfg.methodLabel(req.method);
     const status = res.headersSent ? statusLabel(res.statusCode) : '';
-    const labels = this.labelsFor(method, route, status, errorType);
+    const series = this.seriesFor(method, route, status, errorType);
+    const labels = series.labels;
     const hist = cfg.metrics.duration;
     if (cfg.metrics.exemplars) {
       const exemplarLabels = state.span ? cfg.tracing?.exemplar(state.span) : undefined;
@@ -105,7 +103,7 @@ export class Recorder {
         exemplarLabels ? { labels, value: seconds, exemplarLabels } : { labels, value: seconds },
       );
     } else {
-      hist.observe(labels, seconds);
+      series.observe(seconds);
     }
     if (state.span && cfg.tracing) {
       cfg.tracing.end(state.span, {
@@ -119,24 +117,34 @@ export class Recorder {
     cfg.emf?.record(route, errorType !== '', seconds);
   }
 
-  private labelsFor(method: string, route: string, status: string, errorType: string): SeriesLabels {
+  private seriesFor(method: string, route: string, status: string, errorType: string): Series {
     const key = `${method}\u0000${route}\u0000${status}\u0000${errorType}`;
-    let labels = this.series.get(key);
-    if (labels === undefined) {
-      labels = { http_request_method: method, http_route: route, http_response_status_code: status, error_type: errorType };
-      if (this.series.size < MAX_CACHED_SERIES) this.series.set(key, labels);
+    let series = this.series.get(key);
+    if (series === undefined) {
+      const labels = { http_request_method: method, http_route: route, http_response_status_code: status, error_type: errorType };
+      const hist = this.cfg.metrics.duration;
+      if (this.series.size < MAX_CACHED_SERIES) {
+        series = { labels, observe: seriesObserver(hist, labels) };
+        this.series.set(key, series);
+      } else {
+        series = { labels, observe: (v) => hist.observe(labels, v) };
+      }
     }
-    return labels;
+    return series;
   }
 }
 
-function onResponseClose(this: Instrumented): void {
-  const state = this[kState];
-  if (!state) return;
-  this[kState] = undefined;
+function onResponseClose(this: ServerResponse): void {
+  const state = stateOf(this.req);
+  if (state) closeState(state, this);
+}
+
+function closeState(state: RequestState, res: ServerResponse): void {
+  if (state.done) return;
+  state.done = true;
   try {
-    state.rec.finish(state, this);
+    state.owner.finish(state, res);
   } catch (err) {
-    state.rec.fail(err);
+    state.owner.fail(err);
   }
 }

@@ -1,186 +1,196 @@
-// A real express 5 app on loopback, driven with real HTTP requests, scraped through /metrics.
+// A real express app (5 and 4) on loopback, driven with real HTTP requests, scraped through /metrics.
 import { execFile } from 'node:child_process';
 import http from 'node:http';
+import { createRequire } from 'node:module';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createExporter, type Exporter } from '../../src/exporter/index.ts';
 import { close, eventually, latencySlo, listen, parseExposition, pick, request, requestExpectingHangup, total, type Sample } from './helpers.ts';
 
 const H = 'http_server_request_duration_seconds';
-let exporter: Exporter;
-let server: http.Server;
-let port: number;
-const logs: string[] = [];
-let releaseHeld: () => void = () => {};
+// express 4 is installed under the alias "express4"; both share the express 5 typings' call shape.
+const express4 = createRequire(import.meta.url)('express4') as typeof express;
+const EXPRESS_VERSIONS: Array<[string, typeof express]> = [
+  [createRequire(import.meta.url)('express/package.json').version as string, express],
+  [createRequire(import.meta.url)('express4/package.json').version as string, express4],
+];
 
-async function scrape(): Promise<Sample[]> {
-  const res = await request(port, '/metrics');
-  expect(res.status).toBe(200);
-  return parseExposition(res.body);
-}
+describe.each(EXPRESS_VERSIONS)('express %s', (version, express) => {
+  let exporter: Exporter;
+  let server: http.Server;
+  let port: number;
+  const logs: string[] = [];
+  let releaseHeld: () => void = () => {};
 
-beforeAll(async () => {
-  exporter = createExporter({
-    service: 'shop',
-    slos: [latencySlo('shop', 0.3), latencySlo('other-service', 0.123)],
-    extraBuckets: [0.042],
-    maxRoutes: 12,
-    log: (l) => logs.push(l),
-  });
-  const app = express();
-  app.use(exporter.middleware);
-  app.get('/metrics', exporter.metricsHandler);
-  app.get('/health', (_req, res) => {
-    res.send('ok');
-  });
-  const items = express.Router();
-  items.get('/:id', (req, res) => {
-    if (req.params.id === 'boom') throw new TypeError('bad item');
-    if (req.params.id === 'missing') {
-      res.status(404).send('no');
-      return;
-    }
-    res.json({ id: req.params.id });
-  });
-  items.post('/', (_req, res) => {
-    res.status(201).end();
-  });
-  app.use('/items', items);
-  app.get('/fail', (_req, res) => {
-    res.status(503).send('down');
-  });
-  app.get('/slow', async (_req, res) => {
-    await new Promise((r) => setTimeout(r, 400));
-    res.send('slow');
-  });
-  app.get('/held', (_req, res) => {
-    releaseHeld = () => res.send('released');
-  });
-  app.get('/never', () => {
-    // never answers: ends by socket timeout or client abort
-  });
-  app.use(exporter.errorHandler);
-  server = http.createServer(app);
-  port = await listen(server);
-});
+  async function scrape(): Promise<Sample[]> {
+    const res = await request(port, '/metrics');
+    expect(res.status).toBe(200);
+    return parseExposition(res.body);
+  }
 
-afterAll(async () => {
-  await close(server);
-  await exporter.shutdown();
-});
-
-describe('express middleware', () => {
-  it('counts requests by route template, method and status, with error_type only on failures', async () => {
-    for (const id of ['1', '2', '3']) expect((await request(port, `/items/${id}`)).status).toBe(200);
-    expect((await request(port, '/items/missing')).status).toBe(404);
-    expect((await request(port, '/items', { method: 'POST' })).status).toBe(201);
-    expect((await request(port, '/items/boom')).status).toBe(500);
-    expect((await request(port, '/fail')).status).toBe(503);
-    expect((await request(port, '/nope/123')).status).toBe(404);
-
-    const s = await scrape();
-    const count = (labels: Record<string, string>) => total(s, `${H}_count`, labels);
-    expect(count({ http_route: '/items/:id', http_request_method: 'GET', http_response_status_code: '200', error_type: '' })).toBe(3);
-    expect(count({ http_route: '/items/:id', http_response_status_code: '404', error_type: '' })).toBe(1);
-    expect(count({ http_route: '/items', http_request_method: 'POST', http_response_status_code: '201' })).toBe(1);
-    // The error bubbled out of the mounted router: still the full template, and the exception class.
-    expect(count({ http_route: '/items/:id', http_response_status_code: '500', error_type: 'TypeError' })).toBe(1);
-    expect(count({ http_route: '/fail', http_response_status_code: '503', error_type: '503' })).toBe(1);
-    expect(count({ http_route: 'UNMATCHED', http_response_status_code: '404', error_type: '' })).toBe(1);
-    // No raw path ever becomes a label value.
-    expect(pick(s, `${H}_count`).some((x) => /\/items\/\d|nope/.test(x.labels.http_route))).toBe(false);
-    // The availability preset's error selector: 5xx only.
-    const errors = pick(s, `${H}_count`).filter((x) => x.labels.error_type !== '' && x.labels.error_type !== undefined);
-    expect(errors.map((x) => x.labels.http_response_status_code).sort()).toEqual(['500', '503']);
+  beforeAll(async () => {
+    exporter = createExporter({
+      service: 'shop',
+      slos: [latencySlo('shop', 0.3), latencySlo('other-service', 0.123)],
+      extraBuckets: [0.042],
+      maxRoutes: 12,
+      log: (l) => logs.push(l),
+    });
+    const app = express();
+    app.use(exporter.middleware);
+    app.get('/metrics', exporter.metricsHandler);
+    app.get('/health', (_req, res) => {
+      res.send('ok');
+    });
+    const items = express.Router();
+    items.get('/:id', (req, res) => {
+      if (req.params.id === 'boom') throw new TypeError('bad item');
+      if (req.params.id === 'missing') {
+        res.status(404).send('no');
+        return;
+      }
+      res.json({ id: req.params.id });
+    });
+    items.post('/', (_req, res) => {
+      res.status(201).end();
+    });
+    app.use('/items', items);
+    app.get('/fail', (_req, res) => {
+      res.status(503).send('down');
+    });
+    app.get('/slow', async (_req, res) => {
+      await new Promise((r) => setTimeout(r, 400));
+      res.send('slow');
+    });
+    app.get('/held', (_req, res) => {
+      releaseHeld = () => res.send('released');
+    });
+    app.get('/never', () => {
+      // never answers: ends by socket timeout or client abort
+    });
+    app.use(exporter.errorHandler);
+    server = http.createServer(app);
+    port = await listen(server);
   });
 
-  it('has bucket boundaries at the service SLO thresholds (and not other services\')', async () => {
-    expect((await request(port, '/slow')).status).toBe(200);
-    const s = await scrape();
-    const les = new Set(pick(s, `${H}_bucket`).map((x) => x.labels.le));
-    for (const le of ['0.005', '0.01', '0.025', '0.05', '0.075', '0.1', '0.25', '0.5', '0.75', '1', '2.5', '5', '7.5', '10', '+Inf']) {
-      expect(les.has(le)).toBe(true);
-    }
-    expect(les.has('0.3')).toBe(true);
-    expect(les.has('0.042')).toBe(true);
-    expect(les.has('0.123')).toBe(false);
-    const slow = { http_route: '/slow' };
-    expect(total(s, `${H}_count`, slow)).toBe(1);
-    // ≥ 400 ms: outside le=0.3, inside le=0.5 .. +Inf.
-    expect(total(s, `${H}_bucket`, { ...slow, le: '0.3' })).toBe(0);
-    expect(total(s, `${H}_bucket`, { ...slow, le: '10' })).toBe(1);
-    expect(total(s, `${H}_sum`, slow)).toBeGreaterThanOrEqual(0.4);
+  afterAll(async () => {
+    await close(server);
+    await exporter.shutdown();
   });
 
-  it('reports in-flight requests', async () => {
-    const held = request(port, '/held');
-    const during = await eventually(async () => {
+  describe(`middleware on express ${version}`, () => {
+    it('counts requests by route template, method and status, with error_type only on failures', async () => {
+      for (const id of ['1', '2', '3']) expect((await request(port, `/items/${id}`)).status).toBe(200);
+      expect((await request(port, '/items/missing')).status).toBe(404);
+      expect((await request(port, '/items', { method: 'POST' })).status).toBe(201);
+      expect((await request(port, '/items/boom')).status).toBe(500);
+      expect((await request(port, '/fail')).status).toBe(503);
+      expect((await request(port, '/nope/123')).status).toBe(404);
+
       const s = await scrape();
-      // the scrape itself is in flight too
-      return total(s, 'http_server_active_requests') === 2 ? s : undefined;
+      const count = (labels: Record<string, string>) => total(s, `${H}_count`, labels);
+      expect(count({ http_route: '/items/:id', http_request_method: 'GET', http_response_status_code: '200', error_type: '' })).toBe(3);
+      expect(count({ http_route: '/items/:id', http_response_status_code: '404', error_type: '' })).toBe(1);
+      expect(count({ http_route: '/items', http_request_method: 'POST', http_response_status_code: '201' })).toBe(1);
+      // The error bubbled out of the mounted router: still the full template, and the exception class.
+      expect(count({ http_route: '/items/:id', http_response_status_code: '500', error_type: 'TypeError' })).toBe(1);
+      expect(count({ http_route: '/fail', http_response_status_code: '503', error_type: '503' })).toBe(1);
+      expect(count({ http_route: 'UNMATCHED', http_response_status_code: '404', error_type: '' })).toBe(1);
+      // No raw path ever becomes a label value.
+      expect(pick(s, `${H}_count`).some((x) => /\/items\/\d|nope/.test(x.labels.http_route))).toBe(false);
+      // The availability preset's error selector: 5xx only.
+      const errors = pick(s, `${H}_count`).filter((x) => x.labels.error_type !== '' && x.labels.error_type !== undefined);
+      expect(errors.map((x) => x.labels.http_response_status_code).sort()).toEqual(['500', '503']);
     });
-    expect(total(during, 'http_server_active_requests')).toBe(2);
-    releaseHeld();
-    expect((await held).body).toBe('released');
-    const after = await scrape();
-    expect(total(after, 'http_server_active_requests')).toBe(1);
-  });
 
-  it('labels client aborts "aborted" and socket timeouts "timeout"', async () => {
-    expect(await requestExpectingHangup(port, '/never', 100)).toBe('ECONNRESET');
-    await eventually(async () => (total(await scrape(), `${H}_count`, { http_route: '/never', error_type: 'aborted' }) === 1 ? true : undefined));
-
-    server.setTimeout(200);
-    try {
-      expect(await requestExpectingHangup(port, '/never')).toBe('ECONNRESET');
-    } finally {
-      server.setTimeout(0);
-    }
-    const s = await eventually(async () => {
-      const x = await scrape();
-      return total(x, `${H}_count`, { http_route: '/never', error_type: 'timeout' }) === 1 ? x : undefined;
+    it('has bucket boundaries at the service SLO thresholds (and not other services\')', async () => {
+      expect((await request(port, '/slow')).status).toBe(200);
+      const s = await scrape();
+      const les = new Set(pick(s, `${H}_bucket`).map((x) => x.labels.le));
+      for (const le of ['0.005', '0.01', '0.025', '0.05', '0.075', '0.1', '0.25', '0.5', '0.75', '1', '2.5', '5', '7.5', '10', '+Inf']) {
+        expect(les.has(le)).toBe(true);
+      }
+      expect(les.has('0.3')).toBe(true);
+      expect(les.has('0.042')).toBe(true);
+      expect(les.has('0.123')).toBe(false);
+      const slow = { http_route: '/slow' };
+      expect(total(s, `${H}_count`, slow)).toBe(1);
+      // ≥ 400 ms: outside le=0.3, inside le=0.5 .. +Inf.
+      expect(total(s, `${H}_bucket`, { ...slow, le: '0.3' })).toBe(0);
+      expect(total(s, `${H}_bucket`, { ...slow, le: '10' })).toBe(1);
+      expect(total(s, `${H}_sum`, slow)).toBeGreaterThanOrEqual(0.4);
     });
-    // Nothing was sent for either: no status code label value.
-    expect(pick(s, `${H}_count`, { http_route: '/never' }).every((x) => (x.labels.http_response_status_code ?? '') === '')).toBe(true);
-  });
 
-  it('saturation metrics are exposed', async () => {
-    const s = await scrape();
-    const names = new Set(s.map((x) => x.name));
-    for (const n of ['nodejs_eventloop_utilization_ratio', 'nodejs_eventloop_lag_p99_seconds', 'process_cpu_seconds_total', 'process_resident_memory_bytes']) {
-      expect(names.has(n)).toBe(true);
-    }
-    const elu = total(s, 'nodejs_eventloop_utilization_ratio');
-    expect(elu).toBeGreaterThanOrEqual(0);
-    expect(elu).toBeLessThanOrEqual(1);
-  });
-
-  it('passes promtool check metrics', async () => {
-    const body = (await request(port, '/metrics')).body;
-    const result = await new Promise<{ code: number; out: string }>((resolve) => {
-      const child = execFile('/usr/bin/promtool', ['check', 'metrics'], (err, stdout, stderr) =>
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
-      );
-      child.stdin?.end(body);
+    it('reports in-flight requests', async () => {
+      const held = request(port, '/held');
+      const during = await eventually(async () => {
+        const s = await scrape();
+        // the scrape itself is in flight too
+        return total(s, 'http_server_active_requests') === 2 ? s : undefined;
+      });
+      expect(total(during, 'http_server_active_requests')).toBe(2);
+      releaseHeld();
+      expect((await held).body).toBe('released');
+      const after = await scrape();
+      expect(total(after, 'http_server_active_requests')).toBe(1);
     });
-    expect(result.out).toBe('');
-    expect(result.code).toBe(0);
-  });
 
-  it('a flood of random URLs and methods does not grow the series count', async () => {
-    // Fill the route cap first, so the flood after it must collapse entirely.
-    const before = async () => pick(await scrape(), `${H}_count`).length;
-    for (let i = 0; i < 30; i++) await request(port, `/random/${Math.random().toString(36).slice(2)}?q=${i}`);
-    for (let i = 0; i < 10; i++) await request(port, `/items/${i}-x`, { method: ['PURGE', 'FOO', 'PROPFIND'][i % 3] });
-    const baseline = await before();
-    for (let i = 0; i < 300; i++) {
-      await request(port, `/${Math.random().toString(36).slice(2)}/${i}`, { method: i % 7 === 0 ? `X${i}` : 'GET' });
-    }
-    expect(await before()).toBe(baseline);
-    const s = await scrape();
-    const methods = new Set(pick(s, `${H}_count`).map((x) => x.labels.http_request_method));
-    expect(methods.has('_OTHER')).toBe(true);
-    expect([...methods].every((m) => ['GET', 'POST', '_OTHER'].includes(m))).toBe(true);
-    expect(logs).toEqual([]);
+    it('labels client aborts "aborted" and socket timeouts "timeout"', async () => {
+      expect(await requestExpectingHangup(port, '/never', 100)).toBe('ECONNRESET');
+      await eventually(async () => (total(await scrape(), `${H}_count`, { http_route: '/never', error_type: 'aborted' }) === 1 ? true : undefined));
+
+      server.setTimeout(200);
+      try {
+        expect(await requestExpectingHangup(port, '/never')).toBe('ECONNRESET');
+      } finally {
+        server.setTimeout(0);
+      }
+      const s = await eventually(async () => {
+        const x = await scrape();
+        return total(x, `${H}_count`, { http_route: '/never', error_type: 'timeout' }) === 1 ? x : undefined;
+      });
+      // Nothing was sent for either: no status code label value.
+      expect(pick(s, `${H}_count`, { http_route: '/never' }).every((x) => (x.labels.http_response_status_code ?? '') === '')).toBe(true);
+    });
+
+    it('saturation metrics are exposed', async () => {
+      const s = await scrape();
+      const names = new Set(s.map((x) => x.name));
+      for (const n of ['nodejs_eventloop_utilization_ratio', 'nodejs_eventloop_lag_p99_seconds', 'process_cpu_seconds_total', 'process_resident_memory_bytes']) {
+        expect(names.has(n)).toBe(true);
+      }
+      const elu = total(s, 'nodejs_eventloop_utilization_ratio');
+      expect(elu).toBeGreaterThanOrEqual(0);
+      expect(elu).toBeLessThanOrEqual(1);
+    });
+
+    it('passes promtool check metrics', async () => {
+      const body = (await request(port, '/metrics')).body;
+      const result = await new Promise<{ code: number; out: string }>((resolve) => {
+        const child = execFile('/usr/bin/promtool', ['check', 'metrics'], (err, stdout, stderr) =>
+          resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
+        );
+        child.stdin?.end(body);
+      });
+      expect(result.out).toBe('');
+      expect(result.code).toBe(0);
+    });
+
+    it('a flood of random URLs and methods does not grow the series count', async () => {
+      // Fill the route cap first, so the flood after it must collapse entirely.
+      const before = async () => pick(await scrape(), `${H}_count`).length;
+      for (let i = 0; i < 30; i++) await request(port, `/random/${Math.random().toString(36).slice(2)}?q=${i}`);
+      for (let i = 0; i < 10; i++) await request(port, `/items/${i}-x`, { method: ['PURGE', 'FOO', 'PROPFIND'][i % 3] });
+      const baseline = await before();
+      for (let i = 0; i < 300; i++) {
+        await request(port, `/${Math.random().toString(36).slice(2)}/${i}`, { method: i % 7 === 0 ? `X${i}` : 'GET' });
+      }
+      expect(await before()).toBe(baseline);
+      const s = await scrape();
+      const methods = new Set(pick(s, `${H}_count`).map((x) => x.labels.http_request_method));
+      expect(methods.has('_OTHER')).toBe(true);
+      expect([...methods].every((m) => ['GET', 'POST', '_OTHER'].includes(m))).toBe(true);
+      expect(logs).toEqual([]);
+    });
   });
 });

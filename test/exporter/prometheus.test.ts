@@ -1,5 +1,6 @@
 // A real Prometheus scrapes the instrumented app and evaluates solida's golden-signal SLI queries
-// (as normalized by the SLO core) over the exporter's series.
+// (as normalized by the SLO core) over the exporter's series, and loads the SLO rules solida generates
+// for them (recording rules evaluated every second).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
@@ -8,11 +9,13 @@ import { join } from 'node:path';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createExporter, type Exporter, type MetricsServer } from '../../src/exporter/index.ts';
+import { generatePrometheusRules } from '../../src/alarms/prometheus.ts';
 import { normalizeConfig } from '../../src/slo/normalize.ts';
 import { close, eventually, listen, request } from './helpers.ts';
 
 const model = normalizeConfig(
   {
+    evaluationInterval: '1s',
     services: [{ name: 'shop' }],
     slos: [
       { service: 'shop', name: 'availability', objective: 99, sli: { golden: { signal: 'availability' } } },
@@ -35,6 +38,12 @@ async function freePort(): Promise<number> {
   const p = await listen(s);
   await close(s);
   return p;
+}
+
+async function queryResults(q: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
+  const res = await request(promPort, `/api/v1/query?query=${encodeURIComponent(q)}`);
+  expect(res.status).toBe(200);
+  return (JSON.parse(res.body) as { data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> } }).data.result;
 }
 
 async function query(q: string): Promise<number | undefined> {
@@ -62,9 +71,13 @@ beforeAll(async () => {
   await Promise.all(warm);
 
   dir = await mkdtemp(join(tmpdir(), 'solida-prom-'));
+  const ruleFiles = generatePrometheusRules(model);
+  for (const f of ruleFiles) await writeFile(join(dir, f.path), f.content);
   await writeFile(
     join(dir, 'prometheus.yml'),
-    `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: shop\n    static_configs:\n      - targets: ['127.0.0.1:${metrics.port}']\n`,
+    `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n` +
+      `rule_files:\n${ruleFiles.map((f) => `  - ${join(dir, f.path)}\n`).join('')}` +
+      `scrape_configs:\n  - job_name: shop\n    static_configs:\n      - targets: ['127.0.0.1:${metrics.port}']\n`,
   );
   promPort = await freePort();
   prom = spawn(
@@ -105,5 +118,29 @@ describe('Prometheus scraping the exporter', () => {
     expect(await ratio(latency)).toBeCloseTo(5 / 45, 6);
     expect(await query('sum(http_server_request_duration_seconds_count{job="shop",error_type!=""})')).toBe(30);
     expect(await query('sum(http_server_request_duration_seconds_bucket{job="shop",le="0.3"})')).toBe(105 - 25);
+  });
+
+  it('loads the generated SLO rules, whose recorded 5m error ratio is the error ratio of the traffic', async () => {
+    // Runs after the traffic above (105 requests, 45 of them after the first scrape, 10 of those 500s).
+    const rules = JSON.parse((await request(promPort, '/api/v1/rules')).body) as {
+      data: { groups: Array<{ rules: Array<{ name: string; health: string; lastError?: string }> }> };
+    };
+    const all = rules.data.groups.flatMap((g) => g.rules);
+    expect(all.some((r) => r.name === 'slo:sli_error:ratio_rate5m')).toBe(true);
+    expect(all.filter((r) => r.health === 'err').map((r) => `${r.name}: ${r.lastError}`)).toEqual([]);
+    const sel = 'slo:sli_error:ratio_rate5m{sloth_id="shop-availability",sloth_window="5m"}';
+    // The rule group runs every second; wait until it has evaluated over the final scrape (on timeout,
+    // the assertion below reports the last recorded value).
+    const recorded = await eventually(async () => {
+      const r = await queryResults(sel);
+      return r.length === 1 && Math.abs(Number(r[0].value[1]) - 10 / 45) < 1e-9 ? r : undefined;
+    }, 30_000).catch(() => queryResults(sel));
+    expect(recorded).toHaveLength(1);
+    expect(Number(recorded[0].value[1])).toBeCloseTo(10 / 45, 9);
+    expect(recorded[0].metric).toMatchObject({ sloth_id: 'shop-availability', sloth_service: 'shop', sloth_slo: 'availability' });
+    // Latency SLO: 5 of the 45 requests took longer than 300 ms.
+    const latency = await queryResults('slo:sli_error:ratio_rate5m{sloth_id="shop-latency",sloth_window="5m"}');
+    expect(latency).toHaveLength(1);
+    expect(Number(latency[0].value[1])).toBeCloseTo(5 / 45, 9);
   });
 });

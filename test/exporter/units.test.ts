@@ -1,6 +1,9 @@
 // Pure pieces: bucket boundaries from SLOs, label guards, error_type classification.
+import { createRequire } from 'node:module';
+import { Histogram } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { classifyOutcome, histogramBuckets, leLabel, sloLatencyThresholds } from '../../src/exporter/index.ts';
+import { seriesObserver } from '../../src/exporter/fastObserve.ts';
+import { classifyOutcome, createExporter, histogramBuckets, leLabel, sloLatencyThresholds } from '../../src/exporter/index.ts';
 import { BoundedLabel, methodLabeler, statusLabel } from '../../src/exporter/labels.ts';
 import { joinRoute } from '../../src/exporter/expressRoute.ts';
 import { pathnameOf } from '../../src/exporter/routeTable.ts';
@@ -51,5 +54,42 @@ describe('error_type', () => {
     expect(c({ finished: false, timedOut: true })).toBe('timeout');
     expect(c({ finished: false, error: new SyntaxError('x') })).toBe('SyntaxError');
     expect(c({ status: 500, error: 'a string' })).toBe('string');
+  });
+});
+
+describe('seriesObserver', () => {
+  const make = () =>
+    new Histogram({ name: 'h', help: 'h', labelNames: ['a', 'b'], buckets: [0.1, 0.3, 1], registers: [] });
+  it('records exactly what prom-client observe() records, across a reset', async () => {
+    const fast = make();
+    const labels = { a: 'x', b: '' };
+    const observe = seriesObserver(fast, labels);
+    for (const v of [0.05, 0.1, 0.2, 0.3, 0.9, 5]) observe(v);
+    const values = async (h: Histogram<'a' | 'b'>) => (await h.get()).values.map((v) => [v.metricName, (v.labels as Record<string, unknown>).le, v.value]);
+    // Hand-computed: buckets are cumulative, le is inclusive; 6 observations summing to 6.55.
+    expect(await values(fast)).toEqual([
+      ['h_bucket', 0.1, 2],
+      ['h_bucket', 0.3, 4],
+      ['h_bucket', 1, 5],
+      ['h_bucket', '+Inf', 6],
+      ['h_sum', undefined, 6.55],
+      ['h_count', undefined, 6],
+    ]);
+    fast.reset();
+    observe(0.2);
+    const after = await values(fast);
+    expect(after.find((v) => v[0] === 'h_count')?.[2]).toBe(1);
+    expect(after.find((v) => v[0] === 'h_bucket' && v[1] === 0.3)?.[2]).toBe(1);
+    expect(after.find((v) => v[0] === 'h_bucket' && v[1] === 0.1)?.[2]).toBe(0);
+  });
+});
+
+describe('tracing off', () => {
+  it('does not load the OpenTelemetry SDK', async () => {
+    const exporter = createExporter({ service: 'untraced', tracing: false, processMetrics: false });
+    const require = createRequire(import.meta.url);
+    expect(require.cache[require.resolve('@opentelemetry/sdk-node')]).toBeUndefined();
+    expect(require.cache[require.resolve('@opentelemetry/exporter-trace-otlp-http')]).toBeUndefined();
+    await exporter.shutdown();
   });
 });
