@@ -24,7 +24,10 @@ export function runtime(): Runtime {
 function inventoryEnv(lab: LabDescription, c: LabComponent): NodeJS.ProcessEnv {
   // r1 instances follow whichever r1 database is the primary; r2's use their own region's database,
   // which accepts writes only once promoted (a passive region until failover).
-  const dbs = lab.components.filter((d) => d.kind === 'postgres' && d.region === c.region && d.role !== 'restored');
+  const cutOver = lab.serviceDatabase?.[c.region];
+  const dbs = cutOver
+    ? lab.components.filter((d) => d.name === cutOver)
+    : lab.components.filter((d) => d.kind === 'postgres' && d.region === c.region && d.role !== 'restored');
   return {
     ...process.env,
     PORT: String(c.port),

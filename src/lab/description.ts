@@ -80,6 +80,11 @@ export interface LabDescription {
     prometheus: string;
   };
   components: LabComponent[];
+  /**
+   * Region → database its service instances use instead of the region's cluster (set by a cut-over to a
+   * point-in-time restore). Absent: the instances follow whichever of the region's databases is primary.
+   */
+  serviceDatabase?: Record<string, string>;
 }
 
 export const DEFAULT_LAB_DIR = '.solida/lab';

@@ -29,6 +29,7 @@ export {
 } from './faults.ts';
 export { archiveCurrentWal, backupNow, currentPrimary, restorePointInTime, type RestoreOptions, type RestoreResult } from './backup.ts';
 export { restartComponent } from './components.ts';
+export { cutOverService, rejoinAsStandby } from './recovery.ts';
 export { isAlive } from './processes.ts';
 export { isListening } from './ports.ts';
 export { withAdmin } from './postgres.ts';

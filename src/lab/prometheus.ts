@@ -50,6 +50,9 @@ export function demoSloConfig(): string {
 /** Rule files for the lab's SLO spec, or the reason there are none (a missing spec does not stop the lab). */
 export async function demoRules(configFile = demoSloConfig()): Promise<{ files: RuleFile[]; skipped?: string }> {
   if (!existsSync(configFile)) return { files: [], skipped: `${configFile} does not exist` };
-  const files = generatePrometheusRules(await loadModel(configFile));
+  // The lab compresses time: rules are evaluated every scrape (not the spec's 30 s or so), so a game day
+  // measures its time to detect in seconds, as a page alert would fire at the first evaluation in production.
+  const model = await loadModel(configFile);
+  const files = generatePrometheusRules({ ...model, evaluationInterval: { text: SCRAPE_INTERVAL, seconds: 1 } });
   return files.length > 0 ? { files } : { files, skipped: `${configFile} has no SLO with a Prometheus SLI` };
 }

@@ -123,7 +123,7 @@ async function setUpPrimary(lab: LabDescription, primary: LabComponent, rt: Runt
   await withAdmin(primary.port, (sql) => sql.unsafe(`set role ${db.user};\n${INVENTORY_SCHEMA}`).simple(), { database: db.name });
 }
 
-async function startCopy(lab: LabDescription, copy: LabComponent, primary: LabComponent, rt: Runtime): Promise<void> {
+export async function startCopy(lab: LabDescription, copy: LabComponent, primary: LabComponent, rt: Runtime): Promise<void> {
   // r1's standby holds a slot on the primary (no WAL it needs is ever removed). r2's replica has none,
   // but can follow whichever r1 server is the primary and falls back on the WAL archive.
   const inRegion = copy.region === primary.region;
@@ -152,7 +152,7 @@ async function waitStreaming(primary: LabComponent, names: string[]): Promise<vo
   );
 }
 
-async function makeSynchronous(primary: LabComponent, standby: string): Promise<void> {
+export async function makeSynchronous(primary: LabComponent, standby: string): Promise<void> {
   await withAdmin(primary.port, async (sql) => {
     await sql.unsafe(`alter system set synchronous_standby_names = '${standby}'`);
     await sql`select pg_reload_conf()`;

@@ -1,12 +1,15 @@
-// Targets a runbook can run against, by name. The lab adapter registers itself here ('lab'); until then
-// only the dry target exists, and it says so in every output.
+// Targets a runbook can run against, by name: 'dry' (simulated, and says so in every output) and 'lab'.
 import { SolidaError } from '../util/errors.ts';
 import { DryRunTarget } from './dry-target.ts';
 import type { TargetAdapter } from './types.ts';
 
 export type TargetFactory = () => TargetAdapter | Promise<TargetAdapter>;
 
-const factories = new Map<string, TargetFactory>([['dry', () => new DryRunTarget()]]);
+const factories = new Map<string, TargetFactory>([
+  ['dry', () => new DryRunTarget()],
+  // The running lab in SOLIDA_LAB_DIR (default .solida/lab); loaded on demand so `dry` needs none of it.
+  ['lab', async () => new (await import('./lab-target.ts')).LabTarget(process.env.SOLIDA_LAB_DIR)],
+]);
 
 export function registerTarget(name: string, factory: TargetFactory): void {
   factories.set(name, factory);

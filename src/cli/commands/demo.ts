@@ -1,6 +1,7 @@
 // `solida demo` (what `npm run demo` runs): the most complete end-to-end flow on the embedded example —
 // validate and explain the SLOs, generate Prometheus rules and check them with the real promtool,
-// generate the CloudWatch requests and validate each against AWS's API models.
+// generate the CloudWatch requests and validate each against AWS's API models, then run the az-failure game
+// day on the local lab and measure its RTO/RPO.
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
@@ -13,16 +14,18 @@ import { resolveCloudWatchOptions } from '../../slo/aws-model.ts';
 import { validateRequest } from '../../aws/smithy.ts';
 import { writeFilesAtomically } from '../../util/files.ts';
 import { SolidaError } from '../../util/errors.ts';
+import { localGamedayCommand } from '../../gameday/command.ts';
 
 export const EXAMPLE_CONFIG = fileURLToPath(new URL('../../../examples/solida.config.ts', import.meta.url));
 
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('end-to-end run on the embedded example: validate, explain, generate and check rules and CloudWatch requests')
+    .description('end-to-end run on the embedded example: validate, explain, generate and check rules and CloudWatch requests, then the az-failure game day on the lab')
     .option('-c, --config <file>', 'spec file', EXAMPLE_CONFIG)
     .option('-o, --out <dir>', 'output directory', 'out/demo')
-    .action(async (opts: { config: string; out: string }) => {
+    .option('--no-gameday', 'skip step 4 (the az-failure game day on the local lab)')
+    .action(async (opts: { config: string; out: string; gameday: boolean }) => {
       const say = (s = '') => process.stdout.write(`${s}\n`);
       const show = (p: string) => relative(process.cwd(), p) || p;
       say(`== 1. Read and validate ${show(resolve(opts.config))}`);
@@ -52,6 +55,19 @@ export function registerDemoCommand(program: Command): void {
       say(`wrote ${artifacts.dashboards.length} dashboard(s), ${artifacts.metricAlarms.length} alarm(s), ${artifacts.compositeAlarms.length} composite alarm(s) under ${show(resolve(cwDir))}`);
       say(`all ${requests.length} requests validate against the CloudWatch API model (required members, lengths, ranges, enums)`);
       for (const n of artifacts.notes ?? []) say(`  note: ${n}`);
+
+      if (opts.gameday) {
+        say('\n== 4. Game day az-failure on the local lab: load, AZ loss, runbook, measured RTO/RPO against the objectives');
+        const dir = join(opts.out, 'gameday');
+        const { report } = await localGamedayCommand('az-failure', {
+          json: join(dir, 'az-failure.json'),
+          markdown: join(dir, 'az-failure.md'),
+          html: join(dir, 'az-failure.html'),
+          baseline: '5s',
+          sustain: '15s',
+        });
+        if (report.verdict !== 'pass') throw new SolidaError(`the az-failure game day did not pass (${report.verdict}): ${report.reasons.join('; ')}`, 1);
+      }
 
       say('\n== Done. Next: `solida plan cloudwatch --config ... --region ...` against an account, or load the rules into Prometheus.');
     });

@@ -10,7 +10,8 @@ import { generatePitrPlan, type PitrPlan } from '../../chaos/pitr.ts';
 import { confirmRealRun, describeFisRun, runFisExperiment } from '../../chaos/fis-run.ts';
 import { parseScenario, SCENARIOS, type ScenarioName } from '../../chaos/scenarios.ts';
 import { pageAlarmNames } from '../../chaos/stop-alarms.ts';
-import { parentCommand } from '../shared.ts';
+import { parentCommand, resolveConfigPath } from '../shared.ts';
+import { localGamedayCommand, type LocalGamedayFlags } from '../../gameday/command.ts';
 import type { SolidaModel } from '../../slo/model.ts';
 
 export interface FisFlags {
@@ -51,9 +52,9 @@ function tags(list: string[]): Record<string, string> | undefined {
   return out;
 }
 
-function withFisOptions(cmd: Command): Command {
-  return cmd
-    .requiredOption('-c, --config <file>', 'solida config (solida.config.ts, YAML, Sloth or OpenSLO)')
+function withFisOptions(cmd: Command, opts: { configRequired?: boolean } = {}): Command {
+  const configHelp = 'solida config (solida.config.ts, YAML, Sloth or OpenSLO)';
+  return (opts.configRequired === false ? cmd.option('-c, --config <file>', `${configHelp}; local: the SLO spec (default: the example)`) : cmd.requiredOption('-c, --config <file>', configHelp))
     .option('--account <id>', 'AWS account id (12 digits)')
     .option('--region <region>', 'region of the experiment (default: the services’ aws.region)')
     .option('--partition <partition>', 'AWS partition', 'aws')
@@ -137,7 +138,7 @@ export async function generateFisCommand(flags: FisFlags & { out: string; scenar
 
 export async function awsGamedayCommand(scenarioName: string, flags: FisFlags & { execute?: boolean; yes?: boolean }): Promise<void> {
   const scenario = parseScenario(scenarioName);
-  const model = await loadModel(flags.config);
+  const model = await loadModel(resolveConfigPath(flags.config));
   const plan = generateFisPlan(model, fisOptions(model, flags, scenario));
   const pitr = scenario === 'pitr' ? pitrPlan(model, flags) : undefined;
   const out = (s: string) => process.stdout.write(`${s}\n`);
@@ -186,17 +187,37 @@ export function registerFisCommands(program: Command): void {
 }
 
 /**
- * `solida gameday SCENARIO --target aws`. The gameday command itself belongs to the game-day module; this
- * registers a stand-alone one only when none exists (the owner can call awsGamedayCommand for --target aws).
+ * `solida gameday SCENARIO [--target local|aws]`: local (the default) runs the scenario on the lab with load
+ * and measures RTO/RPO; aws generates the FIS experiment and runs it (dry-run unless --execute).
  */
 export function registerAwsGamedayCommand(program: Command): void {
   if (program.commands.some((c) => c.name() === 'gameday')) return;
-  withFisOptions(program.command('gameday').argument('<scenario>', SCENARIOS.join(' | ')).description('run a DR game day (AWS: FIS; dry-run unless --execute)'))
-    .requiredOption('--target <target>', 'aws')
-    .option('--execute', 'really create and start the experiment (asks for the account and region)')
-    .option('--yes', 'skip the prompt (needs --account and --region)')
-    .action(async (scenario: string, flags: FisFlags & { target: string; execute?: boolean; yes?: boolean }) => {
-      if (flags.target !== 'aws') throw new SolidaError(`--target ${flags.target} is not available here`, 2, [{ message: 'this build wires only the AWS path', fix: '--target aws' }]);
-      await awsGamedayCommand(scenario, flags);
+  const cmd = program
+    .command('gameday')
+    .argument('<scenario>', SCENARIOS.join(' | '))
+    .description('run a DR game day and measure RTO/RPO (local: on the lab with load; aws: FIS, dry-run unless --execute)');
+  withFisOptions(cmd, { configRequired: false })
+    .option('--target <target>', 'local (the lab) or aws (FIS)', 'local')
+    .option('--execute', 'aws: really create and start the experiment (asks for the account and region)')
+    .option('--yes', 'aws: skip the prompt (needs --account and --region); local: implied (manual steps auto-confirmed)')
+    .option('--lab-dir <dir>', 'local: use this running lab (left running) instead of starting one')
+    .option('--async', 'local: asynchronous standby in the lab it starts')
+    .option('--keep', 'local: leave the lab it started running')
+    .option('--json <file>', 'local: write the JSON report')
+    .option('--markdown <file>', 'local: write the Markdown report')
+    .option('--html <file>', 'local: write the HTML report with the timeline chart')
+    .option('--journal <file>', 'local: write the runbook journal (JSON) as it runs')
+    .option('--rate <n>', 'local: requests per second (open model)', '50')
+    .option('--baseline <duration>', 'local: steady state before the fault', '10s')
+    .option('--sustain <duration>', 'local: how long the SLI must hold to count as recovered', '15s')
+    .option('--window <duration>', 'local: SLI window', '5s')
+    .option('--failover-delay <duration>', "local: wait before promoting a standby (the managed database's failure detection)", '10s')
+    .option('--replica-delay <duration>', 'local, two regions: the DR replica streams through a link delaying the WAL this long', '500ms')
+    .option('--rto <duration>', 'local: RTO objective (default: the runbook’s)')
+    .option('--rpo <duration>', 'local: RPO objective (default: the runbook’s)')
+    .action(async (scenario: string, flags: FisFlags & LocalGamedayFlags & { target: string; execute?: boolean; yes?: boolean }) => {
+      if (flags.target === 'aws') return awsGamedayCommand(scenario, flags);
+      if (flags.target !== 'local') throw new SolidaError(`unknown --target ${flags.target}`, 2, [{ message: 'game days run on the local lab or in AWS', fix: '--target local or --target aws' }]);
+      await localGamedayCommand(scenario, flags);
     });
 }

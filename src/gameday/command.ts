@@ -1,0 +1,108 @@
+// `solida gameday SCENARIO --target local`: runs the game day on the lab, prints the summary, writes the
+// JSON/Markdown/HTML reports, and exits non-zero when an objective is missed or the run is interrupted.
+import { parseDuration } from '../slo/duration.ts';
+import { parseScenario } from '../chaos/scenarios.ts';
+import { writeOutputFile } from '../report/write-output.ts';
+import { SolidaError } from '../util/errors.ts';
+import { runGameday, type GamedayOptions, type GamedayResult } from './orchestrator.ts';
+import { formatSummary } from './report.ts';
+import { renderGamedayHtml } from './render-html.ts';
+import { renderGamedayMarkdown } from './render-markdown.ts';
+
+export interface LocalGamedayFlags {
+  config?: string;
+  labDir?: string;
+  async?: boolean;
+  keep?: boolean;
+  json?: string;
+  markdown?: string;
+  html?: string;
+  journal?: string;
+  rate?: string;
+  baseline?: string;
+  sustain?: string;
+  window?: string;
+  failoverDelay?: string;
+  replicaDelay?: string;
+  rto?: string;
+  rpo?: string;
+}
+
+export function durationSeconds(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (/^0+(s)?$/.test(text)) return 0;
+  const d = parseDuration(text);
+  if (!d) throw new SolidaError(`invalid ${flag} '${text}'`, 2, [{ message: `'${text}' is not a duration`, fix: `e.g. ${flag} 30s` }]);
+  return d.seconds;
+}
+
+function positiveNumber(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) throw new SolidaError(`invalid ${flag} '${text}'`, 2, [{ message: 'expected a positive number', fix: `e.g. ${flag} 50` }]);
+  return n;
+}
+
+export function gamedayOptionsFromFlags(scenario: string, flags: LocalGamedayFlags): GamedayOptions {
+  const rto = durationSeconds('--rto', flags.rto);
+  const rpo = durationSeconds('--rpo', flags.rpo);
+  return {
+    scenario: parseScenario(scenario),
+    sloConfig: flags.config,
+    labDir: flags.labDir,
+    async: flags.async,
+    keep: flags.keep,
+    journalFile: flags.journal,
+    ratePerSecond: positiveNumber('--rate', flags.rate),
+    baselineSeconds: durationSeconds('--baseline', flags.baseline),
+    sustainSeconds: durationSeconds('--sustain', flags.sustain),
+    windowSeconds: durationSeconds('--window', flags.window),
+    failoverDelaySeconds: durationSeconds('--failover-delay', flags.failoverDelay),
+    replicaDelaySeconds: durationSeconds('--replica-delay', flags.replicaDelay),
+    objectives: rto !== undefined || rpo !== undefined ? { rtoSeconds: rto, rpoSeconds: rpo } : undefined,
+  };
+}
+
+/** Writes the requested report files (each whole or not at all). */
+export async function writeGamedayReports(result: GamedayResult, files: { json?: string; markdown?: string; html?: string }): Promise<string[]> {
+  const written: string[] = [];
+  if (files.json) {
+    await writeOutputFile(files.json, `${JSON.stringify(result.report, null, 2)}\n`);
+    written.push(files.json);
+  }
+  if (files.markdown) {
+    await writeOutputFile(files.markdown, renderGamedayMarkdown(result.report));
+    written.push(files.markdown);
+  }
+  if (files.html) {
+    await writeOutputFile(files.html, renderGamedayHtml(result.report));
+    written.push(files.html);
+  }
+  return written;
+}
+
+export async function localGamedayCommand(scenario: string, flags: LocalGamedayFlags): Promise<GamedayResult> {
+  const options = gamedayOptionsFromFlags(scenario, flags);
+  const controller = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (controller.signal.aborted) {
+      process.stderr.write('\nsecond interrupt: exiting now (the lab may be left running; `solida lab down --dir ...`)\n');
+      process.exit(130);
+    }
+    process.stderr.write(`\n${sig}: undoing the fault, stopping the load, cleaning up… (again to force)\n`);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const result = await runGameday({ ...options, signal: controller.signal, log: (l) => process.stderr.write(`${l}\n`) });
+    process.stdout.write(`${formatSummary(result.report)}\n`);
+    for (const f of await writeGamedayReports(result, flags)) process.stdout.write(`wrote ${f}\n`);
+    if (result.report.lab.kept) process.stdout.write(`lab left running in ${result.labDir}\n`);
+    if (result.report.verdict !== 'pass') process.exitCode = 1;
+    return result;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
