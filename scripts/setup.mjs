@@ -31,6 +31,8 @@ const debianNeeds = [
   { bin: 'promtool', pkg: 'prometheus' },
   { bin: 'prometheus', pkg: 'prometheus' },
   { bin: 'haproxy', pkg: 'haproxy' },
+  // Reports and game-day pages are checked in a real browser.
+  { bin: 'chromium', pkg: 'chromium' },
 ];
 
 function postgresPresent() {

@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { findBinary } from '../../src/util/binaries.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import type { SolidaConfig, SloConfig } from '../../src/slo/config.ts';
@@ -222,6 +223,7 @@ describe('solida report CLI', () => {
     expect(html.match(/<line class="ideal"/g)).toHaveLength(3);
     expect(html).not.toMatch(/<script|<link|src=|href="http/);
     expect(html).toContain('NO DATA');
+    await expectChartsRendered(out, join(dir, 'report.png'));
   });
 
   it('--format markdown names the policy and why', async () => {
@@ -232,3 +234,29 @@ describe('solida report CLI', () => {
     expect(md).toContain('| ghost-missing | 99.9% | no data | no data | no data | NO DATA |');
   });
 });
+
+/**
+ * Opens the page in real headless Chromium (Debian's, driven by playwright-core) and checks the charts
+ * render: each burn-down line has on-screen width and height, and the ideal lines are drawn.
+ */
+async function expectChartsRendered(file: string, screenshot: string) {
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({
+    executablePath: findBinary('chromium') ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 1600 } });
+    await page.goto(`file://${file}`);
+    const boxes = await page.$$eval('polyline.actual', (els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ w: r.width, h: r.height })));
+    expect(boxes).toHaveLength(2);
+    for (const b of boxes) {
+      expect(b.w).toBeGreaterThan(100);
+      expect(b.h).toBeGreaterThan(5);
+    }
+    expect(await page.$$eval('line.ideal', (els) => els.filter((e) => e.getBoundingClientRect().width > 100).length)).toBe(3);
+    await page.screenshot({ path: screenshot, fullPage: true });
+  } finally {
+    await browser.close();
+  }
+}
