@@ -7,6 +7,7 @@
 // Reusable beyond the CI gate: the game day builds its read/write mix with `request` (each call gets
 // the client sequence number, for write markers) and keeps its ledger with `onResult`.
 import { HttpSender } from './http-sender.ts';
+import { setTimeout as wait } from 'node:timers/promises';
 
 export interface LoadRequest {
   method?: string;
@@ -94,19 +95,9 @@ function resolveUrl(target: string, path: string): URL {
   return new URL(`${target.replace(/\/+$/, '')}${path.startsWith('/') ? '' : '/'}${path}`);
 }
 
+/** Waits, or stops waiting early (without error) when the run is aborted. */
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      resolve();
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+  return wait(ms, undefined, { signal }).catch(() => undefined);
 }
 
 export function validateOpenModel(opts: OpenModelOptions): string[] {

@@ -24,6 +24,7 @@ import { resolveLabDir } from '../lab/description.ts';
 import { waitFor } from '../lab/wait.ts';
 import { SolidaError } from '../util/errors.ts';
 import type { DbNode, HealthStatus, TargetAdapter } from './types.ts';
+import { setTimeout as wait } from 'node:timers/promises';
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
@@ -39,20 +40,6 @@ export interface LabTargetOptions {
   crossRegionLink?: { cut(): void; restore(): void };
 }
 
-function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new Error('aborted'));
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(new Error('aborted'));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 export class LabTarget implements TargetAdapter {
   readonly name: string;
@@ -137,7 +124,7 @@ export class LabTarget implements TargetAdapter {
   }
 
   async promoteStandby(region: string) {
-    if (this.options.failoverDelaySeconds) await delay(this.options.failoverDelaySeconds * 1000, this.options.signal);
+    if (this.options.failoverDelaySeconds) await wait(this.options.failoverDelaySeconds * 1000, undefined, { signal: this.options.signal });
     const lab = this.lab();
     const roles = await databaseRoles(lab);
     const inRegion = lab.components.filter((c) => c.kind === 'postgres' && c.region === region && c.role !== 'restored' && roles[c.name] === 'standby');
