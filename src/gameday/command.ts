@@ -4,6 +4,7 @@ import { parseDuration } from '../slo/duration.ts';
 import { parseScenario } from '../chaos/scenarios.ts';
 import { writeOutputFile } from '../report/write-output.ts';
 import { SolidaError } from '../util/errors.ts';
+import { LOAD_DRIVERS, type LoadDriver } from './load-k6.ts';
 import { runGameday, type GamedayOptions, type GamedayResult } from './orchestrator.ts';
 import { formatSummary } from './report.ts';
 import { renderGamedayHtml } from './render-html.ts';
@@ -19,6 +20,7 @@ export interface LocalGamedayFlags {
   html?: string;
   journal?: string;
   rate?: string;
+  load?: string;
   baseline?: string;
   sustain?: string;
   window?: string;
@@ -43,6 +45,14 @@ function positiveNumber(flag: string, text: string | undefined): number | undefi
   return n;
 }
 
+function loadDriver(text: string | undefined): LoadDriver | undefined {
+  if (text === undefined) return undefined;
+  if (!(LOAD_DRIVERS as readonly string[]).includes(text)) {
+    throw new SolidaError(`invalid --load '${text}'`, 2, [{ message: `expected one of ${LOAD_DRIVERS.join(', ')}`, fix: 'e.g. --load k6 (k6 on PATH) or --load builtin' }]);
+  }
+  return text as LoadDriver;
+}
+
 export function gamedayOptionsFromFlags(scenario: string, flags: LocalGamedayFlags): GamedayOptions {
   const rto = durationSeconds('--rto', flags.rto);
   const rpo = durationSeconds('--rpo', flags.rpo);
@@ -54,6 +64,7 @@ export function gamedayOptionsFromFlags(scenario: string, flags: LocalGamedayFla
     keep: flags.keep,
     journalFile: flags.journal,
     ratePerSecond: positiveNumber('--rate', flags.rate),
+    load: loadDriver(flags.load),
     baselineSeconds: durationSeconds('--baseline', flags.baseline),
     sustainSeconds: durationSeconds('--sustain', flags.sustain),
     windowSeconds: durationSeconds('--window', flags.window),

@@ -14,12 +14,16 @@ export interface GamedayLoadOptions {
   timeoutMs: number;
 }
 
+export type LoadSummary = Pick<OpenModelSummary, 'sent' | 'ok' | 'failed' | 'dropped'>;
+
 export interface RunningLoad {
   readonly samples: RequestSample[];
   readonly ledger: AckedWrite[];
   readonly startedAt: number;
-  /** Stop scheduling, wait for the requests in flight, return the summary. */
-  stop(): Promise<OpenModelSummary>;
+  /** Stop scheduling, wait for the requests in flight, return the summary (idempotent). */
+  stop(): Promise<LoadSummary>;
+  /** What the report should say about how this load was measured (filled by stop()). */
+  readonly notes?: string[];
 }
 
 /** Effectively unbounded: the game day stops the load itself. */

@@ -19,6 +19,7 @@ import { SolidaError } from '../util/errors.ts';
 import { delayCrossRegionReplication, type CrossRegionDelay } from './cross-region.ts';
 import { timeToDetect, watchPageAlerts } from './detect.ts';
 import { startGamedayLoad, type RunningLoad } from './load.ts';
+import { resolveK6, startK6GamedayLoad, type LoadDriver } from './load-k6.ts';
 import { computeRpo, computeRto, timeline, timeToMitigate, type AckedWrite, type RequestSample } from './measure.ts';
 import type { GamedayReport, Verdict } from './report.ts';
 import { availabilityObjective } from './slo-objective.ts';
@@ -32,6 +33,8 @@ export interface GamedayOptions {
   /** Keep the lab this run started (running, for inspection) instead of tearing it down. */
   keep?: boolean;
   ratePerSecond?: number;
+  /** builtin (default), k6 (k6 must be on PATH), auto (k6 when on PATH, else builtin). */
+  load?: LoadDriver;
   /** Every n-th request is a write. */
   writeEvery?: number;
   baselineSeconds?: number;
@@ -120,6 +123,9 @@ export async function runGameday(opts: GamedayOptions): Promise<GamedayResult> {
   const reasons: string[] = [];
   const startedAt = new Date();
   const signal = opts.signal;
+  // Before any lab is started: `--load k6` without k6 is bad input.
+  const k6 = await resolveK6(opts.load ?? 'builtin');
+  if (opts.load === 'auto' && !k6) notes.push('--load auto: k6 is not on PATH, the built-in load ran');
 
   // --- the lab --------------------------------------------------------------------------------
   let labDir: string;
@@ -164,8 +170,9 @@ export async function runGameday(opts: GamedayOptions): Promise<GamedayResult> {
     }
     if (!signal?.aborted) {
       await seedItems(lab, (await target.servingDatabase()).port, opts.seedItems ?? 50);
-      log(`load: ${cfg.rate} req/s open model on ${front} (1 in ${cfg.writeEvery} a marked write, run ${runId})`);
-      load = startGamedayLoad({ target: front, runId, ratePerSecond: cfg.rate, writeEvery: cfg.writeEvery, timeoutMs: cfg.timeoutMs });
+      log(`load${k6 ? ` (k6: ${k6})` : ''}: ${cfg.rate} req/s open model on ${front} (1 in ${cfg.writeEvery} a marked write, run ${runId})`);
+      const loadOptions = { target: front, runId, ratePerSecond: cfg.rate, writeEvery: cfg.writeEvery, timeoutMs: cfg.timeoutMs };
+      load = k6 ? startK6GamedayLoad({ ...loadOptions, k6, scenario }) : startGamedayLoad(loadOptions);
       log(`baseline: ${cfg.baseline}s of steady state`);
       await sleep(cfg.baseline * 1000, signal);
     }
@@ -217,6 +224,7 @@ export async function runGameday(opts: GamedayOptions): Promise<GamedayResult> {
       const s = await load.stop();
       summary = { sent: s.sent, ok: s.ok, failed: s.failed, dropped: s.dropped };
       log(`load stopped: ${s.sent} sent, ${s.ok} ok, ${s.failed} failed, ${s.dropped} dropped`);
+      notes.push(...(load.notes ?? []));
     }
     await watcher.stop();
 
@@ -291,7 +299,7 @@ export async function runGameday(opts: GamedayOptions): Promise<GamedayResult> {
       detectedBy: detection?.alert ?? null,
       timeToMitigateSeconds: faultAt !== null ? timeToMitigate(samples, faultAt, surviving ?? undefined) : null,
       sli: { slo: slo.sloId, objectivePercent: slo.objectivePercent, windowSeconds: cfg.window, stepSeconds: cfg.step, sustainSeconds: cfg.sustain },
-      load: { target: front, runId, ratePerSecond: cfg.rate, writeEvery: cfg.writeEvery, ...summary },
+      load: { driver: k6 ? 'k6' : 'builtin', target: front, runId, ratePerSecond: cfg.rate, writeEvery: cfg.writeEvery, ...summary },
       lab: { dir: labDir, regions: lab.regions, synchronousStandby: lab.database.synchronous, kept: !startedHere || Boolean(opts.keep) },
       runbook: { outcome: journal?.outcome ?? 'not run', recoverySeconds: journal?.recoverySeconds ?? null, journalFile: opts.journalFile ?? null },
       steps: journal?.steps ?? [],

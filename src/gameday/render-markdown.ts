@@ -39,7 +39,7 @@ export function renderGamedayMarkdown(r: GamedayReport): string {
       `write acknowledged before it that survived; lost writes are acknowledged sequence ids missing from ${r.rpo.readFrom ?? 'the database'} after recovery.`,
   );
   out.push('');
-  out.push(`Load: ${r.load.ratePerSecond} req/s open model on ${r.load.target}, 1 in ${r.load.writeEvery} a marked write; ${r.load.sent} sent, ${r.load.ok} ok, ${r.load.failed} failed, ${r.load.dropped} dropped.`);
+  out.push(`Load (${r.load.driver}): ${r.load.ratePerSecond} req/s open model on ${r.load.target}, 1 in ${r.load.writeEvery} a marked write; ${r.load.sent} sent, ${r.load.ok} ok, ${r.load.failed} failed, ${r.load.dropped} dropped.`);
   out.push('');
   out.push('## Runbook steps');
   out.push('');

@@ -34,7 +34,7 @@ export interface GamedayReport {
   detectedBy: string | null;
   timeToMitigateSeconds: number | null;
   sli: { slo: string; objectivePercent: number; windowSeconds: number; stepSeconds: number; sustainSeconds: number };
-  load: { target: string; runId: string; ratePerSecond: number; writeEvery: number; sent: number; ok: number; failed: number; dropped: number };
+  load: { driver: 'builtin' | 'k6'; target: string; runId: string; ratePerSecond: number; writeEvery: number; sent: number; ok: number; failed: number; dropped: number };
   lab: { dir: string; regions: string[]; synchronousStandby: boolean; kept: boolean };
   runbook: { outcome: string; recoverySeconds: number | null; journalFile: string | null };
   /** The runbook journal: every step with its times, output and outcome. */

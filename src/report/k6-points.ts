@@ -92,7 +92,8 @@ export async function forEachK6Record(file: string, visitor: K6PointVisitor): Pr
   if (n === 0) throw badInput(file, 'the file is empty');
 }
 
-function visitLine(line: string, n: number, file: string, visitor: K6PointVisitor): void {
+/** One NDJSON line (for a caller tailing a file k6 is still writing). */
+export function visitLine(line: string, n: number, file: string, visitor: K6PointVisitor): void {
   let rec: unknown;
   try {
     rec = JSON.parse(line);

@@ -211,7 +211,8 @@ export default function (data) {
   if (seq % WRITE_EVERY === 0) {
     exec.vu.metrics.metadata.seq = String(seq);
     try {
-      const body = JSON.stringify({ runId: data.runId, seq: seq, sentAt: Date.now() });
+      // \`run\` is the field the lab's POST /writes files the write under; runId for other services.
+      const body = JSON.stringify({ run: data.runId, runId: data.runId, seq: seq, sentAt: Date.now() });
       const res = http.post(TARGET + WRITE_PATH, body, {
         headers: { 'Content-Type': 'application/json', 'X-Client-Seq': String(seq), 'X-Run-Id': data.runId },
         tags: { op: 'write', name: WRITE_PATH },

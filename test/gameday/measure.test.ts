@@ -147,7 +147,7 @@ describe('report renderings', () => {
     detectedBy: 'InventoryAvailabilityBudgetBurn',
     timeToMitigateSeconds: 5.1,
     sli: { slo: 'inventory-availability', objectivePercent: 99.9, windowSeconds: 5, stepSeconds: 1, sustainSeconds: 10 },
-    load: { target: 'http://x', runId: 'r', ratePerSecond: 10, writeEvery: 2, sent: 300, ok: 200, failed: 100, dropped: 0 },
+    load: { driver: 'builtin', target: 'http://x', runId: 'r', ratePerSecond: 10, writeEvery: 2, sent: 300, ok: 200, failed: 100, dropped: 0 },
     lab: { dir: '/tmp/lab', regions: ['r1'], synchronousStandby: true, kept: false },
     runbook: { outcome: 'succeeded', recoverySeconds: 7, journalFile: null },
     steps: [

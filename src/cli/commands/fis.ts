@@ -208,6 +208,7 @@ export function registerAwsGamedayCommand(program: Command): void {
     .option('--html <file>', 'local: write the HTML report with the timeline chart')
     .option('--journal <file>', 'local: write the runbook journal (JSON) as it runs')
     .option('--rate <n>', 'local: requests per second (open model)', '50')
+    .option('--load <driver>', 'local: load generator: builtin, k6 (k6 on PATH, reads its --out json) or auto (k6 when on PATH)', 'builtin')
     .option('--baseline <duration>', 'local: steady state before the fault', '10s')
     .option('--sustain <duration>', 'local: how long the SLI must hold to count as recovered', '15s')
     .option('--window <duration>', 'local: SLI window', '5s')
