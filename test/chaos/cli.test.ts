@@ -1,10 +1,21 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CreateExperimentTemplateCommand, FisClient, GetExperimentCommand, StartExperimentCommand } from '@aws-sdk/client-fis';
+import { DescribeDBInstancesCommand, RDSClient, RestoreDBInstanceToPointInTimeCommand } from '@aws-sdk/client-rds';
+import { mockClient } from 'aws-sdk-client-mock';
 import { Command } from 'commander';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { validateRequest } from '../../src/aws/smithy.ts';
 import { registerAwsGamedayCommand, registerFisCommands } from '../../src/cli/commands/fis.ts';
+
+// Loosely typed, as in fis-run.test.ts: the SDK clients and the mock library pin different @smithy/types.
+interface LooseStub {
+  on(command: unknown): { resolves(v: unknown): unknown };
+  commandCalls(command: unknown): Array<{ args: [{ input: Record<string, unknown> }] }>;
+  calls(): unknown[];
+  restore(): void;
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'solida-fis-cli-'));
 const config = join(dir, 'solida.yaml');
@@ -66,5 +77,44 @@ describe('solida gameday --target aws', () => {
     expect(out).toMatch(/^DRY RUN \(add --execute to run in AWS\)/);
     expect(out).toMatch(/CreateExperimentTemplate \{/);
     expect(out).toMatch(/aws:rds:reboot-db-instances/);
+  });
+});
+
+describe('solida gameday pitr --target aws', () => {
+  const PITR = ['gameday', 'pitr', '--target', 'aws', ...COMMON, '--corrupted-at', '2026-01-30T10:00:00Z'];
+  // The restore target from pitr.ts's naming rule: <source>-pitr-<restore point, 5 s before the corruption>.
+  const TARGET = 'nube-solida-primary-pitr-20260130095955';
+
+  it('dry run prints the restore and the polling it would do, sending nothing', async () => {
+    const fis = mockClient(FisClient as never) as unknown as LooseStub;
+    const rds = mockClient(RDSClient as never) as unknown as LooseStub;
+    const out = await run(...PITR);
+    expect(out).toMatch(/RestoreDBInstanceToPointInTime \{/);
+    expect(out).toContain(`DescribeDBInstances {"DBInstanceIdentifier":"${TARGET}"}`);
+    expect(fis.calls()).toHaveLength(0);
+    expect(rds.calls()).toHaveLength(0);
+    fis.restore();
+    rds.restore();
+  });
+
+  it('--execute runs the FIS experiment, then restores through RDS and reports the timing', async () => {
+    const fis = mockClient(FisClient as never) as unknown as LooseStub;
+    const rds = mockClient(RDSClient as never) as unknown as LooseStub;
+    fis.on(CreateExperimentTemplateCommand).resolves({ experimentTemplate: { id: 'EXT1' } });
+    fis.on(StartExperimentCommand).resolves({ experiment: { id: 'EXP1', state: { status: 'initiating' } } });
+    fis.on(GetExperimentCommand).resolves({ experiment: { id: 'EXP1', state: { status: 'completed' } } });
+    rds.on(RestoreDBInstanceToPointInTimeCommand).resolves({});
+    rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [{ DBInstanceIdentifier: TARGET, DBInstanceStatus: 'available' }] });
+    const out = await run(...PITR, '--execute', '--yes', '--region', 'us-east-1');
+    expect(fis.commandCalls(StartExperimentCommand)).toHaveLength(1);
+    expect(rds.commandCalls(RestoreDBInstanceToPointInTimeCommand)[0].args[0].input).toMatchObject({ SourceDBInstanceIdentifier: 'nube-solida-primary', TargetDBInstanceIdentifier: TARGET });
+    expect(out).toMatch(/restore available at \S+: [\d.]+ s after it was requested/);
+    expect(process.exitCode ?? 0).toBe(0);
+    fis.restore();
+    rds.restore();
+  });
+
+  it('--execute without --corrupted-at refuses before confirming or sending anything', async () => {
+    await expect(run('gameday', 'pitr', '--target', 'aws', ...COMMON, '--execute', '--yes', '--region', 'us-east-1')).rejects.toThrow(/corruption time/);
   });
 });

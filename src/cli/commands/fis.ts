@@ -8,6 +8,7 @@ import { writeFilesAtomically, type OutputFile } from '../../util/files.ts';
 import { generateFisPlan, type FisOptions, type FisPlan } from '../../chaos/fis.ts';
 import { generatePitrPlan, type PitrPlan } from '../../chaos/pitr.ts';
 import { confirmRealRun, describeFisRun, runFisExperiment } from '../../chaos/fis-run.ts';
+import { describeRdsRestore, runRdsRestore, DEFAULT_RESTORE_TIMEOUT_MS, type RdsRestoreResult } from '../../chaos/rds-restore.ts';
 import { parseScenario, SCENARIOS, type ScenarioName } from '../../chaos/scenarios.ts';
 import { pageAlarmNames } from '../../chaos/stop-alarms.ts';
 import { parentCommand, resolveConfigPath } from '../shared.ts';
@@ -35,11 +36,14 @@ export interface FisFlags {
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
-function durationFlag(text: string): number {
-  const d = parseDuration(text);
-  if (!d) throw new SolidaError(`invalid --duration '${text}'`, 2, [{ message: 'not a duration', fix: 'e.g. --duration 10m' }]);
-  return d.seconds;
+function durationFlagOf(flag: string, example: string): (text: string) => number {
+  return (text) => {
+    const d = parseDuration(text);
+    if (!d) throw new SolidaError(`invalid ${flag} '${text}'`, 2, [{ message: 'not a duration', fix: `e.g. ${flag} ${example}` }]);
+    return d.seconds;
+  };
 }
+const durationFlag = durationFlagOf('--duration', '10m');
 
 function tags(list: string[]): Record<string, string> | undefined {
   if (!list.length) return undefined;
@@ -136,18 +140,35 @@ export async function generateFisCommand(flags: FisFlags & { out: string; scenar
   for (const n of notes) process.stderr.write(`warning: ${n}\n`);
 }
 
-export async function awsGamedayCommand(scenarioName: string, flags: FisFlags & { execute?: boolean; yes?: boolean }): Promise<void> {
+function restoreSummary(r: RdsRestoreResult): string[] {
+  const lines = [
+    r.outcome === 'available'
+      ? `restore available at ${r.availableAt!.toISOString()}: ${r.seconds} s after it was requested (${r.requestedAt.toISOString()})`
+      : `restore ${r.outcome}: ${r.reason}`,
+  ];
+  for (const p of r.phases) lines.push(`  ${p.operation} ${p.identifier}: ${p.seconds !== undefined ? `available after ${p.seconds} s` : `last status ${p.lastStatus ?? 'not yet visible'}`}`);
+  if (r.outcome !== 'available' && r.created.length) {
+    lines.push(`  left in place (solida deletes nothing): ${r.created.map((c) => `${c.resource} ${c.identifier}`).join(', ')}`);
+  }
+  return lines;
+}
+
+export async function awsGamedayCommand(scenarioName: string, flags: FisFlags & { execute?: boolean; yes?: boolean; restoreTimeout?: number }): Promise<void> {
   const scenario = parseScenario(scenarioName);
   const model = await loadModel(resolveConfigPath(flags.config));
   const plan = generateFisPlan(model, fisOptions(model, flags, scenario));
   const pitr = scenario === 'pitr' ? pitrPlan(model, flags) : undefined;
+  const restoreTimeoutMs = flags.restoreTimeout !== undefined ? flags.restoreTimeout * 1000 : DEFAULT_RESTORE_TIMEOUT_MS;
   const out = (s: string) => process.stdout.write(`${s}\n`);
   for (const w of plan.warnings) process.stderr.write(`warning: ${w}\n`);
   if (!flags.execute) {
     out(`DRY RUN (add --execute to run in AWS): game day ${scenario} in ${plan.location.accountId}/${plan.location.region}`);
     for (const line of describeFisRun(plan.template, plan.location.region)) out(line);
-    if (pitr) out(`${pitr.requests.restore.operation} ${JSON.stringify(pitr.requests.restore.input, null, 2)}`);
+    if (pitr) for (const line of describeRdsRestore(pitr.requests, undefined, restoreTimeoutMs)) out(line);
     return;
+  }
+  if (scenario === 'pitr' && !pitr) {
+    throw new SolidaError('a real pitr game day needs the corruption time', 2, [{ path: '--corrupted-at', message: 'the restore point is chosen just before the bad write', fix: '--corrupted-at 2026-01-30T10:00:00Z' }]);
   }
   const rl = process.stdin.isTTY ? createInterface({ input: process.stdin, output: process.stdout }) : undefined;
   try {
@@ -157,8 +178,9 @@ export async function awsGamedayCommand(scenarioName: string, flags: FisFlags & 
   }
   const { FisClient } = await import('@aws-sdk/client-fis');
   const controller = new AbortController();
+  let phase = 'stopping the experiment';
   const onSigint = () => {
-    process.stderr.write('\ninterrupted: stopping the experiment…\n');
+    process.stderr.write(`\ninterrupted: ${phase}…\n`);
     controller.abort();
   };
   process.on('SIGINT', onSigint);
@@ -171,7 +193,25 @@ export async function awsGamedayCommand(scenarioName: string, flags: FisFlags & 
     });
     out(`experiment ${result.experimentId} (template ${result.templateId}) ended ${result.status}${result.stoppedByUs ? ' (stopped by solida)' : ''}`);
     for (const a of result.failedActions) out(`  action ${a.name}: ${a.status}${a.reason ? ` — ${a.reason}` : ''}`);
-    if (result.status !== 'completed') process.exitCode = 1;
+    if (result.status !== 'completed') {
+      process.exitCode = 1;
+      if (pitr) out('restore not requested: the experiment did not complete');
+      return;
+    }
+    if (pitr) {
+      const { RDSClient } = await import('@aws-sdk/client-rds');
+      phase = 'no longer waiting for the restore (what it created is left in place)';
+      out(`restoring ${pitr.source} to ${pitr.restoreTime.toISOString()} into ${pitr.target}…`);
+      const restore = await runRdsRestore({
+        client: new RDSClient({ region: plan.location.region }),
+        requests: pitr.requests,
+        signal: controller.signal,
+        timeoutMs: restoreTimeoutMs,
+        onEvent: (e) => out(`${e.at.toISOString()} ${e.resource} ${e.identifier} ${e.status}`),
+      });
+      for (const line of restoreSummary(restore)) out(line);
+      if (restore.outcome !== 'available') process.exitCode = 1;
+    }
   } finally {
     process.off('SIGINT', onSigint);
   }
@@ -198,7 +238,8 @@ export function registerAwsGamedayCommand(program: Command): void {
     .description('run a DR game day and measure RTO/RPO (local: on the lab with load; aws: FIS, dry-run unless --execute)');
   withFisOptions(cmd, { configRequired: false })
     .option('--target <target>', 'local (the lab) or aws (FIS)', 'local')
-    .option('--execute', 'aws: really create and start the experiment (asks for the account and region)')
+    .option('--execute', 'aws: really create and start the experiment (asks for the account and region); pitr: then restore through RDS')
+    .option('--restore-timeout <duration>', 'aws, pitr: how long to wait for the restored database to be available (default 60m)', durationFlagOf('--restore-timeout', '90m'))
     .option('--yes', 'aws: skip the prompt (needs --account and --region); local: implied (manual steps auto-confirmed)')
     .option('--lab-dir <dir>', 'local: use this running lab (left running) instead of starting one')
     .option('--async', 'local: asynchronous standby in the lab it starts')
@@ -216,7 +257,7 @@ export function registerAwsGamedayCommand(program: Command): void {
     .option('--replica-delay <duration>', 'local, two regions: the DR replica streams through a link delaying the WAL this long', '500ms')
     .option('--rto <duration>', 'local: RTO objective (default: the runbook’s)')
     .option('--rpo <duration>', 'local: RPO objective (default: the runbook’s)')
-    .action(async (scenario: string, flags: FisFlags & LocalGamedayFlags & { target: string; execute?: boolean; yes?: boolean }) => {
+    .action(async (scenario: string, flags: FisFlags & LocalGamedayFlags & { target: string; execute?: boolean; yes?: boolean; restoreTimeout?: number }) => {
       if (flags.target === 'aws') return awsGamedayCommand(scenario, flags);
       if (flags.target !== 'local') throw new SolidaError(`unknown --target ${flags.target}`, 2, [{ message: 'game days run on the local lab or in AWS', fix: '--target local or --target aws' }]);
       await localGamedayCommand(scenario, flags);
