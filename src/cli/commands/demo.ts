@@ -69,6 +69,6 @@ export function registerDemoCommand(program: Command): void {
         if (report.verdict !== 'pass') throw new SolidaError(`the az-failure game day did not pass (${report.verdict}): ${report.reasons.join('; ')}`, 1);
       }
 
-      say('\n== Done. Next: `solida plan cloudwatch --config ... --region ...` against an account, or load the rules into Prometheus.');
+      say(`\n== Done: rules, CloudWatch requests and game-day reports under ${show(resolve(opts.out))}. With AWS credentials: \`solida plan cloudwatch -c <config> --region <region>\`.`);
     });
 }
