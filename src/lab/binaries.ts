@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { SolidaError } from '../util/errors.ts';
+import { findBinary } from '../util/binaries.ts';
 
 export interface LabBinaries {
   pgBin: string;
@@ -14,17 +15,12 @@ export interface LabBinaries {
   tsxLoader: string;
 }
 
-function onPath(cmd: string): string | null {
-  const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
-  return r.status === 0 ? r.stdout.trim() : null;
-}
-
 function pgBinDir(): string | null {
   for (const version of ['17', '16', '15', '14']) {
     const dir = `/usr/lib/postgresql/${version}/bin`;
     if (existsSync(join(dir, 'pg_ctl')) && existsSync(join(dir, 'pg_basebackup'))) return dir;
   }
-  const pgCtl = onPath('pg_ctl');
+  const pgCtl = findBinary('pg_ctl');
   return pgCtl ? dirname(pgCtl) : null;
 }
 
@@ -39,8 +35,8 @@ function tsxLoader(): string {
 
 export function findBinaries(): LabBinaries {
   const pgBin = pgBinDir();
-  const haproxy = existsSync('/usr/sbin/haproxy') ? '/usr/sbin/haproxy' : onPath('haproxy');
-  const prometheus = existsSync('/usr/bin/prometheus') ? '/usr/bin/prometheus' : onPath('prometheus');
+  const haproxy = findBinary('haproxy');
+  const prometheus = findBinary('prometheus');
   const missing = [
     !pgBin && { message: 'PostgreSQL (pg_ctl, pg_basebackup) not found', fix: 'apt-get install postgresql-15' },
     !haproxy && { message: 'haproxy not found', fix: 'apt-get install haproxy' },
