@@ -2,7 +2,7 @@
 // JSON/Markdown/HTML reports, and exits non-zero when an objective is missed or the run is interrupted.
 import { parseDuration } from '../slo/duration.ts';
 import { parseScenario } from '../chaos/scenarios.ts';
-import { writeOutputFile } from '../report/write-output.ts';
+import { writeFileAtomically } from '../util/files.ts';
 import { SolidaError } from '../util/errors.ts';
 import { LOAD_DRIVERS, type LoadDriver } from './load-k6.ts';
 import { runGameday, type GamedayOptions, type GamedayResult } from './orchestrator.ts';
@@ -78,15 +78,15 @@ export function gamedayOptionsFromFlags(scenario: string, flags: LocalGamedayFla
 export async function writeGamedayReports(result: GamedayResult, files: { json?: string; markdown?: string; html?: string }): Promise<string[]> {
   const written: string[] = [];
   if (files.json) {
-    await writeOutputFile(files.json, `${JSON.stringify(result.report, null, 2)}\n`);
+    await writeFileAtomically(files.json, `${JSON.stringify(result.report, null, 2)}\n`);
     written.push(files.json);
   }
   if (files.markdown) {
-    await writeOutputFile(files.markdown, renderGamedayMarkdown(result.report));
+    await writeFileAtomically(files.markdown, renderGamedayMarkdown(result.report));
     written.push(files.markdown);
   }
   if (files.html) {
-    await writeOutputFile(files.html, renderGamedayHtml(result.report));
+    await writeFileAtomically(files.html, renderGamedayHtml(result.report));
     written.push(files.html);
   }
   return written;

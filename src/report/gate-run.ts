@@ -14,7 +14,7 @@ import { parseMetricKey, type MetricSelector } from './k6-selector.ts';
 import { readK6Summary } from './k6-summary.ts';
 import { groupByMetric, k6ThresholdsFromModel, type K6ThresholdSet } from './k6-thresholds.ts';
 import type { K6Result } from './k6-types.ts';
-import { writeOutputFile } from './write-output.ts';
+import { writeFileAtomically } from '../util/files.ts';
 import { findOnPath, runK6 } from './k6-runner.ts';
 import { summaryTrendStatsFor } from './k6-script.ts';
 import { rm } from 'node:fs/promises';
@@ -128,9 +128,9 @@ export async function runGate(opts: GateOptions, io: GateIo = processIo, load: M
 }
 
 async function writeReports(report: GateReport, opts: GateOptions): Promise<void> {
-  if (opts.json) await writeOutputFile(opts.json, `${JSON.stringify(gateJson(report), null, 2)}\n`);
-  if (opts.junit) await writeOutputFile(opts.junit, renderGateJunit(report));
-  if (opts.markdown) await writeOutputFile(opts.markdown, renderGateMarkdown(report));
+  if (opts.json) await writeFileAtomically(opts.json, `${JSON.stringify(gateJson(report), null, 2)}\n`);
+  if (opts.junit) await writeFileAtomically(opts.junit, renderGateJunit(report));
+  if (opts.markdown) await writeFileAtomically(opts.markdown, renderGateMarkdown(report));
 }
 
 /** Routes worth requesting: concrete golden-SLI routes (templates such as /items/:id cannot be sent). */

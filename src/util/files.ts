@@ -1,6 +1,8 @@
 // Output is written whole or not at all: files go to a temp dir beside the target, then are renamed in.
 import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { basename, dirname, join, resolve } from 'node:path';
+import { SolidaError } from './errors.ts';
 
 export interface OutputFile {
   path: string;
@@ -30,6 +32,18 @@ export async function writeFilesAtomically(dir: string, files: OutputFile[]): Pr
   }
 }
 
+/** One file, whole or not at all: written beside the target, then renamed over it (atomic in a directory). */
 export async function writeFileAtomically(path: string, content: string): Promise<void> {
-  await writeFilesAtomically(dirname(path), [{ path: path.slice(dirname(path).length + 1), content }]);
+  const dir = dirname(path);
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    await mkdir(dir, { recursive: true });
+    await writeFile(tmp, content, 'utf8');
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true }).catch(() => undefined);
+    throw new SolidaError(`cannot write ${path}`, 2, [
+      { file: path, message: (err as NodeJS.ErrnoException).code ?? (err as Error).message, fix: 'check that the directory is writable' },
+    ]);
+  }
 }

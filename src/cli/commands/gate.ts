@@ -5,7 +5,7 @@ import { loadModel } from '../../slo/load.ts';
 import { SolidaError } from '../../util/errors.ts';
 import { runGate, type GateOptions } from '../../report/gate-run.ts';
 import { generateK6Scripts } from '../../report/k6-script.ts';
-import { writeOutputFile } from '../../report/write-output.ts';
+import { writeFileAtomically } from '../../util/files.ts';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -55,7 +55,7 @@ export function registerGateCommands(program: Command): void {
         throw new SolidaError(`no SLOs for service ${opts.service}`, 2, [{ file: opts.config, path: '--service', message: 'no SLO names this service' }]);
       }
       // Every script is rendered before the first is written.
-      for (const f of files) await writeOutputFile(join(opts.out, f.path), f.content);
+      for (const f of files) await writeFileAtomically(join(opts.out, f.path), f.content);
       process.stdout.write(files.map((f) => `wrote ${join(opts.out, f.path)}\n`).join(''));
     });
 }

@@ -11,7 +11,7 @@ import { PrometheusSource } from '../../report/sources/prometheus.ts';
 import { renderJson } from '../../report/render-json.ts';
 import { renderMarkdown } from '../../report/render-markdown.ts';
 import { renderHtml } from '../../report/render-html.ts';
-import { writeOutputFile } from '../../report/write-output.ts';
+import { writeFileAtomically } from '../../util/files.ts';
 import { resolveConfigPath } from '../shared.ts';
 
 interface ReportOptions {
@@ -61,7 +61,7 @@ export function registerReportCommands(program: Command, deps: ReportCliDeps = d
       const text = format === 'json' ? renderJson(result, at) : format === 'html' ? renderHtml(result, at) : renderMarkdown(result, at);
       for (const s of result.skipped) process.stderr.write(`note: ${s.id} not reported: ${s.reason}\n`);
       if (opts.out) {
-        await writeOutputFile(opts.out, text);
+        await writeFileAtomically(opts.out, text);
         process.stdout.write(`wrote ${opts.out}\n`);
       } else process.stdout.write(text);
     });
