@@ -12,6 +12,7 @@ import { createExporter, type Exporter, type MetricsServer } from '../../src/exp
 import { generatePrometheusRules } from '../../src/alarms/prometheus.ts';
 import { normalizeConfig } from '../../src/slo/normalize.ts';
 import { close, eventually, listen, request } from './helpers.ts';
+import { freePort } from '../../src/lab/ports.ts';
 
 const model = normalizeConfig(
   {
@@ -32,13 +33,6 @@ let exporter: Exporter;
 let app: http.Server;
 let appPort: number;
 let metrics: MetricsServer;
-
-async function freePort(): Promise<number> {
-  const s = http.createServer();
-  const p = await listen(s);
-  await close(s);
-  return p;
-}
 
 async function queryResults(q: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
   const res = await request(promPort, `/api/v1/query?query=${encodeURIComponent(q)}`);
