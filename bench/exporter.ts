@@ -4,8 +4,8 @@
 //
 //   npx tsx bench/exporter.ts [seconds-per-variant]   (BENCH_ROUNDS=3, BENCH_VARIANTS=bare,noop,solida,...)
 // The first variant is the baseline. `noop` is an empty middleware: its ratio is the noise floor;
-// `floor` is the least any per-request instrumentation does (clock, 'close' listener, one request
-// property). Before/after a change: BENCH_BEFORE_MODULE=/path/to/old/src/exporter/index.ts and the
+// `floor` is what a conventional middleware pays before any work (clock, 'close' listener, one
+// request property). Before/after a change: BENCH_BEFORE_MODULE=/path/to/old/src/exporter/index.ts and the
 // variant `solida-before`. BENCH_EXPRESS=express4 runs the apps on express 4.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';

@@ -8,18 +8,15 @@
 // instrumented request it stores into the request state, adding no property to the request (cheaper
 // than express's own `req.route = route`, see requestState.ts).
 import { IncomingMessage } from 'node:http';
-import { kState, type ExpressLikeRoute, type RequestState } from './requestState.ts';
+import { stateOf, type ExpressLikeRoute, type RequestState } from './requestState.ts';
 
 const kRoute = Symbol('solida.exporter.route');
-const kRouteBase = Symbol('solida.exporter.routeBase');
 const patched = new WeakSet<object>();
 
 type RouteCarrier = IncomingMessage & {
   route?: ExpressLikeRoute;
   baseUrl?: string;
-  [kState]?: RequestState;
-  [kRoute]?: ExpressLikeRoute;
-  [kRouteBase]?: string;
+  [kRoute]?: { route: ExpressLikeRoute; base: string };
 };
 
 /**
@@ -40,17 +37,17 @@ export function ensureRouteCapture(req: IncomingMessage): boolean {
     configurable: true,
     enumerable: false,
     get(this: RouteCarrier) {
-      const state = this[kState];
-      return state !== undefined && state.route !== undefined ? state.route : this[kRoute];
+      const state = stateOf(this);
+      return state !== undefined && state.route !== undefined ? state.route : this[kRoute]?.route;
     },
     set(this: RouteCarrier, value: ExpressLikeRoute) {
-      const state = this[kState];
+      const state = stateOf(this);
       if (state !== undefined) {
         state.route = value;
         state.routeBase = this.baseUrl ?? '';
       } else {
-        this[kRoute] = value;
-        this[kRouteBase] = this.baseUrl ?? '';
+        // One property, as express's own `req.route = route` would add.
+        this[kRoute] = { route: value, base: this.baseUrl ?? '' };
       }
     },
   });
@@ -59,14 +56,31 @@ export function ensureRouteCapture(req: IncomingMessage): boolean {
 }
 
 /** Route template of the last route express matched for this request, or undefined if none. */
-export function expressRouteTemplate(req: IncomingMessage): string | undefined {
+export function expressRouteTemplate(req: IncomingMessage, state?: RequestState): string | undefined {
   const r = req as RouteCarrier;
-  const state = r[kState];
-  if (state !== undefined && state.route !== undefined) return joinRoute(state.routeBase, routePathText(state.route.path));
-  const route = r[kRoute] ?? r.route;
-  if (!route) return undefined;
-  const base = r[kRoute] !== undefined ? (r[kRouteBase] ?? '') : (r.baseUrl ?? '');
-  return joinRoute(base, routePathText(route.path));
+  const s = state ?? stateOf(r);
+  if (s !== undefined && s.route !== undefined) return templateOf(s.route, s.routeBase);
+  const captured = r[kRoute];
+  if (captured !== undefined) return templateOf(captured.route, captured.base);
+  const route = r.route;
+  return route ? templateOf(route, r.baseUrl ?? '') : undefined;
+}
+
+// Templates per (route, mount base), so a request reuses the same string (and its cached hash)
+// instead of joining a new one. Bases are bounded per route: a parameterised mount path
+// (app.use('/t/:id', router)) gives a base per id, and those are joined, not cached.
+const MAX_BASES_PER_ROUTE = 32;
+const templates = new WeakMap<object, Map<string, string>>();
+
+function templateOf(route: ExpressLikeRoute, base: string): string {
+  let byBase = templates.get(route);
+  if (byBase === undefined) templates.set(route, (byBase = new Map()));
+  let template = byBase.get(base);
+  if (template === undefined) {
+    template = joinRoute(base, routePathText(route.path));
+    if (byBase.size < MAX_BASES_PER_ROUTE) byBase.set(base, template);
+  }
+  return template;
 }
 
 function routePathText(path: unknown): string {

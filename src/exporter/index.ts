@@ -17,6 +17,7 @@ import { BoundedLabel, KNOWN_METHODS, methodLabeler } from './labels.ts';
 import { createMetrics, type AnyRegistry } from './metrics.ts';
 import { Recorder, type RouteResolver } from './recorder.ts';
 import { compileRouteTable, pathnameOf } from './routeTable.ts';
+import { subscribeToHttpServer } from './requestState.ts';
 import { createMetricsHandler, serveMetrics, type MetricsHandler, type MetricsServer, type ServeOptions } from './scrape.ts';
 import { startTracing, tracingWanted, type RequestTracing, type TracingOptions } from './tracing.ts';
 
@@ -118,6 +119,8 @@ export function createExporter(options: ExporterOptions): Exporter {
     : undefined;
   const emfSink = emfOpts ? resolveSink(emfOpts.sink) : undefined;
 
+  // Before the first request arrives, so even the first request of a connection takes the fast path.
+  subscribeToHttpServer();
   const rec = new Recorder({
     metrics,
     methodLabel: methodLabeler(options.knownMethods ?? KNOWN_METHODS),
@@ -146,7 +149,11 @@ export function createExporter(options: ExporterOptions): Exporter {
   const userRouteOf = options.routeOf;
   let lastProto: object | null = null;
   const expressRoute: RouteResolver = userRouteOf ?? expressRouteTemplate;
-  const httpRoute: RouteResolver = userRouteOf ?? (routeTable ? (req) => routeTable(pathnameOf(req.url)) : () => undefined);
+  // wrap() around an express app that also has the middleware: express's matched route wins.
+  const httpRoute: RouteResolver =
+    userRouteOf ??
+    ((req, state) =>
+      state.route !== undefined ? expressRouteTemplate(req, state) : routeTable ? routeTable(pathnameOf(req.url)) : undefined);
 
   const middleware: Exporter['middleware'] = (req, res, next) => {
     if (rec.broken) return next();

@@ -9,7 +9,7 @@ import { BoundedLabel, statusLabel } from './labels.ts';
 import type { EmfAggregator } from './emf.ts';
 import type { ExporterMetrics, SeriesLabels } from './metrics.ts';
 import { seriesObserver, type Observe } from './fastObserve.ts';
-import { kState, RequestState, stateOf, type RequestOwner, type RouteResolver, type WithState } from './requestState.ts';
+import { RequestState, stateOf, track, type RequestOwner, type RouteResolver } from './requestState.ts';
 import type { RequestTracing } from './tracing.ts';
 
 export type { RouteResolver } from './requestState.ts';
@@ -32,30 +32,42 @@ interface Series {
 }
 const MAX_CACHED_SERIES = 10_000;
 
+/**
+ * route -> status -> method -> error_type -> series. Nested maps instead of one joined key: the
+ * label strings are the same objects request after request (route templates are cached, status
+ * texts precomputed, methods come from node's parser table), so each lookup reuses a cached string
+ * hash, where a joined key is a new string to hash every time.
+ */
+type SeriesTree = Map<string, Map<string, Map<string, Map<string, Series>>>>;
+
+function child<V>(map: Map<string, Map<string, V>>, key: string): Map<string, V> {
+  let v = map.get(key);
+  if (v === undefined) map.set(key, (v = new Map()));
+  return v;
+}
+
 export class Recorder implements RequestOwner {
   active = 0;
   broken = false;
-  private readonly series = new Map<string, Series>();
+  private readonly series: SeriesTree = new Map();
+  private seriesCount = 0;
 
   constructor(private readonly cfg: RecorderConfig) {}
 
   /** Returns the OTel context the handler must run in (when tracing), or undefined. */
   begin(req: IncomingMessage, res: ServerResponse, resolveRoute: RouteResolver): Context | undefined {
-    const r = req as WithState<IncomingMessage>;
-    if (r[kState] !== undefined) return undefined; // middleware + wrap on the same request: count once
+    if (stateOf(req) !== undefined) return undefined; // middleware + wrap on the same request: count once
+    const method = this.cfg.methodLabel(req.method);
     let span: Span | undefined;
     let ctx: Context | undefined;
     if (this.cfg.tracing) {
-      const started = this.cfg.tracing.start(req, this.cfg.methodLabel(req.method));
+      const started = this.cfg.tracing.start(req, method);
       span = started.span;
       ctx = started.ctx;
     }
-    const state = new RequestState(this, req, performance.now(), resolveRoute, span);
-    r[kState] = state;
+    const state = new RequestState(this, req, res, method, performance.now(), resolveRoute, span);
     this.active++;
-    // node sets res.req; one shared listener then suffices. A closure covers hand-made pairs.
-    if ((res as { req?: IncomingMessage }).req === req) res.on('close', onResponseClose);
-    else res.on('close', () => closeState(state, res));
+    track(state);
     return ctx;
   }
 
@@ -74,26 +86,29 @@ export class Recorder implements RequestOwner {
     }
   }
 
-  finish(state: RequestState, res: ServerResponse): void {
+  finish(state: RequestState, finishedKnown: boolean | undefined): void {
     this.active--;
     if (this.broken) return;
     const { cfg } = this;
     const elapsedMs = performance.now() - state.start;
     const seconds = elapsedMs / 1000;
-    const req = state.req;
-    const finished = res.writableFinished;
-    const socketTimeout = (req.socket as { timeout?: number } | null)?.timeout ?? 0;
-    const outcome = classifyOutcome({
-      finished,
-      status: res.statusCode,
-      error: state.error,
-      timedOut: !finished && socketTimeout > 0 && elapsedMs + 1 >= socketTimeout,
-    });
+    const { req, res } = state;
+    // Each read of the response is costly (see requestState.ts): a finished response has sent its
+    // headers, and the socket's timeout only matters for one that did not finish.
+    const finished = finishedKnown ?? res.writableFinished;
+    const headersSent = finished || res.headersSent;
+    let timedOut = false;
+    if (!finished) {
+      const socketTimeout = (req.socket as { timeout?: number } | null)?.timeout ?? 0;
+      timedOut = socketTimeout > 0 && elapsedMs + 1 >= socketTimeout;
+    }
+    const statusCode = headersSent ? res.statusCode : 0;
+    const outcome = finished && statusCode < 500 ? '' : classifyOutcome({ finished, status: statusCode, error: state.error, timedOut });
     const errorType = outcome === '' ? '' : cfg.errorTypes.label(outcome);
-    const template = state.resolveRoute(req);
+    const template = state.resolveRoute(req, state);
     const route = template === undefined ? cfg.unmatchedRoute : cfg.routes.label(template);
-    const method = cfg.methodLabel(req.method);
-    const status = res.headersSent ? statusLabel(res.statusCode) : '';
+    const method = state.method;
+    const status = headersSent ? statusLabel(statusCode) : '';
     const series = this.seriesFor(method, route, status, errorType);
     const labels = series.labels;
     const hist = cfg.metrics.duration;
@@ -109,7 +124,7 @@ export class Recorder implements RequestOwner {
       cfg.tracing.end(state.span, {
         method,
         route: template === undefined ? undefined : route,
-        status: res.headersSent ? res.statusCode : undefined,
+        status: headersSent ? statusCode : undefined,
         errorType,
         error: state.error,
       });
@@ -118,33 +133,19 @@ export class Recorder implements RequestOwner {
   }
 
   private seriesFor(method: string, route: string, status: string, errorType: string): Series {
-    const key = `${method}\u0000${route}\u0000${status}\u0000${errorType}`;
-    let series = this.series.get(key);
+    const byError = child(child(child(this.series, route), status), method);
+    let series = byError.get(errorType);
     if (series === undefined) {
       const labels = { http_request_method: method, http_route: route, http_response_status_code: status, error_type: errorType };
       const hist = this.cfg.metrics.duration;
-      if (this.series.size < MAX_CACHED_SERIES) {
+      if (this.seriesCount < MAX_CACHED_SERIES) {
         series = { labels, observe: seriesObserver(hist, labels) };
-        this.series.set(key, series);
+        byError.set(errorType, series);
+        this.seriesCount++;
       } else {
         series = { labels, observe: (v) => hist.observe(labels, v) };
       }
     }
     return series;
-  }
-}
-
-function onResponseClose(this: ServerResponse): void {
-  const state = stateOf(this.req);
-  if (state) closeState(state, this);
-}
-
-function closeState(state: RequestState, res: ServerResponse): void {
-  if (state.done) return;
-  state.done = true;
-  try {
-    state.owner.finish(state, res);
-  } catch (err) {
-    state.owner.fail(err);
   }
 }

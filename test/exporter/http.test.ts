@@ -120,3 +120,45 @@ describe('a broken exporter', () => {
     await broken.shutdown();
   });
 });
+
+describe('request tracking', () => {
+  it('counts a request once when both wrap() and the express middleware see it', async () => {
+    const { default: express } = await import('express');
+    const ex = createExporter({ service: 'twice', processMetrics: false });
+    const app = express();
+    app.use(ex.middleware);
+    app.get('/items/:id', (_req, res) => void res.send('ok'));
+    const s = http.createServer(ex.wrap(app));
+    const p = await listen(s);
+    for (let i = 0; i < 3; i++) expect((await request(p, `/items/${i}`)).status).toBe(200);
+    const samples = parseExposition(await ex.registry.metrics());
+    expect(total(samples, H)).toBe(3);
+    expect(total(samples, H, { http_route: '/items/:id' })).toBe(3);
+    await close(s);
+    await ex.shutdown();
+  });
+
+  it('instruments request/response pairs that no http.Server produced, once when wrapped twice', async () => {
+    const { EventEmitter } = await import('node:events');
+    const ex = createExporter({ service: 'handmade', routes: ['/items/:id'], processMetrics: false });
+    const handler = ex.wrap(ex.wrap((_req: http.IncomingMessage, res: http.ServerResponse) => void (res.statusCode = 502)));
+    const pair = (url: string, finished: boolean) => {
+      const req = { method: 'GET', url, headers: {} };
+      const res = Object.assign(new EventEmitter(), { req, statusCode: 200, headersSent: finished, writableFinished: finished });
+      return { req, res };
+    };
+    const done = pair('/items/7', true);
+    const cut = pair('/items/8', false);
+    for (const { req, res } of [done, cut]) handler(req as never, res as never);
+    expect(total(parseExposition(await ex.registry.metrics()), 'http_server_active_requests')).toBe(2);
+    done.res.emit('close');
+    cut.res.emit('close');
+    cut.res.emit('close'); // a second close changes nothing
+    const samples = parseExposition(await ex.registry.metrics());
+    expect(total(samples, H, { http_route: '/items/:id', http_response_status_code: '502', error_type: '502' })).toBe(1);
+    expect(total(samples, H, { http_route: '/items/:id', http_response_status_code: '', error_type: 'aborted' })).toBe(1);
+    expect(total(samples, H)).toBe(2);
+    expect(total(samples, 'http_server_active_requests')).toBe(0);
+    await ex.shutdown();
+  });
+});
