@@ -56,18 +56,16 @@ export class Recorder implements RequestOwner {
 
   /** Returns the OTel context the handler must run in (when tracing), or undefined. */
   begin(req: IncomingMessage, res: ServerResponse, resolveRoute: RouteResolver): Context | undefined {
-    if (stateOf(req) !== undefined) return undefined; // middleware + wrap on the same request: count once
     const method = this.cfg.methodLabel(req.method);
-    let span: Span | undefined;
+    const state = new RequestState(this, req, res, method, performance.now(), resolveRoute, undefined);
+    if (!track(state)) return undefined; // middleware + wrap on the same request: count once
+    this.active++;
     let ctx: Context | undefined;
     if (this.cfg.tracing) {
       const started = this.cfg.tracing.start(req, method);
-      span = started.span;
+      state.span = started.span;
       ctx = started.ctx;
     }
-    const state = new RequestState(this, req, res, method, performance.now(), resolveRoute, span);
-    this.active++;
-    track(state);
     return ctx;
   }
 

@@ -48,7 +48,7 @@ export class RequestState {
     readonly method: string,
     readonly start: number,
     readonly resolveRoute: RouteResolver,
-    readonly span: Span | undefined,
+    public span: Span | undefined,
   ) {}
 }
 
@@ -130,22 +130,31 @@ export function subscribeToHttpServer(): void {
   dc.subscribe('http.server.response.finish', onResponseFinish);
 }
 
-/** Starts tracking: the owner's finish() is called exactly once, when the response ends. */
-export function track(state: RequestState): void {
-  subscribeToHttpServer();
-  const socket = state.req.socket as unknown as TrackedSocket | null | undefined;
+/**
+ * Starts tracking unless the request is tracked already (middleware and wrap() both on it): the
+ * owner's finish() is then called exactly once, when the response ends. Returns whether it started.
+ */
+export function track(state: RequestState): boolean {
+  const req = state.req;
+  const socket = req.socket as unknown as TrackedSocket | null | undefined;
   if (socket && socket[kServedByHttp] === true) {
-    state.nextOnSocket = socket[kInFlight];
+    const first = socket[kInFlight];
+    for (let s = first; s !== undefined; s = s.nextOnSocket) if (s.req === req) return false;
+    if (fallbackUsed && (req as WithFallback)[kFallback] !== undefined) return false;
+    state.nextOnSocket = first;
     socket[kInFlight] = state;
     if (socket[kWatched] !== true) {
       socket[kWatched] = true;
       socket.on('close', onSocketClose);
     }
-    return;
+    return true;
   }
+  if ((req as WithFallback)[kFallback] !== undefined) return false;
+  subscribeToHttpServer();
   fallbackUsed = true;
-  (state.req as WithFallback)[kFallback] = state;
+  (req as WithFallback)[kFallback] = state;
   state.res.on('close', () => end(state, undefined));
+  return true;
 }
 
 /** The state of a request being tracked, or undefined. */
