@@ -3,7 +3,8 @@
 //
 //   const exporter = createExporter({ service: 'inventory', slos });
 //   app.use(exporter.middleware);            // express 4/5, first middleware
-//   app.get('/metrics', exporter.metricsHandler);
+//   ... routes ...
+//   app.get('/metrics', exporter.metricsHandler);   // after the routes, or exporter.serve({ port })
 //   app.use(exporter.errorHandler);          // optional, after routes: exception class as error_type
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { context } from '@opentelemetry/api';
