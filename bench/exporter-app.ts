@@ -1,6 +1,7 @@
 // Child process for bench/exporter.ts: the same trivial express app under one instrumentation
 // variant. Prints the listening port on stdout.
 import { createRequire } from 'node:module';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 const variant = process.argv[2] ?? 'bare';
@@ -26,14 +27,19 @@ if (variant === 'otel') await otelFirst();
 const express = require(process.env.BENCH_EXPRESS ?? 'express') as typeof import('express');
 const app = express();
 let metricsRoute: import('express').RequestHandler | undefined;
+let wrapApp: (<H extends (req: IncomingMessage, res: ServerResponse) => unknown>(h: H) => H) | undefined;
 
 if (variant.startsWith('solida')) {
   // solida-noproc: without prom-client's default process metrics (diagnosis variant).
   // solida-before: another copy of the exporter (BENCH_BEFORE_MODULE, e.g. an older revision) for before/after runs.
   const module = variant === 'solida-before' ? process.env.BENCH_BEFORE_MODULE! : '../src/exporter/index.ts';
   const { createExporter } = (await import(module)) as typeof import('../src/exporter/index.ts');
-  const exporter = createExporter({ service: 'bench', tracing: false, processMetrics: variant !== 'solida-noproc' });
-  app.use(exporter.middleware);
+  // solida-emf: with CloudWatch EMF aggregation on (documents dropped by a no-op sink).
+  const emf = variant === 'solida-emf' ? { sink: { write: async () => {} } } : false;
+  const exporter = createExporter({ service: 'bench', tracing: false, processMetrics: variant !== 'solida-noproc', emf });
+  // solida-wrap: no middleware; the server handler is exporter.wrap(app).
+  if (variant === 'solida-wrap') wrapApp = exporter.wrap;
+  else app.use(exporter.middleware);
   // /metrics is mounted after the business routes (below): ahead of them its path match would be
   // paid by every request, and that is routing cost, not instrumentation.
   metricsRoute = exporter.metricsHandler;
@@ -63,6 +69,6 @@ app.get('/items/:id', (req, res) => {
 if (metricsRoute) app.get('/metrics', metricsRoute);
 // --cpu-prof writes its profile on a normal exit only.
 process.on('SIGINT', () => process.exit(0));
-const server = app.listen(0, '127.0.0.1', () => {
+const server = http.createServer(wrapApp ? wrapApp(app) : app).listen(0, '127.0.0.1', () => {
   process.stdout.write(`${(server.address() as AddressInfo).port}\n`);
 });

@@ -2,7 +2,7 @@
 // process): bare express, solida, express-prom-bundle, OpenTelemetry auto-instrumentation.
 // Then a memory check: 1,000,000 requests with random paths through the middleware.
 //
-//   npx tsx bench/exporter.ts [seconds-per-variant]   (BENCH_ROUNDS=3, BENCH_VARIANTS=bare,noop,solida,...)
+//   npx tsx bench/exporter.ts [seconds-per-variant]   (BENCH_ROUNDS=6, BENCH_VARIANTS=bare,noop,solida,...)
 // The first variant is the baseline. `noop` is an empty middleware: its ratio is the noise floor;
 // `floor` is what a conventional middleware pays before any work (clock, 'close' listener, one
 // request property). Before/after a change: BENCH_BEFORE_MODULE=/path/to/old/src/exporter/index.ts and the
@@ -25,7 +25,7 @@ const autocannon = require('autocannon') as (opts: { url: string; connections: n
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const seconds = Number(process.argv[2] ?? 5);
-const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 6);
 const variants = process.env.BENCH_VARIANTS?.split(',') ?? ['bare', 'noop', 'floor', 'solida', 'prom-bundle', 'otel'];
 
 interface Figures {
@@ -89,18 +89,33 @@ function median(xs: number[]): number {
 
 async function throughput(): Promise<void> {
   if (pin) execFileSync('taskset', ['-pc', `1-${cpus - 1}`, String(process.pid)], { stdio: 'ignore' });
-  const apps = new Map<string, { child: ChildProcess; port: number }>();
+  // A fresh process per variant per round: one process's JIT and memory-layout luck would otherwise
+  // bias every round of its variant the same way (seen: an empty middleware anywhere from 0.95x to
+  // 0.98x between runs with long-lived processes).
+  const live = new Set<ChildProcess>();
+  const fresh = async (v: string, duration: number): Promise<Figures> => {
+    const app = await startApp(v);
+    live.add(app.child);
+    try {
+      await load(app, 1); // JIT warm-up
+      return await load(app, duration);
+    } finally {
+      app.child.removeAllListeners('exit');
+      app.child.kill('SIGTERM');
+      live.delete(app.child);
+    }
+  };
   try {
-    for (const v of variants) apps.set(v, await startApp(v));
-    for (const v of variants) await load(apps.get(v)!, 1); // JIT warm-up
     const runs = new Map<string, Figures[]>(variants.map((v) => [v, []]));
     for (let round = 0; round < rounds; round++) {
-      for (const v of variants) runs.get(v)!.push(await load(apps.get(v)!, seconds));
+      // Rotate the order too, so no variant always follows the same neighbour.
+      const order = variants.map((_, i) => variants[(i + round) % variants.length]);
+      for (const v of order) runs.get(v)!.push(await fresh(v, seconds));
       process.stderr.write(`  round ${round + 1}/${rounds}: ${variants.map((v) => `${v} ${runs.get(v)![round].rps.toFixed(0)}`).join(', ')}\n`);
     }
     const bare = runs.get(variants[0])!;
     console.log(
-      `\nthroughput: ${rounds} interleaved rounds of ${seconds}s per variant, 50 connections, GET /items/:id ` +
+      `\nthroughput: ${rounds} interleaved rounds of ${seconds}s per variant (a fresh process each), 50 connections, GET /items/:id ` +
         `(express ${require(`${process.env.BENCH_EXPRESS ?? 'express'}/package.json`).version}; ${pin ? 'server pinned to CPU 0, load generator to the others' : 'not pinned'})`,
     );
     console.log(`ratios are per round against ${variants[0]} measured in the same round; medians over rounds`);
@@ -117,10 +132,7 @@ async function throughput(): Promise<void> {
       );
     }
   } finally {
-    for (const { child } of apps.values()) {
-      child.removeAllListeners('exit');
-      child.kill('SIGTERM');
-    }
+    for (const child of live) child.kill('SIGTERM');
   }
 }
 

@@ -21,9 +21,10 @@ type RouteCarrier = IncomingMessage & {
 
 /**
  * Installs the route-capturing accessor on the request prototype express put under IncomingMessage
- * (shared by every app of that express copy, sub-apps included). Returns whether capture is active.
+ * (shared by every app of that express copy, sub-apps included), found from a request or from an
+ * app's `app.request`. Returns whether capture is active.
  */
-export function ensureRouteCapture(req: IncomingMessage): boolean {
+export function ensureRouteCapture(req: object): boolean {
   let proto: object | null = Object.getPrototypeOf(req);
   let base: object | null = null;
   while (proto && proto !== IncomingMessage.prototype) {

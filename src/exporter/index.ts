@@ -183,6 +183,16 @@ export function createExporter(options: ExporterOptions): Exporter {
   };
 
   const wrap = <H extends (req: IncomingMessage, res: ServerResponse) => unknown>(handler: H): H => {
+    // An express app (app.request is its request prototype): capture its matched routes, so
+    // http.createServer(exporter.wrap(app)) labels by route template with no middleware at all.
+    const appRequest = (handler as { request?: unknown }).request;
+    if (appRequest !== null && typeof appRequest === 'object') {
+      try {
+        ensureRouteCapture(appRequest);
+      } catch (err) {
+        rec.fail(err);
+      }
+    }
     const wrapped = function (this: unknown, req: IncomingMessage, res: ServerResponse): unknown {
       let ctx;
       if (!rec.broken) {

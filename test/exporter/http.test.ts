@@ -122,6 +122,27 @@ describe('a broken exporter', () => {
 });
 
 describe('request tracking', () => {
+  // First in this file: the route capture is installed per express copy, and a middleware test
+  // would install it for this one.
+  it('labels an express app wrapped with wrap() (no middleware) by its route templates', async () => {
+    const { default: express } = await import('express');
+    const ex = createExporter({ service: 'wrapped-app', processMetrics: false });
+    const app = express();
+    const items = express.Router();
+    items.get('/:id', (req, res) => void res.status(req.params.id === 'gone' ? 410 : 200).send('ok'));
+    app.use('/items', items);
+    const s = http.createServer(ex.wrap(app));
+    const p = await listen(s);
+    for (const id of ['1', '2', 'gone']) await request(p, `/items/${id}`);
+    await request(p, '/elsewhere');
+    const samples = parseExposition(await ex.registry.metrics());
+    expect(total(samples, H, { http_route: '/items/:id', http_response_status_code: '200' })).toBe(2);
+    expect(total(samples, H, { http_route: '/items/:id', http_response_status_code: '410' })).toBe(1);
+    expect(total(samples, H, { http_route: 'UNMATCHED', http_response_status_code: '404' })).toBe(1);
+    await close(s);
+    await ex.shutdown();
+  });
+
   it('counts a request once when both wrap() and the express middleware see it', async () => {
     const { default: express } = await import('express');
     const ex = createExporter({ service: 'twice', processMetrics: false });
