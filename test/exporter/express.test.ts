@@ -7,6 +7,7 @@ import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createExporter, type Exporter } from '../../src/exporter/index.ts';
 import { close, eventually, latencySlo, listen, parseExposition, pick, request, requestExpectingHangup, total, type Sample } from './helpers.ts';
+import { binary } from '../support/binaries.ts';
 
 const H = 'http_server_request_duration_seconds';
 
@@ -243,7 +244,7 @@ describe.each(EXPRESS_VERSIONS)('express %s', (version, express) => {
     it('passes promtool check metrics', async () => {
       const body = (await request(port, '/metrics')).body;
       const result = await new Promise<{ code: number; out: string }>((resolve) => {
-        const child = execFile('/usr/bin/promtool', ['check', 'metrics'], (err, stdout, stderr) =>
+        const child = execFile(binary('promtool'), ['check', 'metrics'], (err, stdout, stderr) =>
           resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
         );
         child.stdin?.end(body);

@@ -13,6 +13,7 @@ import { generatePrometheusRules } from '../../src/alarms/prometheus.ts';
 import { normalizeConfig } from '../../src/slo/normalize.ts';
 import { close, eventually, listen, request } from './helpers.ts';
 import { freePort } from '../../src/lab/ports.ts';
+import { binary } from '../support/binaries.ts';
 
 const model = normalizeConfig(
   {
@@ -75,7 +76,7 @@ beforeAll(async () => {
   );
   promPort = await freePort();
   prom = spawn(
-    '/usr/bin/prometheus',
+    binary('prometheus'),
     [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${promPort}`],
     { stdio: 'ignore' },
   );

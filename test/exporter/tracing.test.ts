@@ -6,6 +6,7 @@ import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createExporter, type Exporter } from '../../src/exporter/index.ts';
 import { close, listen, parseExposition, pick, request } from './helpers.ts';
+import { binary } from '../support/binaries.ts';
 
 interface OtlpSpan {
   traceId: string;
@@ -85,7 +86,7 @@ describe('tracing', () => {
     // Counters keep their classic _total samples even after an OpenMetrics scrape renamed them.
     expect(pick(parseExposition(classic.body), 'process_cpu_seconds_total').length).toBe(1);
     expect(pick(parseExposition(om.body), 'process_cpu_seconds_total').length).toBe(1);
-    expect(execFileSync('/usr/bin/promtool', ['check', 'metrics'], { input: classic.body, encoding: 'utf8' })).toBe('');
+    expect(execFileSync(binary('promtool'), ['check', 'metrics'], { input: classic.body, encoding: 'utf8' })).toBe('');
     expect(pick(parseExposition(classic.body), 'http_server_request_duration_seconds_count', { http_route: '/items/:id' }).length).toBe(2);
 
     await exporter.shutdown(); // flushes the batch span processor

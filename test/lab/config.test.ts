@@ -10,6 +10,7 @@ import { planLab } from '../../src/lab/plan.ts';
 import { backupStamp, listBaseBackups, primaryConninfo, serverSettings } from '../../src/lab/postgres.ts';
 import { prometheusConfig } from '../../src/lab/prometheus.ts';
 import { parse } from 'yaml';
+import { binary } from '../support/binaries.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'solida-lab-config-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -36,7 +37,7 @@ describe('generated configuration', () => {
     for (const [name, text] of [['regional', regional], ['global', global]]) {
       const file = join(tmp, `${name}.cfg`);
       writeFileSync(file, text);
-      const r = spawnSync('/usr/sbin/haproxy', ['-c', '-f', file], { encoding: 'utf8' });
+      const r = spawnSync(binary('haproxy'), ['-c', '-f', file], { encoding: 'utf8' });
       expect(r.status, r.stderr).toBe(0);
     }
   });
@@ -46,7 +47,7 @@ describe('generated configuration', () => {
     const text = prometheusConfig(lab, join(tmp, 'rules', '*.yml'));
     const file = join(tmp, 'prometheus.yml');
     writeFileSync(file, text);
-    execFileSync('/usr/bin/promtool', ['check', 'config', file], { stdio: 'pipe' });
+    execFileSync(binary('promtool'), ['check', 'config', file], { stdio: 'pipe' });
     const config = parse(text) as { scrape_configs: { job_name: string; static_configs: { labels: Record<string, string> }[] }[] };
     const job = (name: string) => config.scrape_configs.find((j) => j.job_name === name)!.static_configs.map((s) => s.labels);
     expect(job('inventory').map((l) => `${l.region}/${l.az}`)).toEqual(['r1/a', 'r1/b', 'r2/a']);

@@ -6,6 +6,7 @@ import { freePort } from '../../src/lab/ports.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { binary } from '../support/binaries.ts';
 
 const run = promisify(execFile);
 
@@ -45,10 +46,10 @@ export async function startPrometheus(metrics: string): Promise<RunningPrometheu
   let child: ChildProcess | undefined;
   try {
     writeFileSync(join(dir, 'data.om'), metrics);
-    await run('/usr/bin/promtool', ['tsdb', 'create-blocks-from', 'openmetrics', '-q', join(dir, 'data.om'), join(dir, 'tsdb')], { maxBuffer: 1 << 24 });
+    await run(binary('promtool'), ['tsdb', 'create-blocks-from', 'openmetrics', '-q', join(dir, 'data.om'), join(dir, 'tsdb')], { maxBuffer: 1 << 24 });
     writeFileSync(join(dir, 'prometheus.yml'), 'global: {}\nscrape_configs: []\n');
     const port = await freePort();
-    child = spawn('/usr/bin/prometheus', [
+    child = spawn(binary('prometheus'), [
       `--config.file=${join(dir, 'prometheus.yml')}`,
       `--storage.tsdb.path=${join(dir, 'tsdb')}`,
       '--storage.tsdb.retention.time=100y',

@@ -9,7 +9,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { findBinary } from '../../src/util/binaries.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import type { SolidaConfig, SloConfig } from '../../src/slo/config.ts';
@@ -19,6 +18,7 @@ import { PrometheusSource } from '../../src/report/sources/prometheus.ts';
 import { registerReportCommands } from '../../src/cli/commands/report.ts';
 import { modelOf } from '../prometheus/harness.ts';
 import { openMetrics, startPrometheus, type RunningPrometheus } from './prometheus-fixture.ts';
+import { binary } from '../support/binaries.ts';
 
 const T0 = Date.UTC(2026, 10, 2) / 1000; // Monday
 const H = 3600;
@@ -242,7 +242,7 @@ describe('solida report CLI', () => {
 async function expectChartsRendered(file: string, screenshot: string) {
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({
-    executablePath: findBinary('chromium') ?? '/usr/bin/chromium',
+    executablePath: binary('chromium'),
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   try {
