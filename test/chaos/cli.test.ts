@@ -114,6 +114,74 @@ describe('solida gameday pitr --target aws', () => {
     rds.restore();
   });
 
+  it('--json records the experiment, the restore and RTO/RPO against the objectives; a missed objective fails the run', async () => {
+    const fis = mockClient(FisClient as never) as unknown as LooseStub;
+    const rds = mockClient(RDSClient as never) as unknown as LooseStub;
+    fis.on(CreateExperimentTemplateCommand).resolves({ experimentTemplate: { id: 'EXT1' } });
+    fis.on(StartExperimentCommand).resolves({ experiment: { id: 'EXP1', state: { status: 'initiating' } } });
+    fis.on(GetExperimentCommand).resolves({ experiment: { id: 'EXP1', state: { status: 'completed' } } });
+    rds.on(RestoreDBInstanceToPointInTimeCommand).resolves({});
+    rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [{ DBInstanceIdentifier: TARGET, DBInstanceStatus: 'available' }] });
+    const passFile = join(dir, 'pitr-pass.json');
+    try {
+      await run(...PITR, '--execute', '--yes', '--region', 'us-east-1', '--json', passFile);
+      const pass = JSON.parse(readFileSync(passFile, 'utf8'));
+      expect(pass).toMatchObject({
+        scenario: 'pitr',
+        target: 'aws',
+        account: '123456789012',
+        region: 'us-east-1',
+        verdict: 'pass',
+        reasons: [],
+        experiment: { experimentId: 'EXP1', templateId: 'EXT1', status: 'completed', stoppedByUs: false },
+        restore: { source: 'nube-solida-primary', target: TARGET, restoreTime: '2026-01-30T09:59:55.000Z', outcome: 'available' },
+        // The restore point is 5 s before the bad write: those 5 s of writes are given up.
+        rpo: { measuredSeconds: 5, objectiveSeconds: 300, met: true },
+        rto: { objectiveSeconds: 1200, met: true },
+      });
+      expect(pass.rto.measuredSeconds).toBeGreaterThanOrEqual(0);
+      expect(pass.rto.excludes).toMatch(/cut-over/);
+      expect(pass.restore.events.at(-1)).toMatchObject({ identifier: TARGET, status: 'available' });
+      expect(process.exitCode ?? 0).toBe(0);
+
+      // Same run against a 1 s RPO objective: recorded as a miss, and the command fails.
+      const failFile = join(dir, 'pitr-fail.json');
+      await run(...PITR, '--execute', '--yes', '--region', 'us-east-1', '--json', failFile, '--rpo', '1s');
+      const fail = JSON.parse(readFileSync(failFile, 'utf8'));
+      expect(fail.verdict).toBe('fail');
+      expect(fail.rpo).toEqual({ measuredSeconds: 5, objectiveSeconds: 1, met: false });
+      expect(fail.reasons).toEqual([expect.stringMatching(/RPO 5 s is over the 1 s objective/)]);
+      expect(process.exitCode).toBe(1);
+    } finally {
+      process.exitCode = 0;
+      fis.restore();
+      rds.restore();
+    }
+  });
+
+  it('--json records an experiment that did not complete as incomplete, with no restore requested', async () => {
+    const fis = mockClient(FisClient as never) as unknown as LooseStub;
+    const rds = mockClient(RDSClient as never) as unknown as LooseStub;
+    fis.on(CreateExperimentTemplateCommand).resolves({ experimentTemplate: { id: 'EXT2' } });
+    fis.on(StartExperimentCommand).resolves({ experiment: { id: 'EXP2', state: { status: 'initiating' } } });
+    fis.on(GetExperimentCommand).resolves({ experiment: { id: 'EXP2', state: { status: 'stopped', reason: 'stop condition inventory-page' } } });
+    const file = join(dir, 'pitr-stopped.json');
+    try {
+      await run(...PITR, '--execute', '--yes', '--region', 'us-east-1', '--json', file);
+      const rec = JSON.parse(readFileSync(file, 'utf8'));
+      expect(rec.verdict).toBe('incomplete');
+      expect(rec.reasons[0]).toBe('experiment stopped: stop condition inventory-page');
+      expect(rec.restore).toMatchObject({ outcome: 'not-requested', created: [] });
+      expect(rec.rto.measuredSeconds).toBeNull();
+      expect(rds.calls()).toHaveLength(0);
+      expect(process.exitCode).toBe(1);
+    } finally {
+      process.exitCode = 0;
+      fis.restore();
+      rds.restore();
+    }
+  });
+
   it('--execute without --corrupted-at refuses before confirming or sending anything', async () => {
     await expect(run('gameday', 'pitr', '--target', 'aws', ...COMMON, '--execute', '--yes', '--region', 'us-east-1')).rejects.toThrow(/corruption time/);
   });

@@ -4,15 +4,16 @@ import type { Command } from 'commander';
 import { loadModel } from '../../slo/load.ts';
 import { parseDuration } from '../../slo/duration.ts';
 import { SolidaError } from '../../util/errors.ts';
-import { writeFilesAtomically, type OutputFile } from '../../util/files.ts';
+import { writeFileAtomically, writeFilesAtomically, type OutputFile } from '../../util/files.ts';
 import { generateFisPlan, type FisOptions, type FisPlan } from '../../chaos/fis.ts';
 import { generatePitrPlan, type PitrPlan } from '../../chaos/pitr.ts';
-import { confirmRealRun, describeFisRun, runFisExperiment } from '../../chaos/fis-run.ts';
+import { confirmRealRun, describeFisRun, runFisExperiment, type FisRunResult } from '../../chaos/fis-run.ts';
 import { describeRdsRestore, runRdsRestore, DEFAULT_RESTORE_TIMEOUT_MS, type RdsRestoreResult } from '../../chaos/rds-restore.ts';
-import { parseScenario, SCENARIOS, type ScenarioName } from '../../chaos/scenarios.ts';
+import { objectivesFor, parseScenario, SCENARIOS, type ScenarioName } from '../../chaos/scenarios.ts';
 import { pageAlarmNames } from '../../chaos/stop-alarms.ts';
 import { parentCommand, resolveConfigPath } from '../shared.ts';
-import { localGamedayCommand, type LocalGamedayFlags } from '../../gameday/command.ts';
+import { durationSeconds, localGamedayCommand, type LocalGamedayFlags } from '../../gameday/command.ts';
+import { awsGamedayRecord } from '../../gameday/aws-record.ts';
 import type { SolidaModel } from '../../slo/model.ts';
 
 export interface FisFlags {
@@ -153,8 +154,19 @@ function restoreSummary(r: RdsRestoreResult): string[] {
   return lines;
 }
 
-export async function awsGamedayCommand(scenarioName: string, flags: FisFlags & { execute?: boolean; yes?: boolean; restoreTimeout?: number }): Promise<void> {
+export interface AwsGamedayFlags extends FisFlags {
+  execute?: boolean;
+  yes?: boolean;
+  restoreTimeout?: number;
+  /** Write the run's record (experiment, restore, RTO/RPO against the objectives) to this file. */
+  json?: string;
+  rto?: string;
+  rpo?: string;
+}
+
+export async function awsGamedayCommand(scenarioName: string, flags: AwsGamedayFlags): Promise<void> {
   const scenario = parseScenario(scenarioName);
+  const objectives = objectivesFor(scenario, { explicit: { rtoSeconds: durationSeconds('--rto', flags.rto), rpoSeconds: durationSeconds('--rpo', flags.rpo) } });
   const model = await loadModel(resolveConfigPath(flags.config));
   const plan = generateFisPlan(model, fisOptions(model, flags, scenario));
   const pitr = scenario === 'pitr' ? pitrPlan(model, flags) : undefined;
@@ -184,13 +196,23 @@ export async function awsGamedayCommand(scenarioName: string, flags: FisFlags & 
     controller.abort();
   };
   process.on('SIGINT', onSigint);
+  const startedAt = new Date();
+  let experiment: FisRunResult | undefined;
+  let experimentError: string | undefined;
+  let restore: RdsRestoreResult | undefined;
   try {
-    const result = await runFisExperiment({
-      client: new FisClient({ region: plan.location.region }),
-      template: plan.template,
-      signal: controller.signal,
-      onEvent: (e) => out(`${e.at.toISOString()} experiment ${e.status}${e.reason ? `: ${e.reason}` : ''}`),
-    });
+    try {
+      experiment = await runFisExperiment({
+        client: new FisClient({ region: plan.location.region }),
+        template: plan.template,
+        signal: controller.signal,
+        onEvent: (e) => out(`${e.at.toISOString()} experiment ${e.status}${e.reason ? `: ${e.reason}` : ''}`),
+      });
+    } catch (err) {
+      experimentError = (err as Error)?.message ?? String(err);
+      throw err;
+    }
+    const result = experiment;
     out(`experiment ${result.experimentId} (template ${result.templateId}) ended ${result.status}${result.stoppedByUs ? ' (stopped by solida)' : ''}`);
     for (const a of result.failedActions) out(`  action ${a.name}: ${a.status}${a.reason ? ` — ${a.reason}` : ''}`);
     if (result.status !== 'completed') {
@@ -202,7 +224,7 @@ export async function awsGamedayCommand(scenarioName: string, flags: FisFlags & 
       const { RDSClient } = await import('@aws-sdk/client-rds');
       phase = 'no longer waiting for the restore (what it created is left in place)';
       out(`restoring ${pitr.source} to ${pitr.restoreTime.toISOString()} into ${pitr.target}…`);
-      const restore = await runRdsRestore({
+      restore = await runRdsRestore({
         client: new RDSClient({ region: plan.location.region }),
         requests: pitr.requests,
         signal: controller.signal,
@@ -214,6 +236,23 @@ export async function awsGamedayCommand(scenarioName: string, flags: FisFlags & 
     }
   } finally {
     process.off('SIGINT', onSigint);
+    if (flags.json) {
+      const record = awsGamedayRecord({
+        scenario,
+        account: plan.location.accountId,
+        region: plan.location.region,
+        startedAt,
+        finishedAt: new Date(),
+        objectives,
+        experiment,
+        experimentError,
+        pitr,
+        restore,
+      });
+      await writeFileAtomically(flags.json, `${JSON.stringify(record, null, 2)}\n`);
+      out(`record: ${flags.json} (verdict ${record.verdict}${record.reasons.length ? `: ${record.reasons.join('; ')}` : ''})`);
+      if (record.verdict !== 'pass') process.exitCode = 1;
+    }
   }
 }
 
@@ -244,7 +283,7 @@ export function registerAwsGamedayCommand(program: Command): void {
     .option('--lab-dir <dir>', 'local: use this running lab (left running) instead of starting one')
     .option('--async', 'local: asynchronous standby in the lab it starts')
     .option('--keep', 'local: leave the lab it started running')
-    .option('--json <file>', 'local: write the JSON report')
+    .option('--json <file>', 'write the JSON report (aws: the experiment, the restore and RTO/RPO against the objectives)')
     .option('--markdown <file>', 'local: write the Markdown report')
     .option('--html <file>', 'local: write the HTML report with the timeline chart')
     .option('--journal <file>', 'local: write the runbook journal (JSON) as it runs')
@@ -255,9 +294,9 @@ export function registerAwsGamedayCommand(program: Command): void {
     .option('--window <duration>', 'local: SLI window', '5s')
     .option('--failover-delay <duration>', "local: wait before promoting a standby (the managed database's failure detection)", '10s')
     .option('--replica-delay <duration>', 'local, two regions: the DR replica streams through a link delaying the WAL this long', '500ms')
-    .option('--rto <duration>', 'local: RTO objective (default: the runbook’s)')
-    .option('--rpo <duration>', 'local: RPO objective (default: the runbook’s)')
-    .action(async (scenario: string, flags: FisFlags & LocalGamedayFlags & { target: string; execute?: boolean; yes?: boolean; restoreTimeout?: number }) => {
+    .option('--rto <duration>', 'RTO objective (default: the runbook’s)')
+    .option('--rpo <duration>', 'RPO objective (default: the runbook’s)')
+    .action(async (scenario: string, flags: AwsGamedayFlags & LocalGamedayFlags & { target: string }) => {
       if (flags.target === 'aws') return awsGamedayCommand(scenario, flags);
       if (flags.target !== 'local') throw new SolidaError(`unknown --target ${flags.target}`, 2, [{ message: 'game days run on the local lab or in AWS', fix: '--target local or --target aws' }]);
       await localGamedayCommand(scenario, flags);
