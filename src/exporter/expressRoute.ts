@@ -8,6 +8,7 @@
 // instrumented request it stores into the request state, adding no property to the request (cheaper
 // than express's own `req.route = route`, see requestState.ts).
 import { IncomingMessage } from 'node:http';
+import { mountResolver, type MountResolver } from './mountTemplates.ts';
 import { stateOf, type ExpressLikeRoute, type RequestState } from './requestState.ts';
 
 const kRoute = Symbol('solida.exporter.route');
@@ -60,26 +61,38 @@ export function ensureRouteCapture(req: object): boolean {
 export function expressRouteTemplate(req: IncomingMessage, state?: RequestState): string | undefined {
   const r = req as RouteCarrier;
   const s = state ?? stateOf(r);
-  if (s !== undefined && s.route !== undefined) return templateOf(s.route, s.routeBase);
+  if (s !== undefined && s.route !== undefined) return templateOf(s.route, s.routeBase, req);
   const captured = r[kRoute];
-  if (captured !== undefined) return templateOf(captured.route, captured.base);
+  if (captured !== undefined) return templateOf(captured.route, captured.base, req);
   const route = r.route;
-  return route ? templateOf(route, r.baseUrl ?? '') : undefined;
+  return route ? templateOf(route, r.baseUrl ?? '', req) : undefined;
 }
 
 // Templates per (route, mount base), so a request reuses the same string (and its cached hash)
-// instead of joining a new one. Bases are bounded per route: a parameterised mount path
-// (app.use('/t/:id', router)) gives a base per id, and those are joined, not cached.
+// instead of joining a new one. A base with parameter values (app.use('/t/:tenant', router) gives
+// /t/acme, /t/zeta...) is turned back into its mount template (mountTemplates.ts); bases are cached
+// per route up to a bound, past which the template is worked out again per request.
 const MAX_BASES_PER_ROUTE = 32;
-const templates = new WeakMap<object, Map<string, string>>();
 
-function templateOf(route: ExpressLikeRoute, base: string): string {
-  let byBase = templates.get(route);
-  if (byBase === undefined) templates.set(route, (byBase = new Map()));
-  let template = byBase.get(base);
+interface RouteTemplates {
+  byBase: Map<string, string>;
+  /** Resolved on the first request with a non-empty base; null when the mount cannot be told. */
+  mount: MountResolver | null | undefined;
+}
+const templates = new WeakMap<object, RouteTemplates>();
+
+function templateOf(route: ExpressLikeRoute, base: string, req: IncomingMessage): string {
+  let info = templates.get(route);
+  if (info === undefined) templates.set(route, (info = { byBase: new Map(), mount: undefined }));
+  let template = info.byBase.get(base);
   if (template === undefined) {
-    template = joinRoute(base, routePathText(route.path));
-    if (byBase.size < MAX_BASES_PER_ROUTE) byBase.set(base, template);
+    let mountBase = base;
+    if (base !== '') {
+      if (info.mount === undefined) info.mount = mountResolver((req as { app?: unknown }).app, route) ?? null;
+      mountBase = info.mount?.(base) ?? base;
+    }
+    template = joinRoute(mountBase, routePathText(route.path));
+    if (info.byBase.size < MAX_BASES_PER_ROUTE) info.byBase.set(base, template);
   }
   return template;
 }

@@ -89,6 +89,13 @@ describe.each(EXPRESS_VERSIONS)('express %s', (version, express) => {
       res.status(201).end();
     });
     app.use('/items', items);
+    // Routers mounted at paths with parameters, nested.
+    const tenants = express.Router();
+    const orders = express.Router();
+    orders.get('/lines/:n', (_req, res) => void res.send('line'));
+    tenants.get('/items/:id', (_req, res) => void res.send('tenant item'));
+    tenants.use('/orders/:oid', orders);
+    app.use('/t/:tenant', tenants);
     app.get('/fail', (_req, res) => {
       res.status(503).send('down');
     });
@@ -142,6 +149,18 @@ describe.each(EXPRESS_VERSIONS)('express %s', (version, express) => {
       // The availability preset's error selector: 5xx only.
       const errors = pick(s, `${H}_count`).filter((x) => x.labels.error_type !== '' && x.labels.error_type !== undefined);
       expect(errors.map((x) => x.labels.http_response_status_code).sort()).toEqual(['500', '503']);
+    });
+
+    it('labels routes under mount paths with parameters by their full template, never the values', async () => {
+      const before = await scrape();
+      for (const tenant of ['acme', 'zeta', 'umbrella']) expect((await request(port, `/t/${tenant}/items/${tenant.length}`)).status).toBe(200);
+      expect((await request(port, '/t/acme/orders/9/lines/3')).status).toBe(200);
+      expect((await request(port, '/t/zeta/orders/10/lines/4/')).status).toBe(200);
+      const after = await scrape();
+      const delta = (route: string) => total(after, `${H}_count`, { http_route: route }) - total(before, `${H}_count`, { http_route: route });
+      expect(delta('/t/:tenant/items/:id')).toBe(3);
+      expect(delta('/t/:tenant/orders/:oid/lines/:n')).toBe(2);
+      expect(pick(after, `${H}_count`).filter((x) => /acme|zeta|umbrella|\/9|\/10/.test(x.labels.http_route))).toEqual([]);
     });
 
     it('counts each request once on kept-alive and pipelined connections, and aborts in-flight ones on close', async () => {
