@@ -48,6 +48,11 @@ export interface PlanChange {
   tags?: TagChange;
   /** A delete that makes room for a create under the same name (kind change): done first, even without prune. */
   replaced?: boolean;
+  /**
+   * Composite alarms solida does not manage (or will still reference it after apply) whose AlarmRule
+   * names this alarm: CloudWatch refuses to delete it while they do, so apply refuses first.
+   */
+  blockedBy?: string[];
 }
 
 export interface TagChange {
@@ -305,7 +310,44 @@ export async function planCloudWatch(client: CloudWatchClient, desired: CloudWat
     if (body.includes(MANAGED_MARKER)) changes.push({ kind: 'dashboard', name, action: 'delete' });
     else foreign.push(name);
   }
+  await findDeleteBlockers(client, changes, wantComposite);
   return { prefix: desired.prefix, changes, foreign, desired, existingComposites };
+}
+
+/**
+ * Asks CloudWatch which composites reference each alarm to be deleted (any name, not only under the
+ * prefix: a team's own composite may watch solida's alarms). A parent blocks the delete unless it is
+ * deleted too, or is solida's and its wanted rule (written before the deletes) no longer names it.
+ */
+async function findDeleteBlockers(client: CloudWatchClient, changes: PlanChange[], wantComposite: Map<string, PutCompositeAlarmInput>): Promise<void> {
+  const deleted = new Set(changes.filter((c) => c.action === 'delete' && c.kind !== 'dashboard').map((c) => c.name));
+  const replaced = new Set(changes.filter((c) => c.replaced).map((c) => c.name));
+  for (const change of changes) {
+    if (change.action !== 'delete' || change.kind === 'dashboard') continue;
+    const blockers: string[] = [];
+    for (const parent of await parentsOf(client, change.name)) {
+      if (deleted.has(parent) && !wantComposite.has(parent)) continue;
+      if (replaced.has(parent)) continue; // deleted before, recreated after
+      const wanted = wantComposite.get(parent);
+      if (wanted && !ruleAlarms(parseAlarmRule(wanted.AlarmRule ?? '')).includes(change.name)) continue;
+      blockers.push(parent);
+    }
+    if (blockers.length) change.blockedBy = blockers.sort();
+  }
+}
+
+async function parentsOf(client: CloudWatchClient, alarm: string): Promise<string[]> {
+  const parents: string[] = [];
+  let token: string | undefined;
+  do {
+    // With ParentsOfAlarmName, CloudWatch accepts only MaxRecords and NextToken besides it.
+    const input: DescribeAlarmsCommandInput = { ParentsOfAlarmName: alarm, MaxRecords: 100, NextToken: token };
+    assertValidRequest('cloudwatch', 'DescribeAlarms', input);
+    const page: DescribeAlarmsCommandOutput = await send(`DescribeAlarms (parents of ${alarm})`, () => client.send(new DescribeAlarmsCommand(input)));
+    for (const a of [...(page.CompositeAlarms ?? []), ...(page.MetricAlarms ?? [])]) if (a.AlarmName) parents.push(a.AlarmName);
+    token = page.NextToken;
+  } while (token);
+  return parents;
 }
 
 /** Composite names ordered so every composite comes after the composites it references. */
@@ -333,6 +375,21 @@ export interface ApplyResult {
 }
 
 export async function applyCloudWatch(client: CloudWatchClient, plan: CloudWatchPlan, opts: { prune: boolean }): Promise<ApplyResult> {
+  // A delete CloudWatch would refuse half-way: refuse before sending anything.
+  const blocked = plan.changes.filter((c) => c.blockedBy?.length && (c.replaced || opts.prune));
+  if (blocked.length) {
+    throw new SolidaError(
+      `cannot apply: ${blocked.length === 1 ? 'an alarm' : `${blocked.length} alarms`} to delete ${blocked.length === 1 ? 'is' : 'are'} still referenced by composite alarms`,
+      2,
+      blocked.map((c) => ({
+        path: c.name,
+        message: `referenced by ${c.blockedBy!.join(', ')} (composite alarm${c.blockedBy!.length > 1 ? 's' : ''} solida does not manage)`,
+        fix: c.replaced
+          ? `remove ${c.name} from their AlarmRule (it changes kind and must be deleted first), apply, then add it back`
+          : `remove ${c.name} from their AlarmRule, or apply without --prune to keep it`,
+      })),
+    );
+  }
   const result: ApplyResult = { sent: [], keptWithoutPrune: [] };
   // Tag-only updates need no Put: PutMetricAlarm/PutCompositeAlarm would ignore the tags anyway.
   const needsPut = (c: PlanChange) => c.action === 'create' || (c.action === 'update' && (c.fields ?? []).some((f) => f !== 'Tags'));
@@ -429,7 +486,8 @@ export function formatPlan(plan: CloudWatchPlan, opts: { prune: boolean; showUnc
       : c.replaced
         ? ' (replaced: the alarm changes kind under the same name)'
         : c.action === 'delete' && !opts.prune ? ' (kept: run with --prune to delete)' : '';
-    lines.push(`  ${SYMBOL[c.action]} ${c.kind} ${c.name}${extra}`);
+    const blocked = c.blockedBy?.length ? ` (blocked: referenced by ${c.blockedBy.join(', ')}; CloudWatch refuses the delete until their AlarmRule drops it)` : '';
+    lines.push(`  ${SYMBOL[c.action]} ${c.kind} ${c.name}${extra}${blocked}`);
   }
   for (const f of plan.foreign) lines.push(`  ! ${f}: under the prefix but not managed by solida; left alone`);
   const replacing = replacements ? `, ${replacements} to replace (delete, then create)` : '';

@@ -36,6 +36,13 @@ export class FakeCloudWatch {
 
   constructor(readonly alarmPageSize = 3, readonly dashboardPageSize = 2) {
     this.mock.on(DescribeAlarmsCommand).callsFake((input) => {
+      if (input.ParentsOfAlarmName !== undefined) {
+        // AWS: with ParentsOfAlarmName only MaxRecords and NextToken may be given; name and ARN come back.
+        const others = Object.keys(input).filter((k) => !['ParentsOfAlarmName', 'MaxRecords', 'NextToken'].includes(k) && input[k as keyof typeof input] !== undefined);
+        if (others.length) throw new Error(`ValidationError: ParentsOfAlarmName cannot be combined with ${others.join(', ')}`);
+        const parents = [...this.composite].filter(([, c]) => ruleAlarms(parseAlarmRule(c.AlarmRule!)).includes(input.ParentsOfAlarmName!));
+        return { CompositeAlarms: parents.map(([name, c]) => ({ AlarmName: name, AlarmArn: c.AlarmArn })) };
+      }
       const names = [...this.metric.keys(), ...this.composite.keys()].filter((n) => n.startsWith(input.AlarmNamePrefix ?? '')).sort();
       const start = Number(input.NextToken ?? 0);
       const size = Math.min(input.MaxRecords ?? 50, this.alarmPageSize);

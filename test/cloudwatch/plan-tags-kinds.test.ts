@@ -8,6 +8,7 @@ import { applyCloudWatch, formatPlan, planCloudWatch } from '../../src/aws/cloud
 import { generateCloudWatch, type CloudWatchArtifacts } from '../../src/aws/cloudwatch-generate.ts';
 import { resolveCloudWatchOptions, type CloudWatchOptionsInput } from '../../src/slo/aws-model.ts';
 import { FakeCloudWatch } from './fake-cloudwatch.ts';
+import { SolidaError } from '../../src/util/errors.ts';
 import { inventoryModel } from './fixtures.ts';
 
 const desired = (o: CloudWatchOptionsInput = {}) => generateCloudWatch(inventoryModel(), resolveCloudWatchOptions(o));
@@ -137,5 +138,78 @@ describe('a desired name held by an alarm solida does not own', () => {
     expect(cw.calls.some((c) => c.includes('solida-inventory-alb-5xx'))).toBe(false);
     expect(cw.metric.get('solida-inventory-alb-5xx')!.Threshold).toBe(90);
     expect(cw.tags.get(ARN('solida-inventory-alb-5xx'))).toEqual([]);
+  });
+});
+
+describe('composites solida does not manage that reference its alarms', () => {
+  const foreign = (cw: FakeCloudWatch, name: string, rule: string) =>
+    cw.composite.set(name, { AlarmName: name, AlarmRule: rule, AlarmArn: ARN(name), StateValue: 'OK' });
+
+  it('a prune delete they block is shown in the plan and refused by apply before anything is sent', async () => {
+    const cw = new FakeCloudWatch();
+    await apply(cw, desired());
+    const p99 = 'solida-inventory-alb-p99';
+    // A team's own composite, outside solida's prefix, watching one of solida's alarms.
+    foreign(cw, 'checkout-critical', `ALARM("${p99}") OR ALARM("solida-inventory-alb-5xx")`);
+    const after = desired();
+    after.metricAlarms = after.metricAlarms.filter((a) => a.AlarmName !== p99);
+    after.dashboards = [];
+    cw.calls.length = 0;
+
+    const plan = await planCloudWatch(cw.client, after);
+    expect(plan.changes.find((c) => c.name === p99)).toMatchObject({ action: 'delete', blockedBy: ['checkout-critical'] });
+    expect(formatPlan(plan, { prune: true })).toContain(`- metric-alarm ${p99} (blocked: referenced by checkout-critical;`);
+    // Deleting the dashboard is not blocked by anything.
+    expect(plan.changes.filter((c) => c.blockedBy)).toHaveLength(1);
+
+    const refused = await applyCloudWatch(cw.client, plan, { prune: true }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(SolidaError);
+    expect((refused as SolidaError).exitCode).toBe(2);
+    expect((refused as SolidaError).problems).toEqual([
+      expect.objectContaining({ path: p99, message: expect.stringContaining('checkout-critical'), fix: expect.stringContaining('without --prune') }),
+    ]);
+    expect(cw.calls).toEqual([]);
+    expect(cw.metric.has(p99)).toBe(true);
+
+    // Without --prune the delete is only reported as kept, and the rest applies.
+    const kept = await applyCloudWatch(cw.client, plan, { prune: false });
+    expect(kept.keptWithoutPrune).toContain(p99);
+    expect(cw.calls.some((c) => c.startsWith('DeleteAlarms'))).toBe(false);
+
+    // Once the team drops the reference, the prune goes through.
+    foreign(cw, 'checkout-critical', 'ALARM("solida-inventory-alb-5xx")');
+    const replan = await planCloudWatch(cw.client, after);
+    expect(replan.changes.find((c) => c.name === p99)?.blockedBy).toBeUndefined();
+    await applyCloudWatch(cw.client, replan, { prune: true });
+    expect(cw.metric.has(p99)).toBe(false);
+  });
+
+  it('solida composites that stop referencing a pruned alarm in the same apply do not block it', async () => {
+    const cw = new FakeCloudWatch();
+    const before = desired();
+    before.compositeAlarms.push({ AlarmName: 'solida-inventory-edge', AlarmRule: 'ALARM("solida-inventory-alb-p99") OR ALARM("solida-inventory-alb-5xx")', Tags: before.metricAlarms[0].Tags });
+    await apply(cw, before);
+    const after = desired();
+    after.metricAlarms = after.metricAlarms.filter((a) => a.AlarmName !== 'solida-inventory-alb-p99');
+    after.compositeAlarms.push({ AlarmName: 'solida-inventory-edge', AlarmRule: 'ALARM("solida-inventory-alb-5xx")', Tags: before.metricAlarms[0].Tags });
+    const { plan } = await apply(cw, after, true);
+    expect(plan.changes.filter((c) => c.blockedBy)).toEqual([]);
+    expect(cw.metric.has('solida-inventory-alb-p99')).toBe(false);
+  });
+
+  it('a kind change they block is refused even without --prune', async () => {
+    const cw = new FakeCloudWatch();
+    await apply(cw, desired());
+    const tier = 'solida-inventory-availability-page-1h';
+    foreign(cw, 'oncall-rollup', `ALARM("${tier}")`);
+    const after = desired();
+    after.compositeAlarms = after.compositeAlarms.filter((c) => c.AlarmName !== tier && c.AlarmName !== 'solida-inventory-availability-page');
+    const long = after.metricAlarms.find((a) => a.AlarmName === `${tier}-long`)!;
+    after.metricAlarms.push({ ...structuredClone(long), AlarmName: tier });
+    cw.calls.length = 0;
+    const plan = await planCloudWatch(cw.client, after);
+    expect(plan.changes.find((c) => c.name === tier && c.replaced)?.blockedBy).toEqual(['oncall-rollup']);
+    await expect(applyCloudWatch(cw.client, plan, { prune: false })).rejects.toThrow(/still referenced by composite alarms/);
+    expect(cw.calls).toEqual([]);
   });
 });
