@@ -30,7 +30,7 @@ export {
 export { archiveCurrentWal, backupNow, currentPrimary, restorePointInTime, type RestoreOptions, type RestoreResult } from './backup.ts';
 export { restartComponent } from './components.ts';
 export { cutOverService, rejoinAsStandby } from './recovery.ts';
-export { isAlive } from './processes.ts';
+export { isAlive, stopProcessGroup } from './processes.ts';
 export { isListening } from './ports.ts';
-export { withAdmin } from './postgres.ts';
+export { liveRole, withAdmin } from './postgres.ts';
 export { componentLog } from './logs.ts';

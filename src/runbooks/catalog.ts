@@ -108,10 +108,11 @@ const regionFailoverSteps: Step[] = [
   {
     kind: 'auto',
     name: 'reconnect-region',
-    description: 'the old region comes back (it must be rebuilt as a replica before any failback)',
+    description: "the old region comes back: its databases are fenced, then rebuilt as replicas of the DR primary (no split brain; the start of any failback)",
     resolves: 'lose-region',
     run: (ctx) => ctx.target.reconnectRegion(ctx.params.primaryRegion),
   },
+  { kind: 'check', name: 'no-split-brain', description: 'one primary, still in the DR region', waitUpToSeconds: 60, check: singlePrimary((ctx) => ({ region: ctx.params.secondaryRegion })) },
 ];
 
 const pitrSteps: Step[] = [

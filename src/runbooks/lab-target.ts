@@ -17,6 +17,8 @@ import {
   signalComponent,
   withAdmin,
   isAlive,
+  liveRole,
+  stopProcessGroup,
   type LabComponent,
   type LabDescription,
 } from '../lab/index.ts';
@@ -102,12 +104,39 @@ export class LabTarget implements TargetAdapter {
     return { frozen };
   }
 
+  /**
+   * The region comes back. If another region's database was promoted meanwhile, the old region's
+   * databases are fenced before anything of the region runs again (killed while still frozen: the
+   * old primary must not take one more write), then rebuilt as standbys of the new primary, the
+   * first step of any failback. Without a promotion (an undo), everything just resumes.
+   */
   async reconnectRegion(region: string) {
-    const names = this.frozen.get(region) ?? this.lab().components.filter((c) => c.region === region).map((c) => c.name);
+    const lab = this.lab();
+    const names = this.frozen.get(region) ?? lab.components.filter((c) => c.region === region).map((c) => c.name);
+    const databases = lab.components.filter((c) => c.kind === 'postgres' && c.region === region && c.role !== 'restored');
+    let primary: string | undefined;
+    for (const c of lab.components.filter((x) => x.kind === 'postgres' && x.region !== region && x.role !== 'restored')) {
+      if (isAlive(c.pid, c.startTicks) && (await liveRole(c.port)) === 'primary') {
+        primary = c.name;
+        break;
+      }
+    }
+    const fenced: string[] = [];
+    if (primary) {
+      for (const db of databases) {
+        if (await stopProcessGroup(db.pid, db.startTicks, 'SIGKILL', 2000)) fenced.push(db.name);
+        else throw new SolidaError(`could not fence ${db.name}: its processes survived SIGKILL`, 1);
+      }
+    }
     this.options.crossRegionLink?.restore();
-    const thawed = names.filter((n) => signalComponent(this.dir, n, 'SIGCONT'));
+    const thawed = names.filter((n) => !fenced.includes(n) && signalComponent(this.dir, n, 'SIGCONT'));
     this.frozen.delete(region);
-    return { thawed };
+    const rebuilt: string[] = [];
+    for (const name of fenced) {
+      await rejoinAsStandby(this.dir, name, primary!);
+      rebuilt.push(name);
+    }
+    return primary ? { thawed, fenced, rebuiltAsStandbysOf: primary, rebuilt } : { thawed };
   }
 
   /** A bad bulk delete: every other row of `table`, in one statement on the serving primary. */

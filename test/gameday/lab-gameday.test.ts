@@ -137,6 +137,21 @@ describe.sequential('game days on the lab', () => {
       expect(report.rto.measuredSeconds!).toBeLessThan(60);
       // The DR database took writes after the failover.
       expect(r.ledger.some((w) => w.ackedAt > Date.parse(report.recoveredAt!))).toBe(true);
+      // The old region came back fenced: no second primary, its databases now replicas of the DR primary.
+      expect(report.steps.map((s) => [s.name, s.outcome])).toEqual(expect.arrayContaining([['reconnect-region', 'ok'], ['no-split-brain', 'ok']]));
+      const status = await labStatus(r.labDir);
+      expect(status.primaries).toEqual(['db-r2-a']);
+      expect(Object.fromEntries(status.databases.map((d) => [d.name, d.role]))).toMatchObject({ 'db-r1-a': 'standby', 'db-r1-b': 'standby' });
+      const streaming = status.databases.find((d) => d.name === 'db-r2-a')!.replicas!.map((x) => x.applicationName).sort();
+      expect(streaming).toEqual(expect.arrayContaining(['db_r1_a', 'db_r1_b']));
+      // The writes the old primary took before it was lost and never shipped are gone from it too: it
+      // holds the DR primary's history now (polled: it streams asynchronously).
+      let onOld = missing(r, await seqsIn(r, 'db-r1-a'));
+      for (let i = 0; i < 40 && onOld.length !== report.rpo.lostSeqs.length; i++) {
+        await new Promise((res) => setTimeout(res, 250));
+        onOld = missing(r, await seqsIn(r, 'db-r1-a'));
+      }
+      expect(onOld).toEqual(report.rpo.lostSeqs);
     });
   }, 120_000);
 
