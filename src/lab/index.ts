@@ -29,7 +29,7 @@ export {
 } from './faults.ts';
 export { archiveCurrentWal, backupNow, currentPrimary, restorePointInTime, type RestoreOptions, type RestoreResult } from './backup.ts';
 export { restartComponent } from './components.ts';
-export { cutOverService, rejoinAsStandby } from './recovery.ts';
+export { cutOverService, fenceReadOnly, rejoinAsStandby } from './recovery.ts';
 export { isAlive, stopProcessGroup } from './processes.ts';
 export { isListening } from './ports.ts';
 export { liveRole, withAdmin } from './postgres.ts';

@@ -67,3 +67,18 @@ export async function cutOverService(dir: string, region: string, database: stri
   }
   return restarted;
 }
+
+/**
+ * Fence a primary the service no longer uses (the corrupted database after a PITR cut-over): it stays up
+ * for forensics and keeps its standby, but takes no more writes. New transactions default to read-only
+ * (ALTER SYSTEM + reload) and open client sessions are ended, so none keeps a read-write transaction.
+ */
+export async function fenceReadOnly(dir: string, name: string): Promise<void> {
+  const db = component(readLab(dir), name);
+  if (db.kind !== 'postgres') throw new SolidaError(`${name} is not a database`, 2);
+  await withAdmin(db.port, async (sql) => {
+    await sql`alter system set default_transaction_read_only = on`;
+    await sql`select pg_reload_conf()`;
+    await sql`select pg_terminate_backend(pid) from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()`;
+  });
+}

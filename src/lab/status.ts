@@ -2,7 +2,7 @@
 // behind each copy is. Every probe has a short deadline, so a frozen (SIGSTOP) component reads as such.
 import { readLab, type LabComponent, type LabDescription } from './description.ts';
 import { serverStates } from './haproxy.ts';
-import { liveRole, replicasOf, standbyState, type LiveRole, type ReplicaState, type StandbyState } from './postgres.ts';
+import { liveRole, replicasOf, standbyState, withAdmin, type LiveRole, type ReplicaState, type StandbyState } from './postgres.ts';
 import { isAlive, isStopped } from './processes.ts';
 import { httpGet } from './wait.ts';
 
@@ -30,6 +30,8 @@ export interface DatabaseStatus {
   replicas?: ReplicaState[];
   /** On a standby: what it has received and replayed. */
   standby?: StandbyState;
+  /** A primary fenced read-only (default_transaction_read_only): up, but taking no writes. */
+  readOnly?: boolean;
 }
 
 export interface LabStatus {
@@ -37,7 +39,7 @@ export interface LabStatus {
   state: LabDescription['state'];
   components: ComponentStatus[];
   databases: DatabaseStatus[];
-  /** Live primaries; more than one means split brain. */
+  /** Live primaries taking writes (fenced read-only ones are not); more than one means split brain. */
   primaries: string[];
 }
 
@@ -45,7 +47,12 @@ async function databaseStatus(c: LabComponent): Promise<DatabaseStatus> {
   if (!isAlive(c.pid, c.startTicks)) return { name: c.name, role: 'down' };
   if (isStopped(c.pid!)) return { name: c.name, role: 'paused' };
   const role = await liveRole(c.port);
-  if (role === 'primary') return { name: c.name, role, replicas: await replicasOf(c.port).catch(() => []) };
+  if (role === 'primary') {
+    const readOnly = await withAdmin(c.port, (sql) => sql`select current_setting('default_transaction_read_only') as ro`)
+      .then((rows) => rows[0]?.ro === 'on')
+      .catch(() => false);
+    return { name: c.name, role, replicas: await replicasOf(c.port).catch(() => []), ...(readOnly ? { readOnly } : {}) };
+  }
   if (role === 'standby') return { name: c.name, role, standby: await standbyState(c.port).catch(() => undefined) };
   return { name: c.name, role };
 }
@@ -55,7 +62,8 @@ function describeDatabase(db: DatabaseStatus): { health: Health; detail: string 
     case 'primary': {
       const replicas = db.replicas ?? [];
       const text = replicas.map((r) => `${r.applicationName} ${r.state}/${r.syncState} lag ${r.replayLagBytes} B`).join(', ');
-      return { health: 'healthy', detail: replicas.length ? `replicas: ${text}` : 'no replicas connected' };
+      const fenced = db.readOnly ? 'fenced read-only; ' : '';
+      return { health: 'healthy', detail: `${fenced}${replicas.length ? `replicas: ${text}` : 'no replicas connected'}` };
     }
     case 'standby': {
       const s = db.standby;
@@ -141,7 +149,7 @@ export async function labStatus(dir?: string): Promise<LabStatus> {
     state: lab.state,
     components,
     databases,
-    primaries: databases.filter((d) => d.role === 'primary').map((d) => d.name),
+    primaries: databases.filter((d) => d.role === 'primary' && !d.readOnly).map((d) => d.name),
   };
 }
 

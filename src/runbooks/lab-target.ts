@@ -5,6 +5,7 @@
 import {
   component,
   cutOverService,
+  fenceReadOnly,
   databaseRoles,
   killAz,
   promoteDatabase,
@@ -182,10 +183,16 @@ export class LabTarget implements TargetAdapter {
     return { database: r.component.name, baseBackup: r.baseBackup, seconds: r.seconds };
   }
 
+  /** Services to `database`; the database they used before is then fenced read-only (kept for forensics). */
   async cutOver(database: string) {
     const db = component(this.lab(), database);
+    const previous = this.serving ?? (await this.livePrimary())?.name;
     const restarted = await cutOverService(this.dir, db.region, database);
     this.serving = database;
+    if (previous && previous !== database) {
+      await fenceReadOnly(this.dir, previous);
+      return { database, restarted, fencedReadOnly: previous };
+    }
     return { database, restarted };
   }
 

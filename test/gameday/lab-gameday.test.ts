@@ -176,6 +176,12 @@ describe.sequential('game days on the lab', () => {
       // The service is on the restored database at the end: the last writes are in it.
       const lastAcked = r.ledger.reduce((a, b) => (b.ackedAt > a.ackedAt ? b : a));
       expect(lost).not.toContain(lastAcked.seq);
+      // The corrupted database stays up for forensics but is fenced: one primary taking writes.
+      const status = await labStatus(r.labDir);
+      expect(status.primaries).toEqual([restored]);
+      expect(status.databases.find((d) => d.name === 'db-r1-a')).toMatchObject({ role: 'primary', readOnly: true });
+      const write = withAdmin(component(readLab(r.labDir), 'db-r1-a').port, (sql) => sql`insert into items (name) values ('after the fence')`, { database: 'inventory' });
+      await expect(write).rejects.toThrow(/read-only transaction/);
       expect(report.rto.measuredSeconds!).toBeGreaterThan(0);
       expect(report.timeToMitigateSeconds!).toBeGreaterThan(0);
     });
