@@ -131,6 +131,18 @@ async function throughput(): Promise<void> {
           `${median(rs.map((r) => r.cpuUs)).toFixed(1).padStart(14)}  ${median(rs.map((r, i) => bare[i].cpuUs / r.cpuUs)).toFixed(3).padStart(6)}`,
       );
     }
+    // The issue's goals, read off the medians above (one run; compare runs before concluding).
+    const ratio = (v: string) => (runs.has(v) ? median(runs.get(v)!.map((r, i) => r.rps / bare[i].rps)) : undefined);
+    const solida = ratio('solida');
+    if (solida !== undefined) {
+      const noop = ratio('noop');
+      const bundle = ratio('prom-bundle');
+      console.log(
+        `\ngoal: solida >= 0.95x bare: ${solida >= 0.95 ? 'met' : 'not met'} (${solida.toFixed(3)}x` +
+          `${noop !== undefined ? `; an empty middleware ${noop.toFixed(3)}x` : ''})` +
+          (bundle !== undefined ? `; less overhead than express-prom-bundle: ${solida > bundle ? 'yes' : 'no'} (${bundle.toFixed(3)}x)` : ''),
+      );
+    }
   } finally {
     for (const child of live) child.kill('SIGTERM');
   }
