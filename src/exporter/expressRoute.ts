@@ -17,7 +17,8 @@ const patched = new WeakSet<object>();
 type RouteCarrier = IncomingMessage & {
   route?: ExpressLikeRoute;
   baseUrl?: string;
-  [kRoute]?: { route: ExpressLikeRoute; base: string };
+  [kRoute]?: { route: ExpressLikeRoute; base: string; app: unknown };
+  app?: unknown;
 };
 
 /**
@@ -44,12 +45,17 @@ export function ensureRouteCapture(req: object): boolean {
     },
     set(this: RouteCarrier, value: ExpressLikeRoute) {
       const state = stateOf(this);
+      const base = this.baseUrl ?? '';
+      // The app that matched it, read only under a mount point (where the mount template is needed):
+      // by the time the response ends, an error bubbling out of a sub-app has reset req.app.
+      const app = base === '' ? undefined : this.app;
       if (state !== undefined) {
         state.route = value;
-        state.routeBase = this.baseUrl ?? '';
+        state.routeBase = base;
+        state.routeApp = app;
       } else {
         // One property, as express's own `req.route = route` would add.
-        this[kRoute] = { route: value, base: this.baseUrl ?? '' };
+        this[kRoute] = { route: value, base, app };
       }
     },
   });
@@ -61,11 +67,11 @@ export function ensureRouteCapture(req: object): boolean {
 export function expressRouteTemplate(req: IncomingMessage, state?: RequestState): string | undefined {
   const r = req as RouteCarrier;
   const s = state ?? stateOf(r);
-  if (s !== undefined && s.route !== undefined) return templateOf(s.route, s.routeBase, req);
+  if (s !== undefined && s.route !== undefined) return templateOf(s.route, s.routeBase, s.routeApp);
   const captured = r[kRoute];
-  if (captured !== undefined) return templateOf(captured.route, captured.base, req);
+  if (captured !== undefined) return templateOf(captured.route, captured.base, captured.app);
   const route = r.route;
-  return route ? templateOf(route, r.baseUrl ?? '', req) : undefined;
+  return route ? templateOf(route, r.baseUrl ?? '', r.app) : undefined;
 }
 
 // Templates per (route, mount base), so a request reuses the same string (and its cached hash)
@@ -81,14 +87,14 @@ interface RouteTemplates {
 }
 const templates = new WeakMap<object, RouteTemplates>();
 
-function templateOf(route: ExpressLikeRoute, base: string, req: IncomingMessage): string {
+function templateOf(route: ExpressLikeRoute, base: string, app: unknown): string {
   let info = templates.get(route);
   if (info === undefined) templates.set(route, (info = { byBase: new Map(), mount: undefined }));
   let template = info.byBase.get(base);
   if (template === undefined) {
     let mountBase = base;
     if (base !== '') {
-      if (info.mount === undefined) info.mount = mountResolver((req as { app?: unknown }).app, route) ?? null;
+      if (info.mount === undefined) info.mount = mountResolver(app, route) ?? null;
       mountBase = info.mount?.(base) ?? base;
     }
     template = joinRoute(mountBase, routePathText(route.path));

@@ -7,8 +7,10 @@
 // - express 4 layers keep only a RegExp and its parameter names: the template is rebuilt from the
 //   request's base by replacing each captured value with `:name` (RegExp match indices), literal
 //   segments in lower case when the mount is case-insensitive (express's default).
-// Anything else (a route reachable through two chains, regexp or array mount paths, sub-apps behind
-// express's mounted_app closure) gives undefined, and the caller keeps the base it saw.
+// - a sub-app (app.use(path, subApp)) hides behind express's mounted_app closure, but keeps its
+//   declared `mountpath` and its `parent`: its mount template is prefixed to the chain inside it.
+// Anything else (a route reachable through two chains, regexp or array mount paths) gives undefined,
+// and the caller keeps the base it saw.
 
 import { match, type MatchFunction } from 'path-to-regexp';
 
@@ -73,21 +75,58 @@ export function mountResolver(app: unknown, route: object): MountResolver | unde
 function resolverFor(app: unknown, route: object): MountResolver | undefined {
   const chains = mountChains(app, route);
   if (chains.length !== 1) return undefined;
-  const chain = chains[0];
-  if (chain.length > 0 && chain.every((l) => typeof l.rawPath === 'string')) {
-    const template = chain.map((l) => (l.rawPath as string).replace(/\/+$/, '')).join('');
-    if (template === '') return undefined;
+  const inner = innerResolver(chains[0]);
+  const prefix = appMountTemplate(app);
+  if (!inner || prefix === undefined) return undefined;
+  if (prefix === '') return inner;
+  // A sub-app (app.use('/t/:tenant', subApp)): its own mount path, then the chain inside it.
+  let head: MatchFunction<object>;
+  try {
+    head = match(prefix, { decode: false, end: false });
+  } catch {
+    return undefined;
+  }
+  return (base) => {
+    const m = head(base);
+    if (m === false) return undefined;
+    const rest = inner(base.slice(m.path.length));
+    return rest === undefined ? undefined : prefix + rest;
+  };
+}
+
+/** The chain's template for the part of the base below the app's own mount point. */
+function innerResolver(chain: Chain): MountResolver | undefined {
+  if (chain.length === 0) return (rest) => (rest === '' ? '' : undefined);
+  if (chain.every((l) => typeof l.rawPath === 'string')) {
+    const template = chain.map((l) => trimSlash(l.rawPath as string)).join('');
+    if (template === '') return (rest) => (rest === '' ? '' : undefined);
     let test: MatchFunction<object>;
     try {
       test = match(template, { decode: false, end: true });
     } catch {
       return undefined;
     }
-    return (base) => (test(base) !== false ? template : undefined);
+    return (rest) => (test(rest) !== false ? template : undefined);
   }
-  if (chain.length > 0 && chain.every((l) => l.regexp instanceof RegExp)) return (base) => rebuildChain(chain, base);
+  if (chain.every((l) => l.regexp instanceof RegExp)) return (rest) => rebuildChain(chain, rest);
   return undefined;
 }
+
+/**
+ * Where an app is mounted, as declared (express sets `mountpath` and `parent` on sub-apps): the
+ * ancestors' mount paths joined, '' for the top app, undefined for array or RegExp mount paths.
+ */
+function appMountTemplate(app: unknown): string | undefined {
+  let template = '';
+  let a = app as { mountpath?: unknown; parent?: unknown } | undefined;
+  for (let depth = 0; a && a.parent; depth++, a = a.parent as typeof a) {
+    if (typeof a.mountpath !== 'string' || depth > MAX_DEPTH) return undefined;
+    template = trimSlash(a.mountpath) + template;
+  }
+  return template;
+}
+
+const trimSlash = (path: string) => path.replace(/\/+$/, '');
 
 function rebuildChain(chain: Chain, base: string): string | undefined {
   let template = '';

@@ -38,6 +38,8 @@ export class RequestState {
   /** Last route express matched, and req.baseUrl at that moment (see expressRoute.ts). */
   route: ExpressLikeRoute | undefined = undefined;
   routeBase = '';
+  /** req.app when the route was matched under a mount point (a sub-app's routes: that sub-app). */
+  routeApp: unknown = undefined;
   /** Other requests in flight on the same socket (HTTP/1.1 pipelining); usually undefined. */
   nextOnSocket: RequestState | undefined = undefined;
 
