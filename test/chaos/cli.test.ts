@@ -85,6 +85,18 @@ describe('solida gameday pitr --target aws', () => {
   // The restore target from pitr.ts's naming rule: <source>-pitr-<restore point, 5 s before the corruption>.
   const TARGET = 'nube-solida-primary-pitr-20260130095955';
 
+  /** FIS ends the experiment in `status`; RDS answers the restore and reports the target available. */
+  function mockPitrRun(id: string, status: string, reason?: string): { fis: LooseStub; rds: LooseStub } {
+    const fis = mockClient(FisClient as never) as unknown as LooseStub;
+    const rds = mockClient(RDSClient as never) as unknown as LooseStub;
+    fis.on(CreateExperimentTemplateCommand).resolves({ experimentTemplate: { id: `EXT${id}` } });
+    fis.on(StartExperimentCommand).resolves({ experiment: { id: `EXP${id}`, state: { status: 'initiating' } } });
+    fis.on(GetExperimentCommand).resolves({ experiment: { id: `EXP${id}`, state: { status, reason } } });
+    rds.on(RestoreDBInstanceToPointInTimeCommand).resolves({});
+    rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [{ DBInstanceIdentifier: TARGET, DBInstanceStatus: 'available' }] });
+    return { fis, rds };
+  }
+
   it('dry run prints the restore and the polling it would do, sending nothing', async () => {
     const fis = mockClient(FisClient as never) as unknown as LooseStub;
     const rds = mockClient(RDSClient as never) as unknown as LooseStub;
@@ -98,13 +110,7 @@ describe('solida gameday pitr --target aws', () => {
   });
 
   it('--execute runs the FIS experiment, then restores through RDS and reports the timing', async () => {
-    const fis = mockClient(FisClient as never) as unknown as LooseStub;
-    const rds = mockClient(RDSClient as never) as unknown as LooseStub;
-    fis.on(CreateExperimentTemplateCommand).resolves({ experimentTemplate: { id: 'EXT1' } });
-    fis.on(StartExperimentCommand).resolves({ experiment: { id: 'EXP1', state: { status: 'initiating' } } });
-    fis.on(GetExperimentCommand).resolves({ experiment: { id: 'EXP1', state: { status: 'completed' } } });
-    rds.on(RestoreDBInstanceToPointInTimeCommand).resolves({});
-    rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [{ DBInstanceIdentifier: TARGET, DBInstanceStatus: 'available' }] });
+    const { fis, rds } = mockPitrRun('1', 'completed');
     const out = await run(...PITR, '--execute', '--yes', '--region', 'us-east-1');
     expect(fis.commandCalls(StartExperimentCommand)).toHaveLength(1);
     expect(rds.commandCalls(RestoreDBInstanceToPointInTimeCommand)[0].args[0].input).toMatchObject({ SourceDBInstanceIdentifier: 'nube-solida-primary', TargetDBInstanceIdentifier: TARGET });
@@ -115,13 +121,7 @@ describe('solida gameday pitr --target aws', () => {
   });
 
   it('--json records the experiment, the restore and RTO/RPO against the objectives; a missed objective fails the run', async () => {
-    const fis = mockClient(FisClient as never) as unknown as LooseStub;
-    const rds = mockClient(RDSClient as never) as unknown as LooseStub;
-    fis.on(CreateExperimentTemplateCommand).resolves({ experimentTemplate: { id: 'EXT1' } });
-    fis.on(StartExperimentCommand).resolves({ experiment: { id: 'EXP1', state: { status: 'initiating' } } });
-    fis.on(GetExperimentCommand).resolves({ experiment: { id: 'EXP1', state: { status: 'completed' } } });
-    rds.on(RestoreDBInstanceToPointInTimeCommand).resolves({});
-    rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [{ DBInstanceIdentifier: TARGET, DBInstanceStatus: 'available' }] });
+    const { fis, rds } = mockPitrRun('1', 'completed');
     const passFile = join(dir, 'pitr-pass.json');
     try {
       await run(...PITR, '--execute', '--yes', '--region', 'us-east-1', '--json', passFile);
@@ -160,11 +160,7 @@ describe('solida gameday pitr --target aws', () => {
   });
 
   it('--json records an experiment that did not complete as incomplete, with no restore requested', async () => {
-    const fis = mockClient(FisClient as never) as unknown as LooseStub;
-    const rds = mockClient(RDSClient as never) as unknown as LooseStub;
-    fis.on(CreateExperimentTemplateCommand).resolves({ experimentTemplate: { id: 'EXT2' } });
-    fis.on(StartExperimentCommand).resolves({ experiment: { id: 'EXP2', state: { status: 'initiating' } } });
-    fis.on(GetExperimentCommand).resolves({ experiment: { id: 'EXP2', state: { status: 'stopped', reason: 'stop condition inventory-page' } } });
+    const { fis, rds } = mockPitrRun('2', 'stopped', 'stop condition inventory-page');
     const file = join(dir, 'pitr-stopped.json');
     try {
       await run(...PITR, '--execute', '--yes', '--region', 'us-east-1', '--json', file);
