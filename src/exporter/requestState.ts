@@ -152,7 +152,6 @@ export function track(state: RequestState): boolean {
     return true;
   }
   if ((req as WithFallback)[kFallback] !== undefined) return false;
-  subscribeToHttpServer();
   fallbackUsed = true;
   (req as WithFallback)[kFallback] = state;
   state.res.on('close', () => end(state, undefined));
