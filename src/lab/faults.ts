@@ -76,9 +76,10 @@ export async function promoteDatabase(ref: LabRef, name: string): Promise<void> 
 }
 
 /** Live role of every database (unreachable covers dead and frozen). */
-export async function databaseRoles(ref: LabRef): Promise<Record<string, LiveRole>> {
+/** Live role of each database (those `include` keeps: probing a frozen one waits for its timeout). */
+export async function databaseRoles(ref: LabRef, include: (c: LabComponent) => boolean = () => true): Promise<Record<string, LiveRole>> {
   const lab = load(ref);
-  const dbs = lab.components.filter((c) => c.kind === 'postgres');
+  const dbs = lab.components.filter((c) => c.kind === 'postgres' && include(c));
   const roles = await Promise.all(dbs.map((c) => (isAlive(c.pid, c.startTicks) ? liveRole(c.port) : Promise.resolve('unreachable' as const))));
   return Object.fromEntries(dbs.map((c, i) => [c.name, roles[i]]));
 }

@@ -32,5 +32,5 @@ export { restartComponent } from './components.ts';
 export { cutOverService, fenceReadOnly, rejoinAsStandby } from './recovery.ts';
 export { isAlive, stopProcessGroup } from './processes.ts';
 export { isListening } from './ports.ts';
-export { liveRole, withAdmin } from './postgres.ts';
+export { withAdmin } from './postgres.ts';
 export { componentLog } from './logs.ts';

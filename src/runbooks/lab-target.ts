@@ -18,7 +18,6 @@ import {
   signalComponent,
   withAdmin,
   isAlive,
-  liveRole,
   stopProcessGroup,
   type LabComponent,
   type LabDescription,
@@ -115,13 +114,8 @@ export class LabTarget implements TargetAdapter {
     const lab = this.lab();
     const names = this.frozen.get(region) ?? lab.components.filter((c) => c.region === region).map((c) => c.name);
     const databases = lab.components.filter((c) => c.kind === 'postgres' && c.region === region && c.role !== 'restored');
-    let primary: string | undefined;
-    for (const c of lab.components.filter((x) => x.kind === 'postgres' && x.region !== region && x.role !== 'restored')) {
-      if (isAlive(c.pid, c.startTicks) && (await liveRole(c.port)) === 'primary') {
-        primary = c.name;
-        break;
-      }
-    }
+    // Only outside the region: its own databases are still frozen and would only time out.
+    const primary = (await this.livePrimary((c) => c.region !== region))?.name;
     const fenced: string[] = [];
     if (primary) {
       for (const db of databases) {
@@ -132,12 +126,8 @@ export class LabTarget implements TargetAdapter {
     this.options.crossRegionLink?.restore();
     const thawed = names.filter((n) => !fenced.includes(n) && signalComponent(this.dir, n, 'SIGCONT'));
     this.frozen.delete(region);
-    const rebuilt: string[] = [];
-    for (const name of fenced) {
-      await rejoinAsStandby(this.dir, name, primary!);
-      rebuilt.push(name);
-    }
-    return primary ? { thawed, fenced, rebuiltAsStandbysOf: primary, rebuilt } : { thawed };
+    for (const name of fenced) await rejoinAsStandby(this.dir, name, primary!);
+    return primary ? { thawed, fenced, rebuiltAsStandbysOf: primary, rebuilt: fenced } : { thawed };
   }
 
   /** A bad bulk delete: every other row of `table`, in one statement on the serving primary. */
@@ -251,9 +241,9 @@ export class LabTarget implements TargetAdapter {
     return primary;
   }
 
-  private async livePrimary(): Promise<LabComponent | null> {
+  private async livePrimary(include: (c: LabComponent) => boolean = () => true): Promise<LabComponent | null> {
     const lab = this.lab();
-    const roles = await databaseRoles(lab);
+    const roles = await databaseRoles(lab, include);
     // A region's own cluster first (r1 before r2), never a restored copy the service was not cut over to.
     return lab.components.find((c) => c.kind === 'postgres' && c.role !== 'restored' && roles[c.name] === 'primary') ?? null;
   }
