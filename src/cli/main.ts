@@ -10,6 +10,7 @@ import { registerReportCommands } from './commands/report.ts';
 import { registerWorkflowCommands } from './commands/workflows.ts';
 import { registerRunbookCommands } from './commands/runbook.ts';
 import { registerAwsGamedayCommand, registerFisCommands } from './commands/fis.ts';
+import { registerServeCommand } from './commands/serve.ts';
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('solida')
@@ -25,6 +26,7 @@ export async function main(argv: string[]): Promise<number> {
   registerLabCommands(program);
   registerReportCommands(program);
   registerWorkflowCommands(program);
+  registerServeCommand(program);
   registerDemoCommand(program);
   try {
     await program.parseAsync(argv, { from: 'user' });

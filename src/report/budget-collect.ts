@@ -4,7 +4,7 @@ import type { SolidaModel, Slo } from '../slo/model.ts';
 import { burnWindows, computeBudget, type EventCounts, type SloBudgetReport } from './budget.ts';
 import { DEFAULT_POLICY, type BudgetPolicy } from './budget-policy.ts';
 import type { BudgetSource } from './budget-source.ts';
-import { reportWindow, type CalendarPeriod } from './budget-window.ts';
+import { reportWindow, type CalendarPeriod, type ReportWindow } from './budget-window.ts';
 
 export interface BurnDownPoint {
   /** ms since epoch. */
@@ -61,16 +61,23 @@ async function collectOne(slo: Slo, source: BudgetSource, opts: CollectOptions):
   const report = computeBudget(slo, { window, overWindow, lastWeek, byWindow }, policy);
   if (!opts.burnDown) return { report };
   if (!overWindow) return { report, burnDown: [] };
-  const samples = opts.burnDownSamples ?? 120;
+  return { report, burnDown: await burnDownPoints(slo, source, window, overWindow.total, opts.burnDownSamples ?? 120) };
+}
+
+/**
+ * Budget remaining at the end of each step of the window that has data. Only real samples: no point is
+ * invented at the window's start, so ten minutes of data draw as ten minutes, not as a slope from the
+ * start of a 30-day window. `windowTotal` is the window's event count, so the last point equals `consumed`.
+ */
+export async function burnDownPoints(slo: Slo, source: BudgetSource, window: ReportWindow, windowTotal: number, samples = 120): Promise<BurnDownPoint[]> {
   const step = Math.max(60, Math.round(window.periodSeconds / samples));
   const steps = await source.steps(slo, window.start, window.end, step);
-  // Allowed errors for the whole window, from its real total, so the last point equals `consumed`.
-  const allowed = slo.errorBudget * overWindow.total;
+  const allowed = slo.errorBudget * windowTotal;
   let errors = 0;
-  const burnDown: BurnDownPoint[] = [{ t: window.start.getTime(), remaining: 1 }];
+  const burnDown: BurnDownPoint[] = [];
   for (const s of steps) {
     errors += s.errors;
     burnDown.push({ t: s.t, remaining: 1 - errors / allowed });
   }
-  return { report, burnDown };
+  return burnDown;
 }
