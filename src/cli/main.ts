@@ -11,6 +11,7 @@ import { registerWorkflowCommands } from './commands/workflows.ts';
 import { registerRunbookCommands } from './commands/runbook.ts';
 import { registerAwsGamedayCommand, registerFisCommands } from './commands/fis.ts';
 import { registerServeCommand } from './commands/serve.ts';
+import { registerGrafanaCommand } from './commands/grafana.ts';
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('solida')
@@ -27,6 +28,7 @@ export async function main(argv: string[]): Promise<number> {
   registerReportCommands(program);
   registerWorkflowCommands(program);
   registerServeCommand(program);
+  registerGrafanaCommand(program);
   registerDemoCommand(program);
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -80,13 +80,18 @@ export function renderDetail(d: SloDetail, at: number): string {
 <td>${humanDuration(g.rpo.measuredSeconds)} of ${humanDuration(g.rpo.objectiveSeconds)} ${g.rpo.met ? 'met' : '<b>missed</b>'}${g.rpo.lostWrites !== null ? ` (${g.rpo.lostWrites} writes lost)` : ''}</td>
 <td>${humanDuration(g.timeToDetectSeconds)}</td><td>${esc(g.endedAt.slice(0, 16))}Z</td></tr>`).join('')}</tbody></table>`
     : '<p class="muted">No game-day report found for this service (pass --gamedays DIR with the JSON reports of `solida gameday --json`).</p>';
-  const queries = d.queries.map((q, i) => `<div><b>${esc(q.label)}</b> <button class="copy" type="button" data-target="q${i}">copy</button><pre id="q${i}">${esc(q.query)}</pre></div>`).join('');
+  const query = (q: { label: string; query: string }, i: number) => `<div><b>${esc(q.label)}</b> <button class="copy" type="button" data-target="q${i}">copy</button><pre id="q${i}">${esc(q.query)}</pre></div>`;
+  // The few a person pastes most go first; every recorded series and rule stays one click away.
+  const key = (label: string) => /^Error ratio over 5m|ratio_rate5m \(|period_error_budget_remaining|current_burn_rate|^Alert /.test(label);
+  const shown = d.queries.map((q, i) => ({ q, i })).filter(({ q }) => key(q.label));
+  const rest = d.queries.map((q, i) => ({ q, i })).filter(({ q }) => !key(q.label));
+  const queries = `${shown.map(({ q, i }) => query(q, i)).join('')}${rest.length ? `<details><summary>All recorded series of this SLO (${rest.length} more)</summary>${rest.map(({ q, i }) => query(q, i)).join('')}</details>` : ''}`;
   return `<p><a href="/">← all SLOs</a></p>
 <h1>${esc(r.id)} <span class="badge ${r.state}">${STATE_LABEL[r.state]}</span></h1>
 ${d.description ? `<p>${esc(d.description)}</p>` : ''}<p class="muted" id="status">${esc(r.reason)} · updated ${clock(at)}</p>
 ${d.problems.map((p) => `<div class="banner" role="alert">${esc(p)}</div>`).join('')}
-<div class="grid"><div class="card"><dl class="figs">${figs.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}</dl><h2>Alerts</h2>${alerts}</div>
-<div class="card">${burnDown}</div><div class="card">${traffic}</div>${tierCharts.map((c) => `<div class="card">${c}</div>`).join('')}</div>
+<div class="grid"><div class="card"><dl class="figs">${figs.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}</dl></div><div class="card"><h2>Alerts</h2>${alerts}</div></div>
+<div class="charts"><div class="card">${burnDown}</div><div class="card">${traffic}</div>${tierCharts.map((c) => `<div class="card">${c}</div>`).join('')}</div>
 <h2>Alert tiers</h2><div class="scroll"><table class="tiers"><thead><tr><th>Tier</th><th>Severity</th><th class="num">Burn rate</th><th>Windows</th><th class="num">Fires at</th><th class="num">Now (long · short)</th><th>Detection</th><th>Budget</th></tr></thead><tbody>${tiers}</tbody></table></div>
 ${d.warnings.length ? `<ul class="muted">${d.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>` : ''}
 <h2>Latest game days for ${esc(r.service)}</h2><div class="scroll">${gamedays}</div>

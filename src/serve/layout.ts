@@ -21,7 +21,9 @@ th a{color:inherit}td.num,th.num{text-align:right;font-variant-numeric:tabular-n
 .tier{display:block;font-size:.85rem;white-space:nowrap}.tier.burning{color:#b91c1c;font-weight:700}
 .bar{display:inline-block;width:4rem;height:.5rem;background:#e5e7eb;border-radius:3px;vertical-align:middle;margin-left:.35rem;overflow:hidden}.bar i{display:block;height:100%;background:#16a34a}
 .bar i.low{background:#d97706}.bar i.gone{background:#dc2626}
-.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:1rem}.card{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:.75rem}
+.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,300px),1fr));gap:1rem}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,520px),1fr));gap:1rem;margin-top:1rem}.card h2{margin-top:0}
+details summary{cursor:pointer;margin:.5rem 0}.card{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:.75rem}
 dl.figs{display:grid;grid-template-columns:max-content 1fr;gap:.2rem .75rem;margin:0}dl.figs dt{color:#4b5563}dl.figs dd{margin:0;font-weight:600;font-variant-numeric:tabular-nums}
 pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f3f4f6;padding:.5rem;border-radius:4px;margin:.25rem 0 .75rem;font-size:.85rem}
 button.copy{font:inherit;font-size:.8rem;padding:.1rem .5rem}.scroll{overflow-x:auto}
