@@ -58,8 +58,8 @@ function commandFor(lab: LabDescription, c: LabComponent, rt: Runtime) {
         args: [
           `--config.file=${prometheusConfigFile(lab.dir)}`,
           `--storage.tsdb.path=${c.dataDir}`,
+          // Loopback only, and no lifecycle/admin API: nothing on the host can shut it down or delete data over HTTP.
           `--web.listen-address=127.0.0.1:${c.port}`,
-          '--web.enable-lifecycle',
           '--storage.tsdb.retention.time=2d',
           '--log.level=warn',
         ],

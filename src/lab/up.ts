@@ -1,7 +1,7 @@
 // `lab up`: plan, write configs, start every process, wire replication, wait until all is healthy.
 // Any failure or Ctrl-C on the way tears down whatever was started (no orphans).
 import { spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { SolidaError } from '../util/errors.ts';
 import { spawnComponent, runtime, waitReady, type Runtime } from './components.ts';
@@ -21,6 +21,7 @@ import {
   writeServerSettings,
 } from './postgres.ts';
 import { isAlive } from './processes.ts';
+import { assertDeletableLab, claimLabDir } from './ownership.ts';
 import { takeBaseBackup } from './backup.ts';
 import { demoRules, prometheusConfig } from './prometheus.ts';
 import { waitFor } from './wait.ts';
@@ -48,7 +49,8 @@ export interface UpResult {
 
 function ensureNoRunningLab(dir: string): void {
   if (!labExists(dir)) {
-    if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+    // Creates the directory (or adopts an empty one) with the ownership marker; anything else is refused.
+    claimLabDir(dir);
     return;
   }
   const old = readLab(dir);
@@ -58,8 +60,10 @@ function ensureNoRunningLab(dir: string): void {
       { message: `running: ${alive.map((c) => `${c.name} (pid ${c.pid})`).join(', ')}`, fix: `run \`solida lab down --dir ${dir}\` first, or use another --dir` },
     ]);
   }
-  // A stale lab (everything dead): its directory is replaced.
+  // A stale lab (everything dead): its directory is replaced, if solida made it.
+  assertDeletableLab(dir, 'replace the stale lab in');
   rmSync(dir, { recursive: true, force: true });
+  claimLabDir(dir);
 }
 
 // PostgreSQL runs as an unprivileged user: every directory above the lab must let it through.

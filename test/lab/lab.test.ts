@@ -190,7 +190,7 @@ describe('solida lab', () => {
     const described = readLab(dir);
     const result = await labDown(dir);
     downDone = true;
-    expect(result.orphans).toEqual([]);
+    expect(result.unrecorded).toEqual([]);
     for (const c of described.components) {
       expect(isAlive(c.pid, c.startTicks), `${c.name} pid ${c.pid}`).toBe(false);
       for (const port of [c.port, ...Object.values(c.extraPorts)]) expect(await isListening(port), `${c.name} port ${port}`).toBe(false);
