@@ -1,7 +1,7 @@
 // `lab up`: plan, write configs, start every process, wire replication, wait until all is healthy.
 // Any failure or Ctrl-C on the way tears down whatever was started (no orphans).
 import { spawnSync } from 'node:child_process';
-import { chownSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { SolidaError } from '../util/errors.ts';
 import { spawnComponent, runtime, waitReady, type Runtime } from './components.ts';
@@ -22,6 +22,7 @@ import {
 } from './postgres.ts';
 import { isAlive } from './processes.ts';
 import { assertDeletableLab, claimLabDir } from './ownership.ts';
+import { createLabSecret, readLabSecret } from './secrets.ts';
 import { takeBaseBackup } from './backup.ts';
 import { demoRules, prometheusConfig } from './prometheus.ts';
 import { waitFor } from './wait.ts';
@@ -110,7 +111,8 @@ function writeConfigs(lab: LabDescription, rules: { path: string; content: strin
 
 async function setUpPrimary(lab: LabDescription, primary: LabComponent, rt: Runtime): Promise<void> {
   const db = lab.database;
-  await initdb(rt.bins.pgBin, primary.dataDir!, rt.pgUser, db.superuser);
+  const password = readLabSecret(lab.dir) ?? undefined;
+  await initdb(rt.bins.pgBin, primary.dataDir!, rt.pgUser, db.superuser, password);
   writeServerSettings(primary.dataDir!, {
     port: primary.port,
     socketDir: db.socketDir,
@@ -120,8 +122,10 @@ async function setUpPrimary(lab: LabDescription, primary: LabComponent, rt: Runt
   spawnComponent(lab, primary.name, rt);
   await waitReady(lab, primary);
   await withAdmin(primary.port, async (sql) => {
-    await sql.unsafe(`create role ${db.replicationUser} with replication login`);
-    await sql.unsafe(`create role ${db.user} with login`);
+    // One lab secret for every role (base64url: safe inside the literal); null only for pre-secret labs.
+    const pw = password ? ` password '${password}'` : '';
+    await sql.unsafe(`create role ${db.replicationUser} with replication login${pw}`);
+    await sql.unsafe(`create role ${db.user} with login${pw}`);
     await sql.unsafe(`create database ${db.name} owner ${db.user}`);
   });
   await withAdmin(primary.port, (sql) => sql.unsafe(`set role ${db.user};\n${INVENTORY_SCHEMA}`).simple(), { database: db.name });
@@ -141,6 +145,7 @@ export async function startCopy(lab: LabDescription, copy: LabComponent, primary
     replicationUser: lab.database.replicationUser,
     applicationName: pgIdent(copy.name),
     slotName: slot,
+    password: readLabSecret(lab.dir) ?? undefined,
   });
   spawnComponent(lab, copy.name, rt);
   await waitReady(lab, copy);
@@ -190,6 +195,7 @@ export async function labUp(opts: UpOptions = {}): Promise<UpResult> {
   const dir = resolveLabDir(opts.dir);
   const rt = runtime();
   ensureNoRunningLab(dir);
+  createLabSecret(dir);
   checkReachable(dir, rt);
   const lab = await planLab({ dir, regions: opts.regions, synchronous: !opts.async, osUser: rt.pgUser.name });
   mkdirSync(join(dir, 'logs'), { recursive: true });
@@ -217,7 +223,8 @@ export async function labUp(opts: UpOptions = {}): Promise<UpResult> {
     ownedDir(lab.objectStore.walDir, rt.pgUser, 0o755);
     ownedDir(lab.objectStore.baseBackupsDir, rt.pgUser, 0o755);
     ownedDir(join(dir, 'pg'), rt.pgUser, 0o755);
-    if (lab.database.socketDir) chownSync(lab.database.socketDir, rt.pgUser.uid, rt.pgUser.gid);
+    // The socket directory belongs to the PostgreSQL user alone (0700): no other local user reaches the socket.
+    if (lab.database.socketDir) ownedDir(lab.database.socketDir, rt.pgUser, 0o700);
 
     // Stateless processes start first: they come up while the database is being built.
     log('starting Prometheus, HAProxy and the inventory instances');
