@@ -1,6 +1,7 @@
 // SLO model → Prometheus recording and alerting rules (pure). Names and labels are Sloth's, so Sloth's
 // Grafana dashboards work unchanged; the period ratio is traffic-weighted, unlike Sloth's mean of
 // 5-minute ratios, and built from short recorded rates so it stays cheap to evaluate.
+import { escapeTemplateValues } from '../prometheus/escape.ts';
 import { renderRuleGroups, type RuleGroupOut } from './rules-yaml.ts';
 import type { AlertTier, PrometheusSli, Slo, SolidaModel } from '../slo/model.ts';
 import { renderWindow } from '../slo/promql.ts';
@@ -144,12 +145,12 @@ function sloGroups(slo: Slo, interval: string): RuleGroup[] {
       alert: `${slo.alerting.name}NoData`,
       expr: `absent(${t5})`,
       for: slo.alerting.noData.for.text,
-      labels: sortLabels({ ...labels, severity: slo.alerting.noData.severity, sloth_severity: slo.alerting.noData.severity, ...slo.alerting.labels }),
-      annotations: sortLabels({
+      labels: escapeTemplateValues(sortLabels({ ...labels, severity: slo.alerting.noData.severity, sloth_severity: slo.alerting.noData.severity, ...slo.alerting.labels })),
+      annotations: escapeTemplateValues(sortLabels({
         summary: `No data for SLO ${slo.id}: its SLI series are absent`,
         description: `The total-events query of ${slo.id} returned nothing for ${slo.alerting.noData.for.text}; burn-rate alerts cannot fire. Check the scrape target and the metric names.`,
         ...(slo.alerting.runbookUrl ? { runbook_url: slo.alerting.runbookUrl } : {}),
-      }),
+      })),
     });
   }
 
@@ -168,8 +169,9 @@ function tierAlert(slo: Slo, t: AlertTier, labels: Record<string, string>, sel: 
     alert: slo.alerting.name,
     expr: `(max without (sloth_window) (${long}) > ${threshold}) and (max without (sloth_window) (${short}) > ${threshold})`,
     ...(t.for.seconds > 0 ? { for: t.for.text } : {}),
-    labels: sortLabels({ ...labels, severity: t.severity, sloth_severity: t.severity, solida_tier: t.name, ...slo.alerting.labels, ...t.labels }),
-    annotations: sortLabels({
+    // Alert labels and annotations are Go templates: free text is escaped so it prints as written.
+    labels: escapeTemplateValues(sortLabels({ ...labels, severity: t.severity, sloth_severity: t.severity, solida_tier: t.name, ...slo.alerting.labels, ...t.labels })),
+    annotations: escapeTemplateValues(sortLabels({
       summary: `${slo.id}: error budget burning at over ${num(t.burnRate)}x (${t.name})`,
       description: `${slo.description ?? slo.id}: the error ratio over ${t.longWindow.text} and ${t.shortWindow.text} is above ${num(t.burnRate)}x the budget of ${num(100 - slo.objective)}%. At this rate ${pct(consumed)} of the ${humanSeconds(slo.periodSeconds)} budget goes in ${t.longWindow.text}.`,
       burn_rate: num(t.burnRate),
@@ -177,7 +179,7 @@ function tierAlert(slo: Slo, t: AlertTier, labels: Record<string, string>, sel: 
       ...(runbook ? { runbook_url: runbook } : {}),
       ...slo.alerting.annotations,
       ...t.annotations,
-    }),
+    })),
   };
 }
 
