@@ -8,7 +8,7 @@ export type TargetFactory = () => TargetAdapter | Promise<TargetAdapter>;
 const factories = new Map<string, TargetFactory>([
   ['dry', () => new DryRunTarget()],
   // The running lab in SOLIDA_LAB_DIR (default .solida/lab); loaded on demand so `dry` needs none of it.
-  ['lab', async () => new (await import('./lab-target.ts')).LabTarget(process.env.SOLIDA_LAB_DIR)],
+  ['lab', async () => new (await import('../lab/runbook-target.ts')).LabTarget(process.env.SOLIDA_LAB_DIR)],
 ]);
 
 export function registerTarget(name: string, factory: TargetFactory): void {
