@@ -1,7 +1,7 @@
 // Authoring config → normalized model. Collects every problem (never stops at the first) so a person
 // fixes a spec in one pass; each problem names the field path and how to fix it.
 import type { Problem } from '../util/errors.ts';
-import type { AlertTier, AlertingPolicy, BudgetPolicy, CloudWatchMetric, Duration, PrometheusSli, Service, Sli, Slo, SloWindow, SolidaModel } from './model.ts';
+import type { AlertTier, AlertingPolicy, BudgetPolicy, CloudWatchMetric, Duration, PrometheusSli, Service, Severity, Sli, Slo, SloWindow, SolidaModel } from './model.ts';
 import type { AlertingConfig, BudgetPolicyConfig, ServiceConfig, SliConfig, SloConfig, SolidaConfig, TierConfig } from './config.ts';
 import { duration, parseDuration } from './duration.ts';
 import { WINDOW_PLACEHOLDER, caret, checkPromQL, isVectorSelector, promqlString, withMatchers } from './promql.ts';
@@ -9,7 +9,7 @@ import { textProblems } from './text-checks.ts';
 import { EXPORTER_HISTOGRAM, formatLe, nearestBuckets, PROMETHEUS_DEFAULT_BUCKETS } from './metrics.ts';
 
 interface DefaultTier {
-  severity: 'page' | 'ticket';
+  severity: Severity;
   budgetConsumed: number;
   longWindow: string;
   shortWindow: string;
