@@ -43,7 +43,12 @@ export type SliOrigin =
   | { kind: 'events'; errorSelector?: string; goodSelector?: string; totalSelector: string; errorQuery?: string; goodQuery?: string; totalQuery?: string }
   | { kind: 'raw'; errorRatioQuery: string }
   | { kind: 'latency'; histogram: string; matchers: string; thresholdSeconds: number; buckets: number[] }
-  | { kind: 'golden'; signal: 'availability' | 'latency'; service: string; route?: string; thresholdSeconds?: number };
+  | { kind: 'golden'; signal: 'availability' | 'latency'; service: string; route?: string; thresholdSeconds?: number }
+  /**
+   * An OpenSLO SLI solida turned into an error-ratio query (Timeslices, RatioTimeslices, threshold
+   * metrics): the indicator, budgeting method and objective as written, so export writes them back.
+   */
+  | { kind: 'openslo'; budgetingMethod: 'Occurrences' | 'Timeslices' | 'RatioTimeslices'; indicator: Record<string, unknown>; objective: Record<string, unknown>; errorRatioQuery: string };
 
 /** CloudWatch-backed SLI (ALB/EMF/custom metrics); generators for CloudWatch read this. */
 export interface CloudWatchMetric {
@@ -72,6 +77,8 @@ export interface AlertTier {
   /** Stable name, e.g. page-1h; appears as the `solida_tier` label. */
   name: string;
   enabled: boolean;
+  /** Why a default tier is off for this SLO's period (shown by explain); absent when the spec chose. */
+  disabledReason?: string;
   severity: Severity;
   /** Multiple of the budget-neutral error rate. */
   burnRate: number;
