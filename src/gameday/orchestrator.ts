@@ -12,7 +12,7 @@ import { isAlive, labDown, labUp, readLab, withAdmin, type LabDescription } from
 import { labExists, resolveLabDir } from '../lab/description.ts';
 import { demoSloConfig } from '../lab/prometheus.ts';
 import { getRunbook } from '../runbooks/catalog.ts';
-import { LabTarget } from '../runbooks/lab-target.ts';
+import { LabTarget } from '../lab/runbook-target.ts';
 import { runRunbook } from '../runbooks/runner.ts';
 import type { Journal, JournalStep, Step } from '../runbooks/types.ts';
 import { SolidaError } from '../util/errors.ts';

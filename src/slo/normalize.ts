@@ -1,14 +1,14 @@
 // Authoring config → normalized model. Collects every problem (never stops at the first) so a person
 // fixes a spec in one pass; each problem names the field path and how to fix it.
 import type { Problem } from '../util/errors.ts';
-import type { AlertTier, AlertingPolicy, BudgetPolicy, CloudWatchMetric, Duration, PrometheusSli, Service, Sli, Slo, SloWindow, SolidaModel } from './model.ts';
+import type { AlertTier, AlertingPolicy, BudgetPolicy, CloudWatchMetric, Duration, PrometheusSli, Service, Severity, Sli, Slo, SloWindow, SolidaModel } from './model.ts';
 import type { AlertingConfig, BudgetPolicyConfig, ServiceConfig, SliConfig, SloConfig, SolidaConfig, TierConfig } from './config.ts';
 import { duration, humanSeconds, parseDuration } from './duration.ts';
 import { WINDOW_PLACEHOLDER, caret, checkPromQL, isVectorSelector, metricsQLFunctions, normalizeWindowPlaceholder, withMatchers } from './promql.ts';
 import { EXPORTER_HISTOGRAM, formatLe, nearestBuckets, PROMETHEUS_DEFAULT_BUCKETS } from './metrics.ts';
 
 interface DefaultTier {
-  severity: 'page' | 'ticket';
+  severity: Severity;
   /** The workbook's burn rate for its 30-day example. */
   burnRate: number;
   /** The workbook's share of a 30-day budget spent in the long window (burnRate × long / 30d). */
@@ -29,7 +29,7 @@ const WORKBOOK_PERIOD = 30 * 86400;
 
 export interface DefaultTierForPeriod {
   name: string;
-  severity: 'page' | 'ticket';
+  severity: Severity;
   burnRate: number;
   longWindow: Duration;
   shortWindow: Duration;

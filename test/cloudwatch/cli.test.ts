@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { registerCloudWatchCommands } from '../../src/cli/commands/cloudwatch.ts';
-import { validateRequest } from '../../src/aws/smithy.ts';
+import { validateRequest } from '../../src/aws-models/smithy.ts';
 import { SolidaError } from '../../src/util/errors.ts';
 import { FakeCloudWatch } from './fake-cloudwatch.ts';
 

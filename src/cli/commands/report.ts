@@ -2,15 +2,15 @@
 import type { Command } from 'commander';
 import { loadModel } from '../../slo/load.ts';
 import { SolidaError } from '../../util/errors.ts';
-import { collectReports } from '../../report/budget-collect.ts';
-import type { CalendarPeriod } from '../../report/budget-window.ts';
+import { collectReports } from '../../budget/collect.ts';
+import type { CalendarPeriod } from '../../budget/window.ts';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import type { BudgetSource } from '../../report/budget-source.ts';
-import { CloudWatchSource } from '../../report/sources/cloudwatch.ts';
-import { PrometheusSource } from '../../report/sources/prometheus.ts';
-import { renderJson } from '../../report/render-json.ts';
-import { renderMarkdown } from '../../report/render-markdown.ts';
-import { renderHtml } from '../../report/render-html.ts';
+import type { BudgetSource } from '../../budget/source.ts';
+import { CloudWatchSource } from '../../budget/sources/cloudwatch.ts';
+import { PrometheusSource } from '../../budget/sources/prometheus.ts';
+import { renderJson } from '../../budget/render-json.ts';
+import { renderMarkdown } from '../../budget/render-markdown.ts';
+import { renderHtml } from '../../budget/render-html.ts';
 import { writeFileAtomically } from '../../util/files.ts';
 import { resolveConfigPath } from '../shared.ts';
 

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { loadModel } from '../../slo/load.ts';
 import { SolidaError } from '../../util/errors.ts';
 import { writeFilesAtomically } from '../../util/files.ts';
-import { renderWorkflows, workflowSettingsFromModel } from '../../report/workflows.ts';
+import { renderWorkflows, workflowSettingsFromModel } from '../../ci/workflows.ts';
 import { parentCommand } from '../shared.ts';
 
 export function registerWorkflowCommands(program: Command): void {
