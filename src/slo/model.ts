@@ -94,6 +94,16 @@ export interface BudgetPolicy {
   weekSeconds: number;
 }
 
+/** The spec format an SLO was read from, for outputs that echo it (Sloth's `sloth_slo_info`). */
+export interface SloSource {
+  /** solida, sloth, openslo, pyrra… */
+  format: string;
+  /** The spec's own version id, e.g. `prometheus/v1` or `sloth.slok.dev/v1`. */
+  spec: string;
+  /** How the tool it came from would have run, e.g. Sloth's `cli-gen-prom` or `cli-gen-k8s`. */
+  mode: string;
+}
+
 export interface Slo {
   /** `<service>-<name>`, Sloth's id. */
   id: string;
@@ -113,6 +123,8 @@ export interface Slo {
   /** Expected traffic, for low-traffic warnings (events per second), when the spec gives it. */
   expectedEventsPerSecond?: number;
   budgetPolicy: BudgetPolicy;
+  /** Absent for solida's own formats. */
+  source?: SloSource;
 }
 
 export interface AwsResources {
