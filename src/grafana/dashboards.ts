@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Slo, SolidaModel } from '../slo/model.ts';
 import { explainTier } from '../slo/explain.ts';
 import { humanSeconds } from '../slo/duration.ts';
-import { RECORD } from '../alarms/prometheus.ts';
+import { RECORD } from '../prometheus/slo-context.ts';
 import { dashboard, datasourceVariable, queryVariable, row, stat, table, timeSeries, type Json } from './panels.ts';
 
 export interface DashboardFile {

@@ -1,7 +1,7 @@
 // Where the live view reads from: the budget report's sources (so the view and `solida report` agree to
 // the digit), plus what only some backends know: alert state and error-ratio series.
 import type { Slo } from '../slo/model.ts';
-import type { BudgetSource } from '../report/budget-source.ts';
+import type { BudgetSource } from '../budget/source.ts';
 import type { ChartPoint } from '../util/svg-chart.ts';
 import type { AlertState } from './model.ts';
 

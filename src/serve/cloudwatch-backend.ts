@@ -1,7 +1,7 @@
 // The live view over CloudWatch GetMetricData (the budget report's source). CloudWatch alarms are not
 // read here: the list marks the tiers whose burn-rate condition holds, computed from the same figures.
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { CloudWatchSource } from '../report/sources/cloudwatch.ts';
+import { CloudWatchSource } from '../budget/sources/cloudwatch.ts';
 import type { ViewBackend } from './backend.ts';
 
 export class CloudWatchBackend implements ViewBackend {

@@ -3,8 +3,8 @@
 // Each chart is read on its own: one failing query leaves the others on the page, with the problem named.
 import type { Slo, SolidaModel } from '../slo/model.ts';
 import { explainSlo } from '../slo/explain.ts';
-import { burnDownPoints } from '../report/budget-collect.ts';
-import { reportWindow } from '../report/budget-window.ts';
+import { burnDownPoints } from '../budget/collect.ts';
+import { reportWindow } from '../budget/window.ts';
 import type { ChartPoint } from '../util/svg-chart.ts';
 import type { ViewBackend } from './backend.ts';
 import { latestForService, readGamedays } from './gamedays.ts';

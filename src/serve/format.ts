@@ -1,5 +1,5 @@
 // Wording of figures in the view (the report's, so both say the same thing the same way).
-import { burn, percent, sliPercent, STATUS_LABEL } from '../report/render-format.ts';
+import { burn, percent, sliPercent, STATUS_LABEL } from '../budget/render-format.ts';
 import type { RowState } from './model.ts';
 
 export { burn, percent, sliPercent };

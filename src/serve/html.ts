@@ -1,6 +1,8 @@
 // Escaping for the view's HTML: every value from a config, a metric or a report goes through esc().
+import { escapeXml } from '../util/escape.ts';
+
 export function esc(value: string | number): string {
-  return String(value).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return escapeXml(String(value));
 }
 
 /** A query string from parameters, leaving out empty ones. */

@@ -1,7 +1,7 @@
 // What the live view shows: one row per SLO (the list) and, on demand, the detail of one SLO. Plain data,
 // so the JSON API, the HTML and the tests read the same figures.
-import type { PolicyStatus } from '../report/budget-policy.ts';
-import type { TierBurn } from '../report/budget.ts';
+import type { PolicyStatus } from '../budget/policy.ts';
+import type { TierBurn } from '../budget/arithmetic.ts';
 import type { ChartPoint } from '../util/svg-chart.ts';
 import type { TierExplanation } from '../slo/explain.ts';
 

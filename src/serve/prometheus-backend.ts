@@ -3,7 +3,7 @@
 // series from query_range over the SLI queries rendered with each tier's window.
 import type { PrometheusSli, Slo } from '../slo/model.ts';
 import { renderWindow } from '../slo/promql.ts';
-import { PrometheusSource } from '../report/sources/prometheus.ts';
+import { PrometheusSource } from '../budget/sources/prometheus.ts';
 import { SolidaError } from '../util/errors.ts';
 import type { ChartPoint } from '../util/svg-chart.ts';
 import type { ViewBackend } from './backend.ts';

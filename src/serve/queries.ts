@@ -3,7 +3,7 @@
 // rule file itself so the page never drifts from what `solida generate prometheus` writes.
 import { parse } from 'yaml';
 import type { Slo, SolidaModel } from '../slo/model.ts';
-import { generatePrometheusRules } from '../alarms/prometheus.ts';
+import { generatePrometheusRules } from '../prometheus/rules.ts';
 import { renderWindow } from '../slo/promql.ts';
 import type { QueryText } from './model.ts';
 

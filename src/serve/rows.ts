@@ -1,8 +1,8 @@
 // One list row per SLO from the budget arithmetic the report uses, plus the backend's alert state.
 import type { Slo } from '../slo/model.ts';
-import { burnWindows, computeBudget, type EventCounts } from '../report/budget.ts';
-import { reportWindow } from '../report/budget-window.ts';
-import type { BudgetSource } from '../report/budget-source.ts';
+import { burnWindows, computeBudget, type EventCounts } from '../budget/arithmetic.ts';
+import { reportWindow } from '../budget/window.ts';
+import type { BudgetSource } from '../budget/source.ts';
 import type { AlertState, SloRow } from './model.ts';
 
 export function windowText(slo: Slo): string {

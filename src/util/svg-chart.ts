@@ -3,6 +3,8 @@
 // never pile up, the time axis is labelled in UTC, and the legend is HTML (it stays readable when the
 // SVG is scaled down on a phone). Lines are drawn only through real samples: a gap in the data is a gap.
 
+import { escapeXml as esc } from './escape.ts';
+
 export interface ChartPoint {
   /** ms since epoch. */
   t: number;
@@ -185,6 +187,3 @@ function timeLabel(t: number, span: number): string {
   return `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
 }
 
-function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}

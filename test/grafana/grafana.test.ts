@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Command } from 'commander';
 import { stringify } from 'yaml';
-import { generatePrometheusRules } from '../../src/alarms/prometheus.ts';
+import { generatePrometheusRules } from '../../src/prometheus/rules.ts';
 import { grafanaDashboards } from '../../src/grafana/dashboards.ts';
 import { validateDashboard } from '../../src/grafana/validate.ts';
 import { registerGrafanaCommand } from '../../src/cli/commands/grafana.ts';

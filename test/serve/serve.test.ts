@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { generatePrometheusRules } from '../../src/alarms/prometheus.ts';
+import { generatePrometheusRules } from '../../src/prometheus/rules.ts';
 import { PrometheusBackend } from '../../src/serve/prometheus-backend.ts';
 import { startView, type RunningView } from '../../src/serve/server.ts';
 import { modelOf } from '../prometheus/harness.ts';
