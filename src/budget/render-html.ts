@@ -3,11 +3,15 @@
 import type { CollectResult, SloReportEntry } from './collect.ts';
 import { burnDownSvg } from './render-burndown.ts';
 import { escapeXml } from '../util/escape.ts';
+import { CHART_CSS } from '../util/svg-chart.ts';
 import { burn, count, duration, minutes, percent, sliPercent, STATUS_LABEL } from './render-format.ts';
 
-const CSS = `body{font-family:system-ui,sans-serif;margin:2rem;color:#222}section{border:1px solid #ddd;border-radius:8px;padding:1rem;margin:1rem 0}
-table{border-collapse:collapse}td,th{padding:.2rem .6rem;border-bottom:1px solid #eee;text-align:left}
-.status{font-weight:bold;padding:.1rem .5rem;border-radius:4px}.ok{background:#dcfce7}.feature-freeze{background:#fef3c7}.fixes-only{background:#fee2e2}.no-data{background:#e5e7eb}`;
+const CSS = `*{box-sizing:border-box}body{font-family:system-ui,sans-serif;margin:0 auto;padding:1rem;color:#111827;max-width:1000px;line-height:1.4}
+section{border:1px solid #e5e7eb;border-radius:8px;padding:1rem;margin:1rem 0}h1{font-size:1.4rem}h2{font-size:1.15rem}
+table{border-collapse:collapse;margin:.5rem 0}td,th{padding:.25rem .6rem;border-bottom:1px solid #e5e7eb;text-align:left;vertical-align:top}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}.scroll{overflow-x:auto}
+.status{font-weight:bold;padding:.1rem .5rem;border-radius:4px;white-space:nowrap}.ok{background:#dcfce7}.feature-freeze{background:#fef3c7}.fixes-only{background:#fee2e2}.no-data{background:#e5e7eb}
+${CHART_CSS}`;
 
 export function renderHtml(result: CollectResult, at: Date): string {
   const title = `Error-budget report — ${at.toISOString()}`;
@@ -15,15 +19,24 @@ export function renderHtml(result: CollectResult, at: Date): string {
     ? `<h2>Not reported</h2><ul>${result.skipped.map((s) => `<li>${escapeXml(s.id)}: ${escapeXml(s.reason)}</li>`).join('')}</ul>`
     : '';
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeXml(title)}</title><style>${CSS}</style></head>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeXml(title)}</title><style>${CSS}</style></head>
 <body><h1>${escapeXml(title)}</h1>
-${result.entries.map(card).join('\n')}
+${summary(result.entries)}
+${result.entries.map((e) => card(e, at)).join('\n')}
 ${skipped}
 </body></html>
 `;
 }
 
-function card({ report: r, burnDown }: SloReportEntry): string {
+/** One line per SLO, worst policy step first as the cards below are in config order. */
+function summary(entries: SloReportEntry[]): string {
+  const rows = entries.map(({ report: r }) => `<tr><td><a href="#${escapeXml(r.id)}">${escapeXml(r.id)}</a></td><td class="num">${r.objective}%</td><td>${escapeXml(`${r.window.kind} ${r.window.text}`)}</td>
+<td class="num">${sliPercent(r.sli)}</td><td class="num">${percent(r.budgetRemaining)}</td><td class="num">${burn(r.currentBurnRate.burnRate)}</td><td>${escapeXml(duration(r.timeToExhaustionSeconds))}</td><td><span class="status ${r.policy.status}">${STATUS_LABEL[r.policy.status]}</span></td></tr>`);
+  return `<div class="scroll"><table class="summary"><thead><tr><th>SLO</th><th class="num">Objective</th><th>Window</th><th class="num">SLI</th><th class="num">Budget left</th><th class="num">Burn (1h)</th><th>Exhausted in</th><th>Policy</th></tr></thead>
+<tbody>${rows.join('\n')}</tbody></table></div>`;
+}
+
+function card({ report: r, burnDown }: SloReportEntry, at: Date): string {
   const rows: [string, string][] = [
     ['Window', `${r.window.kind} ${r.window.text}: ${r.window.start} → ${r.window.end}`],
     ['SLI', `${sliPercent(r.sli)} (objective ${r.objective}%)`],
@@ -32,12 +45,13 @@ function card({ report: r, burnDown }: SloReportEntry): string {
     ['Remaining', `${percent(r.budgetRemaining)} (${minutes(r.remainingMinutes)})`],
     ['Burn rate (1h)', burn(r.currentBurnRate.burnRate)],
     ['Time to exhaustion', duration(r.timeToExhaustionSeconds)],
-    ...r.burnRates.map((t): [string, string] => [`Tier ${t.tier}`, `${t.long.window} ${burn(t.long.burnRate)}, ${t.short.window} ${burn(t.short.burnRate)} (alerts at ${t.threshold}×)${t.burning ? ' — burning' : ''}`]),
+    ...r.burnRates.map((t): [string, string] => [`Tier ${t.tier}`, `${t.long.window} ${burn(t.long.burnRate)}, ${t.short.window} ${burn(t.short.burnRate)} (alerts at ${Number(t.threshold.toPrecision(3))}×)${t.burning ? ' — burning' : ''}`]),
   ];
-  const chart = burnDown ? burnDownSvg(burnDown, { start: Date.parse(r.window.start), close: Date.parse(r.window.close) }, `${r.id} budget remaining`) : '';
+  const end = Math.min(Date.parse(r.window.end), at.getTime());
+  const chart = burnDown ? burnDownSvg(burnDown, { start: Date.parse(r.window.start), close: Date.parse(r.window.close), end }, `${r.id}: error budget remaining`) : '';
   return `<section id="${escapeXml(r.id)}"><h2>${escapeXml(r.id)} <span class="status ${r.policy.status}">${STATUS_LABEL[r.policy.status]}</span></h2>
 <p>${escapeXml(r.policy.reason)}</p>
-<table>${rows.map(([k, v]) => `<tr><th>${escapeXml(k)}</th><td>${escapeXml(v)}</td></tr>`).join('')}</table>
+<div class="scroll"><table>${rows.map(([k, v]) => `<tr><th>${escapeXml(k)}</th><td>${escapeXml(v)}</td></tr>`).join('')}</table></div>
 ${chart}
 </section>`;
 }

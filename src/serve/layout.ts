@@ -34,9 +34,12 @@ table.slos td[data-label]::before{content:attr(data-label);display:inline-block;
 table.slos td.num{text-align:left}.tier{display:inline-block;margin-right:.5rem}}`;
 
 const SCRIPT = `(()=>{const every=Number(document.body.dataset.refresh)*1000;const live=document.getElementById('live');
-let busy=false;async function load(url,push){if(busy)return;busy=true;try{const r=await fetch(url,{headers:{'x-solida-fragment':'1'}});
-if(!r.ok)throw new Error('HTTP '+r.status);const html=await r.text();document.querySelector('main').innerHTML=html;if(push)history.replaceState(null,'',url);
-live.textContent='live';live.className='';}catch(e){live.textContent='view offline: '+e.message;live.className='off';}finally{busy=false;}}
+let ctl=null;let nav=false;
+// A click or filter change wins over a background refresh in flight (aborted); a refresh never aborts a click.
+async function load(url,push){if(ctl){if(!push&&nav)return;ctl.abort();}const c=new AbortController();ctl=c;nav=push;
+try{const r=await fetch(url,{headers:{'x-solida-fragment':'1'},signal:c.signal});
+if(!r.ok)throw new Error('HTTP '+r.status);const html=await r.text();if(c.signal.aborted)return;document.querySelector('main').innerHTML=html;if(push)history.replaceState(null,'',url);
+live.textContent='live';live.className='';}catch(e){if(c.signal.aborted)return;live.textContent='view offline: '+e.message;live.className='off';}finally{if(ctl===c){ctl=null;nav=false;}}}
 setInterval(()=>load(location.pathname+location.search,false),every);
 document.addEventListener('click',(e)=>{const a=e.target.closest('a[data-nav]');if(a){e.preventDefault();load(a.getAttribute('href'),true);return;}
 const b=e.target.closest('button.copy');if(b){const t=document.getElementById(b.dataset.target).textContent;navigator.clipboard?.writeText(t).then(()=>{b.textContent='copied';},()=>{});}});

@@ -176,8 +176,8 @@ describe('report renderings', () => {
     expect(html).toMatch(/^<!doctype html>/);
     expect(html).not.toMatch(/<script|<link|src="http/);
     expect(html).toMatch(/<svg [^>]*viewBox/);
-    expect(html).toMatch(/>fault</);
-    expect(html).toMatch(/recovered \(RTO 130s\)/);
+    expect(html).toMatch(/<\/tspan> fault</);
+    expect(html).toMatch(/recovered \(RTO 2\.2 min\)/);
     expect(html).toMatch(/>rds-failover</);
     expect(html).toContain('a &lt;note&gt; &amp; more');
     // 31 one-second buckets (T-1 .. T+29), each with a green bar; errors only in the first 12 s after the fault.

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // The budget report against a real Prometheus holding a hand-made history. Every expected figure is
 // worked out in the comments from the traffic below, not taken from the code.
 //
@@ -74,7 +75,7 @@ const byId = (r: CollectResult, id: string): SloBudgetReport => {
 beforeAll(async () => {
   prom = await startPrometheus(history);
   current = await collectReports(modelOf(config), new PrometheusSource(prom.url), { at: AT, burnDown: true });
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await prom?.stop();
@@ -175,8 +176,9 @@ describe('solida report on a real Prometheus', () => {
 
   it('burn-down: untouched until burst A, 70.2% after it, 58.3% at the end', () => {
     const points = current.entries.find((e) => e.report.id === 'api-avail')!.burnDown!;
-    // 120 steps of 5,040 s over 7 days, plus the start point.
-    expect(points).toHaveLength(121);
+    // 120 steps of 5,040 s over 7 days, each a real sample: no point is made up at the window's start.
+    expect(points).toHaveLength(120);
+    expect(points[0].t).toBe(Date.parse('2026-11-02T12:00:00Z') + 5040 * 1000);
     const burstA = (T0 + D + 10 * H) * 1000;
     const before = points.filter((p) => p.t <= burstA);
     const after = points.filter((p) => p.t >= burstA + 1800 * 1000 + 5040 * 1000 && p.t < (T0 + 7 * D + 11 * H) * 1000);
@@ -185,13 +187,20 @@ describe('solida report on a real Prometheus', () => {
     for (const p of after) near(p.remaining, 0.702381);
     near(points.at(-1)!.remaining, 0.583333);
   });
+
+  it('burn-down of a window that began before the data: it starts at the first sample', () => {
+    // The month began 11-01 00:00, the history on 11-02 00:00: the first 6-hour step with data ends 11-02 06:00.
+    const points = current.entries.find((e) => e.report.id === 'api-monthly')!.burnDown!;
+    expect(points[0].t).toBe(Date.parse('2026-11-02T06:00:00Z'));
+    near(points[0].remaining, 1);
+  });
 });
 
 describe('solida report CLI', () => {
   const dir = mkdtempSync(join(tmpdir(), 'solida-report-cli-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const cfgFile = join(dir, 'solida.yaml');
-  writeFileSync(cfgFile, stringify({ services: config.services, slos: [config.slos[0], config.slos[1], config.slos[5]] }));
+  writeFileSync(cfgFile, stringify({ services: config.services, slos: [config.slos[0], config.slos[1], config.slos[5], config.slos[3]] }));
 
   async function cli(args: string[]): Promise<void> {
     const program = new Command('solida').exitOverride();
@@ -205,7 +214,7 @@ describe('solida report CLI', () => {
     const doc = JSON.parse(readFileSync(out, 'utf8')) as { schema: string; at: string; slos: Record<string, unknown>[] };
     expect(doc.schema).toBe('solida.report/v1');
     expect(doc.at).toBe('2026-11-09T12:00:00.000Z');
-    expect(doc.slos.map((s) => s.id)).toEqual(['api-avail', 'api-monthly', 'ghost-missing']);
+    expect(doc.slos.map((s) => s.id)).toEqual(['api-avail', 'api-monthly', 'ghost-missing', 'api-fixes']);
     for (const s of doc.slos) for (const k of ['id', 'objective', 'window', 'sli', 'budgetRemaining', 'consumed', 'burnRates', 'policy']) expect(s).toHaveProperty(k);
     expect(doc.slos[0].objective).toBe(99.9);
     near(doc.slos[0].budgetRemaining as number, 0.583333);
@@ -213,14 +222,14 @@ describe('solida report CLI', () => {
     expect((doc.slos[2].policy as { status: string }).status).toBe('no-data');
   });
 
-  it('--format html is one self-contained page with a burn-down polyline per SLO with data', async () => {
+  it('--format html is one self-contained page: summary table, a burn-down with a legend per SLO with data', async () => {
     const out = join(dir, 'report.html');
     await cli(['--format', 'html', '--out', out]);
     const html = readFileSync(out, 'utf8');
     expect(html.startsWith('<!doctype html>')).toBe(true);
-    expect(html.match(/<svg /g)).toHaveLength(3);
-    expect(html.match(/<polyline class="actual"/g)).toHaveLength(2);
-    expect(html.match(/<line class="ideal"/g)).toHaveLength(3);
+    expect(html.match(/<svg [^>]*class="chart"/g)).toHaveLength(4);
+    expect(html.match(/<polyline class="actual"/g)).toHaveLength(3);
+    expect(html.match(/<line class="ideal"/g)).toHaveLength(4);
     expect(html).not.toMatch(/<script|<link|src=|href="http/);
     expect(html).toContain('NO DATA');
     await expectChartsRendered(out, join(dir, 'report.png'));
@@ -236,8 +245,9 @@ describe('solida report CLI', () => {
 });
 
 /**
- * Opens the page in real headless Chromium (Debian's, driven by playwright-core) and checks the charts
- * render: each burn-down line has on-screen width and height, and the ideal lines are drawn.
+ * Opens the page in real headless Chromium (Debian's, driven by playwright-core) and checks what a
+ * reader sees: the summary table, each chart's legend, lines with on-screen size, y labels that do not
+ * overlap (api-fixes goes to -317%), and no sideways scrolling on a 375 px phone.
  */
 async function expectChartsRendered(file: string, screenshot: string) {
   const { chromium } = await import('playwright-core');
@@ -248,14 +258,27 @@ async function expectChartsRendered(file: string, screenshot: string) {
   try {
     const page = await browser.newPage({ viewport: { width: 1200, height: 1600 } });
     await page.goto(`file://${file}`);
+    const summary = await page.$$eval('table.summary tbody tr', (rows) => rows.map((r) => Array.from(r.querySelectorAll('td')).map((td) => td.textContent?.trim())));
+    expect(summary.map((r) => [r[0], r[4], r[7]])).toEqual([['api-avail', '58.3%', 'OK'], ['api-monthly', '92.2%', 'OK'], ['ghost-missing', 'no data', 'NO DATA'], ['api-fixes', '-316.7%', 'FIXES ONLY']]);
+    const legends = await page.$$eval('figure.chart-box', (figs) => figs.map((f) => Array.from(f.querySelectorAll('ul.legend li')).map((li) => li.textContent?.trim())));
+    expect(legends).toHaveLength(4);
+    for (const l of legends) expect(l).toEqual(['budget remaining (measured)', 'even spend to 0 at the window close', 'budget exhausted (0%)']);
     const boxes = await page.$$eval('polyline.actual', (els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ w: r.width, h: r.height })));
-    expect(boxes).toHaveLength(2);
+    expect(boxes).toHaveLength(3);
     for (const b of boxes) {
       expect(b.w).toBeGreaterThan(100);
       expect(b.h).toBeGreaterThan(5);
     }
-    expect(await page.$$eval('line.ideal', (els) => els.filter((e) => e.getBoundingClientRect().width > 100).length)).toBe(3);
+    // Y labels of each chart, top to bottom, never overlap; the overspent chart labels below 0%.
+    const ticks = await page.$$eval('figure.chart-box', (figs) => figs.map((f) => Array.from(f.querySelectorAll('text.y-tick')).map((t) => { const r = t.getBoundingClientRect(); return { text: t.textContent, top: r.top, bottom: r.bottom }; })));
+    for (const chart of ticks) {
+      const sorted = [...chart].sort((a, b) => a.top - b.top);
+      for (let i = 1; i < sorted.length; i++) expect(sorted[i].top).toBeGreaterThanOrEqual(sorted[i - 1].bottom);
+    }
+    expect(ticks[3].map((t) => t.text)).toContain('-300%');
     await page.screenshot({ path: screenshot, fullPage: true });
+    await page.setViewportSize({ width: 375, height: 800 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
   } finally {
     await browser.close();
   }

@@ -1,0 +1,110 @@
+// `solida serve` with 1,000 SLOs: how long one refresh of every SLO takes against a real Prometheus, and
+// how long Chromium takes to show the list (navigation to a laid-out table of 1,000 rows) and to apply a
+// live update. Ratios are against 10 SLOs in the same run; the goal is a list shown in under 1 s.
+// Run: npx tsx bench/serve.ts   (needs prometheus, promtool and chromium, as `npm test` sets up)
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { configSchema, type SolidaConfig } from '../src/slo/config.ts';
+import { normalizeConfig } from '../src/slo/normalize.ts';
+import { findBinary } from '../src/util/binaries.ts';
+import { freePort } from '../src/lab/ports.ts';
+import { PrometheusBackend } from '../src/serve/prometheus-backend.ts';
+import { startView } from '../src/serve/server.ts';
+
+const JOBS = 20;
+const need = (name: string) => findBinary(name) ?? (() => { throw new Error(`${name} not found: run npm test once (its set-up installs it)`); })();
+
+async function startPrometheus(dir: string): Promise<{ url: string; child: ChildProcess }> {
+  const now = Math.floor(Date.now() / 1000);
+  const start = now - 86_400;
+  const lines = ['# TYPE http_requests counter'];
+  for (let j = 0; j < JOBS; j++) {
+    const errorRate = (j % 5) * 0.01; // 0%, 1%, 2%, 3%, 4% of 10 req/s
+    for (const [code, rate] of [['200', 10 - errorRate * 10], ['500', errorRate * 10]] as const) {
+      for (let t = start; t <= now - 60; t += 60) lines.push(`http_requests_total{job="job${j}",code="${code}"} ${(t - start) * rate} ${t}`);
+    }
+  }
+  lines.push('# EOF');
+  writeFileSync(join(dir, 'data.om'), `${lines.join('\n')}\n`);
+  execFileSync(need('promtool'), ['tsdb', 'create-blocks-from', 'openmetrics', '-q', join(dir, 'data.om'), join(dir, 'tsdb')], { maxBuffer: 1 << 26 });
+  writeFileSync(join(dir, 'prometheus.yml'), 'global: {}\nscrape_configs: []\n');
+  const port = await freePort();
+  const child = spawn(need('prometheus'), [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'tsdb')}`, '--storage.tsdb.retention.time=100y', `--web.listen-address=127.0.0.1:${port}`], { stdio: 'ignore' });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 150; i++) {
+    if ((await fetch(`${url}/-/ready`).catch(() => undefined))?.ok) return { url, child };
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('prometheus did not start');
+}
+
+function model(n: number) {
+  const config = {
+    services: Array.from({ length: JOBS }, (_, j) => ({ name: `svc${j}` })),
+    slos: Array.from({ length: n }, (_, i) => ({
+      service: `svc${i % JOBS}`,
+      name: `slo-${i}`,
+      objective: [99, 99.5, 99.9, 99.95][i % 4],
+      window: i % 3 === 0 ? { calendar: 'month' } : '30d',
+      sli: { events: { errors: `http_requests_total{job="job${i % JOBS}",code=~"5.."}`, total: `http_requests_total{job="job${i % JOBS}"}` } },
+    })),
+  } as SolidaConfig;
+  const { model, problems } = normalizeConfig(configSchema.parse(config) as SolidaConfig, 'bench');
+  if (problems.length) throw new Error(JSON.stringify(problems));
+  return model;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'solida-bench-serve-'));
+  const prom = await startPrometheus(dir);
+  const browser = await chromium.launch({ executablePath: need('chromium'), args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+  const results: Record<number, { refresh: number; list: number; update: number; bytes: number }> = {};
+  try {
+    for (const n of [10, 1000]) {
+      const view = await startView(model(n), new PrometheusBackend(prom.url), { port: 0, refreshSeconds: 3600, concurrency: 8 });
+      await view.ready;
+      const refresh: number[] = [];
+      for (let i = 0; i < 3; i++) refresh.push((await view.live.refresh()).tookMs!);
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const list: number[] = [];
+      const update: number[] = [];
+      let bytes = 0;
+      for (let i = 0; i < 5; i++) {
+        const t0 = Date.now();
+        await page.goto(`${view.url}/`, { waitUntil: 'load' });
+        // Laid out: the last row has a size on screen.
+        await page.waitForFunction((rows) => { const all = document.querySelectorAll('table.slos tbody tr'); return all.length === rows && all[rows - 1].getBoundingClientRect().height > 0; }, n);
+        list.push(Date.now() - t0);
+        bytes = (await (await fetch(`${view.url}/`)).text()).length;
+        // A live update: the page re-fetches its main part and swaps it in.
+        update.push(await page.evaluate(async () => {
+          const t = performance.now();
+          const r = await fetch(location.pathname, { headers: { 'x-solida-fragment': '1' } });
+          document.querySelector('main')!.innerHTML = await r.text();
+          document.querySelector('table.slos tbody tr:last-child')!.getBoundingClientRect();
+          return performance.now() - t;
+        }));
+      }
+      await page.close();
+      await view.close();
+      results[n] = { refresh: median(refresh), list: median(list), update: Math.round(median(update)), bytes };
+      console.log(`${String(n).padStart(5)} SLOs: refresh of every SLO ${median(refresh)} ms · list shown in Chromium ${median(list)} ms (page ${Math.round(bytes / 1024)} KiB) · live update ${Math.round(median(update))} ms`);
+    }
+    const big = results[1000];
+    const small = results[10];
+    console.log(`ratios 1000/10: refresh ${(big.refresh / small.refresh).toFixed(1)}×, list ${(big.list / small.list).toFixed(1)}×, update ${(big.update / Math.max(1, small.update)).toFixed(1)}×`);
+    console.log(`goal: 1,000 SLOs listed in < 1 s — ${big.list < 1000 ? 'met' : 'MISSED'} (${big.list} ms, median of 5)`);
+  } finally {
+    await browser.close();
+    prom.child.kill('SIGTERM');
+    await new Promise((r) => prom.child.once('exit', r));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
