@@ -50,8 +50,11 @@ export function timelineSvg(r: GamedayReport): string {
   const yLat = (v: number) => top2 + PANEL - (v / latMax) * PANEL;
   // Runbook steps are labelled under the time axis, each in the first free lane: no pile-ups.
   const steps = r.steps.filter((s) => s.atSeconds !== null && s.kind !== 'manual');
-  const stepLanes = lanes(steps.map((s) => ({ x: x(s.atSeconds!), width: s.name.length * CHAR + 12 })));
-  const stepTop = top2 + PANEL + 34;
+  // A label that would run off the right edge is written to the left of its dot instead.
+  const stepWidth = (name: string) => name.length * CHAR + 12;
+  const flip = steps.map((s) => x(s.atSeconds!) + stepWidth(s.name) > W);
+  const stepLanes = lanes(steps.map((s, i) => ({ x: flip[i] ? x(s.atSeconds!) - stepWidth(s.name) : x(s.atSeconds!), width: stepWidth(s.name) })));
+  const stepTop = top2 + PANEL + 46;
   const height = stepTop + (Math.max(-1, ...stepLanes) + 1) * LANE + 10;
   const parts: string[] = [];
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${f(height)}" class="timeline" role="img" aria-label="requests, errors and latency around the fault" font-family="system-ui,sans-serif" font-size="11">`);
@@ -88,7 +91,7 @@ export function timelineSvg(r: GamedayReport): string {
     const px = f(x(s.atSeconds!));
     const y = stepTop + stepLanes[i] * LANE;
     const color = s.outcome === 'ok' ? '#374151' : '#b91c1c';
-    parts.push(`<line x1="${px}" y1="${top2 + PANEL}" x2="${px}" y2="${y - 4}" stroke="#d1d5db"/><circle cx="${px}" cy="${y - 4}" r="2.5" fill="${color}"/><text class="step" x="${f(Number(px) + 5)}" y="${y}" fill="${color}">${escapeXml(s.name)}</text>`);
+    parts.push(`<line x1="${px}" y1="${top2 + PANEL}" x2="${px}" y2="${y - 4}" stroke="#d1d5db"/><circle cx="${px}" cy="${y - 4}" r="2.5" fill="${color}"/><text class="step" x="${f(Number(px) + (flip[i] ? -5 : 5))}" y="${y}"${flip[i] ? ' text-anchor="end"' : ''} fill="${color}">${escapeXml(s.name)}</text>`);
   });
   parts.push('</svg>');
   const legend = [
@@ -117,7 +120,7 @@ export function renderGamedayHtml(r: GamedayReport): string {
   const sec = (v: number | null) => (v === null ? 'n/a' : secondsText(v));
   const res = (met: boolean) => (met ? 'met' : '<b>missed</b>');
   // When there is no time to detect, the notes say why; the reader should not have to go looking.
-  const whyNoDetect = r.timeToDetectSeconds === null ? r.notes.filter((n) => /detect|page alert/i.test(n)) : [];
+  const whyNoDetect = r.timeToDetectSeconds === null ? r.notes.filter((n) => /time to detect|page alert/i.test(n)) : [];
   const detect = r.timeToDetectSeconds === null
     ? (whyNoDetect.length ? `<span class="why">${whyNoDetect.map(escapeXml).join('<br>')}</span>` : '<span class="why">no page alert fired during the run</span>')
     : escapeXml(r.detectedBy ?? '');

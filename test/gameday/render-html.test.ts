@@ -50,6 +50,9 @@ describe('game-day HTML page in Chromium', () => {
     const steps = await boxes(page, 'svg.timeline text.step');
     expect(steps.map((s) => s.text)).toEqual(['lose-region', 'promote-dr-database', 'dr-primary', 'dr-service', 'switch-front', 'service-recovered', 'reconnect-region', 'no-split-brain']);
     for (let i = 0; i < steps.length; i++) for (let j = i + 1; j < steps.length; j++) expect(overlap(steps[i], steps[j]), `${steps[i].text} / ${steps[j].text}`).toBe(false);
+    // Every label is inside the chart, the last ones too.
+    const svg = (await boxes(page, 'svg.timeline'))[0];
+    for (const s of steps) expect(s.right, s.text).toBeLessThanOrEqual(svg.right);
     await page.screenshot({ path: screenshotPath(dir, 'gameday-region-failover.png'), fullPage: true });
     await page.close();
   });
@@ -71,6 +74,10 @@ describe('game-day HTML page in Chromium', () => {
     expect(latency.length).toBeGreaterThanOrEqual(3);
     for (const t of latency) expect(Number(t.replace(' ms', '')) % 1).toBe(0);
     expect(await page.$$eval('ul.legend li', (l) => l.map((x) => x.textContent))).toEqual(['requests answered', 'errors', 'p50 latency', 'p95 latency']);
+    // revive-az, at +31.5 s near the right edge, is written to the left of its dot, inside the chart.
+    const svg = (await boxes(page, 'svg.timeline'))[0];
+    const revive = (await boxes(page, 'svg.timeline text.step')).find((b) => b.text === 'revive-az')!;
+    expect(revive.right).toBeLessThanOrEqual(svg.right);
     await page.screenshot({ path: screenshotPath(dir, 'gameday-az-failure.png'), fullPage: true });
     await page.close();
   });
