@@ -74,7 +74,9 @@ export function layerViolations(imports: { from: string; to: string; where: stri
 
 describe('folder layers', () => {
   it('every folder under src has a layer', () => {
-    const folders = readdirSync(SRC, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    const folders = readdirSync(SRC, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name);
     const placed = new Set(LAYERS.flat());
     expect(folders.filter((f) => !placed.has(f))).toEqual([]);
   });
@@ -87,7 +89,7 @@ describe('folder layers', () => {
     const imports = [
       ...folderImports(),
       { from: 'slo', to: 'cloudwatch', where: 'slo/x.ts imports ../cloudwatch/y.ts' },
-      { from: 'runbooks', to: 'lab', where: "runbooks/t.ts imports ../lab/runbook-target.ts" },
+      { from: 'runbooks', to: 'lab', where: 'runbooks/t.ts imports ../lab/runbook-target.ts' },
     ];
     expect(layerViolations(imports)).toEqual([
       'src/slo (layer 1) must not import src/cloudwatch (layer 3): slo/x.ts imports ../cloudwatch/y.ts',
