@@ -85,6 +85,12 @@ describe('folder layers', () => {
     expect(layerViolations(folderImports())).toEqual([]);
   });
 
+  it('docs/architecture.md shows the same layers', () => {
+    const doc = readFileSync(resolve(import.meta.dirname, '../../docs/architecture.md'), 'utf8');
+    const rows = [...doc.matchAll(/^\| (\d+) \| ([^|]+) \|/gm)].map((m) => [...m[2]!.matchAll(/`([^`]+)`/g)].map((f) => f[1]!.replace('index.ts', '(root)')));
+    expect(rows).toEqual(LAYERS);
+  });
+
   it('finds an upward import (the check can fail)', () => {
     const imports = [
       ...folderImports(),
