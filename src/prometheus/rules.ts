@@ -1,7 +1,7 @@
 // SLO model → Prometheus recording and alerting rules (pure). Names and labels are Sloth's, so Sloth's
 // Grafana dashboards work unchanged; the period ratio is traffic-weighted, unlike Sloth's mean of
 // 5-minute ratios, and built from short recorded rates so it stays cheap to evaluate.
-import { escapeTemplateValues } from '../prometheus/escape.ts';
+import { escapeTemplateValues } from './escape.ts';
 import { renderRuleGroups, type RuleGroupOut } from './rules-yaml.ts';
 import type { AlertTier, PrometheusSli, Slo, SolidaModel } from '../slo/model.ts';
 import { renderWindow } from '../slo/promql.ts';
