@@ -13,14 +13,15 @@ import { applyCloudWatch, formatPlan, planCloudWatch } from '../../aws/cloudwatc
 import { toCloudFormation, toTerraformJson } from '../../cloudwatch/export.ts';
 import { writeFilesAtomically, type OutputFile } from '../../util/files.ts';
 import { SolidaError } from '../../util/errors.ts';
+import { clientConfig, ENDPOINT_URL_HELP, parseEndpointUrl } from '../../aws/endpoint.ts';
 import { parentCommand, resolveConfigPath } from '../shared.ts';
 
 export interface CloudWatchCliDeps {
   /** Builds the client for plan/apply (tests pass a mocked one); credentials come from the standard chain. */
-  client: (region: string) => CloudWatchClient;
+  client: (region: string, endpointUrl?: string) => CloudWatchClient;
 }
 
-const defaultDeps: CloudWatchCliDeps = { client: (region) => new CloudWatchClient({ region }) };
+const defaultDeps: CloudWatchCliDeps = { client: (region, endpointUrl) => new CloudWatchClient(clientConfig({ region, endpointUrl })) };
 
 interface CommonOpts {
   config?: string;
@@ -113,11 +114,12 @@ export function registerCloudWatchCommands(program: Command, deps: CloudWatchCli
       .description('diff the generated CloudWatch alarms and dashboards against the account (under the prefix only)'),
   )
     .option('--region <region>', 'AWS region of the alarms (default: the services\' aws.region)')
+    .option('--endpoint-url <url>', ENDPOINT_URL_HELP, parseEndpointUrl)
     .option('--prune', 'show deletions as they would be applied with --prune')
     .option('--show-unchanged', 'list unchanged resources too')
-    .action(async (opts: CommonOpts & { region?: string; prune?: boolean; showUnchanged?: boolean }) => {
+    .action(async (opts: CommonOpts & { region?: string; endpointUrl?: string; prune?: boolean; showUnchanged?: boolean }) => {
       const { model, artifacts } = await build(opts);
-      const plan = await planCloudWatch(deps.client(regionFor(model, opts.region)), artifacts);
+      const plan = await planCloudWatch(deps.client(regionFor(model, opts.region), opts.endpointUrl), artifacts);
       process.stdout.write(`${formatPlan(plan, { prune: !!opts.prune, showUnchanged: opts.showUnchanged })}\n`);
     });
 
@@ -127,10 +129,11 @@ export function registerCloudWatchCommands(program: Command, deps: CloudWatchCli
       .description('create/update CloudWatch alarms and dashboards under the prefix; delete removed ones only with --prune'),
   )
     .option('--region <region>', 'AWS region of the alarms (default: the services\' aws.region)')
+    .option('--endpoint-url <url>', ENDPOINT_URL_HELP, parseEndpointUrl)
     .option('--prune', 'delete alarms and dashboards solida made that the config no longer describes')
-    .action(async (opts: CommonOpts & { region?: string; prune?: boolean }) => {
+    .action(async (opts: CommonOpts & { region?: string; endpointUrl?: string; prune?: boolean }) => {
       const { model, artifacts } = await build(opts);
-      const client = deps.client(regionFor(model, opts.region));
+      const client = deps.client(regionFor(model, opts.region), opts.endpointUrl);
       const plan = await planCloudWatch(client, artifacts);
       process.stdout.write(`${formatPlan(plan, { prune: !!opts.prune })}\n`);
       const result = await applyCloudWatch(client, plan, { prune: !!opts.prune });

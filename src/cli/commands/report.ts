@@ -16,11 +16,13 @@ import { renderMarkdown } from '../../budget/render-markdown.ts';
 import { renderHtml } from '../../budget/render-html.ts';
 import { writeFileAtomically } from '../../util/files.ts';
 import { resolveConfigPath } from '../shared.ts';
+import { clientConfig, ENDPOINT_URL_HELP, parseEndpointUrl } from '../../aws/endpoint.ts';
 
 interface ReportOptions {
   source: string;
   url?: string;
   region?: string;
+  endpointUrl?: string;
   config?: string;
   format: string;
   at?: string;
@@ -32,10 +34,11 @@ interface ReportOptions {
 
 export interface ReportCliDeps {
   /** Builds the client for --source cloudwatch (tests pass a mocked one); credentials come from the standard chain. */
-  cloudWatchClient: (region: string | undefined, limits: HttpLimits) => CloudWatchClient;
+  cloudWatchClient: (region: string | undefined, endpointUrl?: string, limits?: HttpLimits) => CloudWatchClient;
 }
 
-const defaultDeps: ReportCliDeps = { cloudWatchClient: (region, limits) => boundedCloudWatchClient(region ? { region } : {}, limits) };
+// Deadlines and a response-size cap on every CloudWatch call (src/budget/sources/cloudwatch-limits.ts).
+const defaultDeps: ReportCliDeps = { cloudWatchClient: (region, endpointUrl, limits) => boundedCloudWatchClient(clientConfig({ region, endpointUrl }), limits) };
 
 const FORMATS = ['markdown', 'json', 'html'] as const;
 type Format = (typeof FORMATS)[number];
@@ -47,6 +50,7 @@ export function registerReportCommands(program: Command, deps: ReportCliDeps = d
     .option('--source <source>', 'metrics source: prometheus or cloudwatch', 'prometheus')
     .option('--url <url>', 'Prometheus base URL, e.g. http://localhost:9090')
     .option('--region <region>', 'AWS region for --source cloudwatch (default: the SDK\'s, e.g. AWS_REGION)')
+    .option('--endpoint-url <url>', `--source cloudwatch: ${ENDPOINT_URL_HELP}`, parseEndpointUrl)
     .option('-c, --config <file>', 'spec file')
     .option('--format <format>', 'markdown, json or html', 'markdown')
     .option('--at <time>', 'report as of this time: RFC 3339 (2026-05-01T00:00:00Z), unix seconds, or now', 'now')
@@ -76,7 +80,7 @@ function makeSource(opts: ReportOptions, deps: ReportCliDeps): BudgetSource {
   const timeout = parseDuration(opts.timeout ?? '30s');
   if (!timeout || timeout.seconds <= 0) throw new SolidaError(`invalid --timeout ${JSON.stringify(opts.timeout)}`, 2, [{ message: 'not a positive duration', fix: 'e.g. --timeout 30s' }]);
   const limits: HttpLimits = { ...DEFAULT_HTTP_LIMITS, timeoutMs: timeout.seconds * 1000 };
-  if (opts.source === 'cloudwatch') return new CloudWatchSource(deps.cloudWatchClient(opts.region, limits));
+  if (opts.source === 'cloudwatch') return new CloudWatchSource(deps.cloudWatchClient(opts.region, opts.endpointUrl, limits));
   if (opts.source !== 'prometheus') throw new SolidaError(`unknown --source ${JSON.stringify(opts.source)}`, 2, [{ message: 'not a report source', fix: 'use prometheus (with --url) or cloudwatch' }]);
   if (!opts.url) throw new SolidaError('--url is required with --source prometheus', 2, [{ message: 'no Prometheus URL', fix: 'pass --url http://prometheus:9090' }]);
   try {
