@@ -13,7 +13,7 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const describe = (v) => {
   try {
-    if (v instanceof Error) return (v.name && v.name !== 'Error' ? v.name + ': ' : '') + String(v.message).split('\\n')[0];
+    if (v instanceof Error) return (v.name && v.name !== 'Error' ? v.name + ': ' : '') + String(v.message).split('\\n').filter(Boolean).slice(0, 2).join(' ');
     if (typeof v === 'string') return JSON.stringify(v);
     if (v === null || v === undefined || typeof v !== 'object') return String(v);
     return JSON.stringify(v) ?? Object.prototype.toString.call(v);
