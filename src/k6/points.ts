@@ -2,6 +2,7 @@
 // each metric (type, thresholds, sub-metrics) and `Point` records with one sample and its tags.
 // Streamed line by line: a long test's output is gigabytes, and only the numbers of the tracked
 // selectors are kept.
+import { impossiblePoint } from './sanity.ts';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
@@ -140,8 +141,12 @@ export async function readK6Points(file: string, opts: ReadPointsOptions = {}): 
   const agg = new SampleAggregator(opts.selectors ?? [], opts.percentiles);
   const thresholds: K6ReportedThreshold[] = [];
   const checks = new Map<string, K6Check>();
+  // Declared types and units, to refuse samples no k6 run can produce (src/k6/sanity.ts).
+  const declared = new Map<string, { type: string; contains?: string }>();
+  let line = 0;
   await forEachK6Record(file, {
     onMetric(m) {
+      declared.set(m.name, { type: m.type, contains: m.contains });
       agg.declare(m.name, m.type);
       for (const s of m.submetrics) {
         const sel = parseMetricKey(s);
@@ -151,6 +156,10 @@ export async function readK6Points(file: string, opts: ReadPointsOptions = {}): 
       for (const t of m.thresholds) thresholds.push({ metric: m.name, expression: t });
     },
     onPoint(p) {
+      line++;
+      const d = declared.get(p.metric);
+      const impossible = impossiblePoint(p.metric, d?.type, p.value, d?.contains);
+      if (impossible) throw badInput(file, `${p.metric} point #${line}: ${impossible}`);
       agg.add(p.metric, p.value, p.tags, p.time);
       if (p.metric === 'checks' && p.tags.check !== undefined) {
         const path = `${p.tags.group ?? ''}::${p.tags.check}`;
