@@ -142,6 +142,30 @@ slos:
     expect(comparable(second)).toEqual(comparable(first));
   });
 
+  it('a raw SLI whose metric is absent has no data (no full budget) and raises the no-data alert', async () => {
+    const yaml = `
+services: [{ name: wifi }]
+slos:
+  - service: wifi
+    name: satisfaction
+    objective: 95
+    sli:
+      raw:
+        errorRatio: 1 - avg_over_time(client_satisfaction_ratio[{{.window}}])
+    alerting: { noData: { for: 5m } }
+`;
+    const { model } = parseSpecText(yaml, 'raw.yaml');
+    const result = await runPromtool(model, [
+      {
+        interval: '1m',
+        input_series: [{ series: 'some_other_metric', values: '1x30' }],
+        promql_expr_test: [{ expr: 'count(slo:sli_error:ratio_rate5m{sloth_id="wifi-satisfaction"}) or vector(0)', eval_time: '20m', exp_samples: [{ value: 0 }] }],
+        alert_rule_test: [{ eval_time: '20m', alertname: 'WifiSatisfactionBudgetBurnNoData', exp_alerts: [{ exp_labels: { severity: 'ticket', sloth_severity: 'ticket', sloth_id: 'wifi-satisfaction', sloth_service: 'wifi', sloth_slo: 'satisfaction' } }] }],
+      },
+    ]);
+    expect(result.ok, result.output).toBe(true);
+  }, 120_000);
+
   it('names the field of the file for a bad query and a missing timeSliceTarget', () => {
     const spec = text('own/openslo-full.yaml')
       .replace('query: http_requests_total{job="checkout",code!~"5.."}', 'query: http_requests_total{job="checkout",code!~"5.."')
