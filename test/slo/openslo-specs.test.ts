@@ -160,7 +160,7 @@ slos:
         interval: '1m',
         input_series: [{ series: 'some_other_metric', values: '1x30' }],
         promql_expr_test: [{ expr: 'count(slo:sli_error:ratio_rate5m{sloth_id="wifi-satisfaction"}) or vector(0)', eval_time: '20m', exp_samples: [{ value: 0 }] }],
-        alert_rule_test: [{ eval_time: '20m', alertname: 'WifiSatisfactionBudgetBurnNoData', exp_alerts: [{ exp_labels: { severity: 'ticket', sloth_severity: 'ticket', sloth_id: 'wifi-satisfaction', sloth_service: 'wifi', sloth_slo: 'satisfaction' } }] }],
+        alert_rule_test: [{ eval_time: '20m', alertname: 'WifiSatisfactionBudgetBurnNoData', exp_alerts: [{ exp_labels: { severity: 'ticket', sloth_id: 'wifi-satisfaction', sloth_service: 'wifi', sloth_slo: 'satisfaction' } }] }],
       },
     ]);
     expect(result.ok, result.output).toBe(true);
