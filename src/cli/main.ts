@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { SolidaError, formatError } from '../util/errors.ts';
 import { registerSloCommands } from './commands/slo.ts';
 import { registerCloudWatchCommands } from './commands/cloudwatch.ts';
+import { registerApplicationSignalsCommands } from './commands/application-signals.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerGateCommands } from './commands/gate.ts';
 import { registerLabCommands } from './commands/lab.ts';
@@ -18,6 +19,7 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError();
   registerSloCommands(program);
   registerCloudWatchCommands(program);
+  registerApplicationSignalsCommands(program);
   registerFisCommands(program);
   registerRunbookCommands(program);
   registerAwsGamedayCommand(program);
