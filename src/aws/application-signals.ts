@@ -16,8 +16,8 @@ import {
   type ServiceLevelObjective,
 } from '@aws-sdk/client-application-signals';
 import { SolidaError } from '../util/errors.ts';
-import { assertValidRequest } from './smithy.ts';
-import { MANAGED_BY_TAG, MANAGED_BY_VALUE } from '../alarms/cloudwatch.ts';
+import { assertValidRequest } from '../aws-models/smithy.ts';
+import { MANAGED_BY_TAG, MANAGED_BY_VALUE } from '../cloudwatch/alarms.ts';
 import type { ApplicationSignalsArtifacts } from '../cloudwatch/application-signals.ts';
 
 export type SloAction = 'create' | 'update' | 'delete' | 'unchanged';

@@ -9,8 +9,8 @@ import type {
   MetricDataQuery,
 } from '@aws-sdk/client-application-signals';
 import type { CloudWatchMetric, Service, Slo, SolidaModel } from '../slo/model.ts';
-import { resolveCloudWatchSli } from '../alarms/cloudwatch-sli.ts';
-import { MANAGED_BY_TAG, MANAGED_BY_VALUE } from '../alarms/cloudwatch.ts';
+import { resolveCloudWatchSli } from './sli.ts';
+import { MANAGED_BY_TAG, MANAGED_BY_VALUE } from './alarms.ts';
 
 /** BurnRateConfiguration.LookBackWindowMinutes is 1..10080 (7 days); at most 10 per SLO. */
 export const MAX_LOOK_BACK_MINUTES = 10_080;

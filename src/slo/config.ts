@@ -6,6 +6,8 @@ import { z } from 'zod';
 
 const durationText = z.string().describe('a duration such as 5m, 1h, 30d');
 const labels = z.record(z.string(), z.string());
+/** Who is told: page (someone now) or ticket (working hours). The one spelling of the two severities. */
+export const severitySchema = z.enum(['page', 'ticket']);
 
 const cloudWatchMetric = z.strictObject({
   namespace: z.string().min(1),
@@ -59,7 +61,7 @@ const sliInput = z.strictObject({
 
 const tierInput = z.strictObject({
   enabled: z.boolean().optional(),
-  severity: z.enum(['page', 'ticket']).optional(),
+  severity: severitySchema.optional(),
   /** Multiple of the budget-neutral error rate. Overrides budgetConsumed. */
   burnRate: z.number().positive().optional(),
   /** Percent of the period's budget the tier spends in its long window before firing (workbook: 2, 5, 10, 10). */
@@ -79,7 +81,7 @@ const alertingInput = z.strictObject({
   runbookUrl: z.string().url().optional(),
   /** Tiers by name; defaults page-1h, page-6h, ticket-1d, ticket-3d. Set enabled: false to drop one. */
   tiers: z.record(z.string().regex(/^[a-z0-9-]+$/, 'tier names are lowercase words with dashes'), tierInput).optional(),
-  noData: z.strictObject({ enabled: z.boolean().optional(), for: durationText.optional(), severity: z.enum(['page', 'ticket']).optional() }).optional(),
+  noData: z.strictObject({ enabled: z.boolean().optional(), for: durationText.optional(), severity: severitySchema.optional() }).optional(),
 });
 
 /** Error-budget policy (defaults from common practice: >50% burned in 7 days → freeze; 100% → fixes only). */
@@ -121,6 +123,9 @@ const awsInput = z.strictObject({
   cloudfront: z.strictObject({ distributionId: z.string() }).optional(),
   sns: z.strictObject({ page: z.string().optional(), ticket: z.string().optional() }).optional(),
 });
+/** A service's AWS resources; the model keeps them as given (see AwsResources in model.ts). */
+export type AwsConfig = z.infer<typeof awsInput>;
+export type SeverityConfig = z.infer<typeof severitySchema>;
 
 const serviceInput = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'service names are lowercase letters, digits and dashes'),

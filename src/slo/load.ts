@@ -1,11 +1,11 @@
 // Reads any supported spec (solida.config.ts, solida YAML, Sloth prometheus/v1, OpenSLO v1) into the
 // normalized model. All problems are gathered and thrown together as one SolidaError (exit code 2).
-import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { SolidaError, type Problem } from '../util/errors.ts';
+import { readSpecFile } from './read-spec-file.ts';
 import { configSchema, type SolidaConfig } from './config.ts';
 import { normalizeConfig } from './normalize.ts';
 import { zodProblems } from './issues.ts';
@@ -29,9 +29,9 @@ export async function loadModel(file: string): Promise<SolidaModel> {
 export async function loadSpec(file: string): Promise<LoadedSpec> {
   const path = resolve(file);
   if (!existsSync(path)) throw new SolidaError(`${file}: no such file`, 2, [{ file, message: 'the config file does not exist', fix: 'pass --config with the path of solida.config.ts or a YAML spec' }]);
+  if (SCRIPT_EXTENSIONS.has(extname(path))) await readSpecFile(path, file); // a regular file of sane size, not a directory or device
   if (SCRIPT_EXTENSIONS.has(extname(path))) return { format: 'typescript', model: fromConfig(await importConfig(path, file), file) };
-  const text = await readFile(path, 'utf8');
-  return parseSpecText(text, file);
+  return parseSpecText(await readSpecFile(path, file), file);
 }
 
 /** Parses YAML/JSON text of any supported format (exported for tests and stdin use). */
@@ -44,7 +44,13 @@ export function parseSpecText(text: string, file: string): LoadedSpec {
       const pos = e.linePos?.[0];
       parseProblems.push({ file: pos ? `${file}:${pos.line}:${pos.col}` : file, message: `YAML syntax: ${e.message.split('\n')[0]}`, fix: 'fix the YAML syntax at that line' });
     }
-    const value = doc.toJS();
+    let value: unknown;
+    try {
+      value = doc.toJS();
+    } catch (err) {
+      // yaml's own guard against alias bombs (maxAliasCount) and similar resource attacks.
+      throw new SolidaError(`${file} is not a usable YAML document`, 2, [{ file, message: (err as Error).message, fix: 'write the values out instead of nesting aliases' }]);
+    }
     if (value !== null && value !== undefined) values.push(value);
   }
   if (parseProblems.length) throw new SolidaError(`${file} is not valid YAML`, 2, parseProblems);

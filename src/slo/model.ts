@@ -1,6 +1,7 @@
 // The normalized SLO model: what every reader produces and every generator consumes.
 // Readers (TypeScript config, solida YAML, Sloth, OpenSLO) validate and resolve defaults, so
 // generators never see optional fields they must second-guess.
+import type { AwsConfig, SeverityConfig } from './config.ts';
 
 /** A window like 5m, 1h, 30d, kept as text (for names and PromQL) and seconds (for math). */
 export interface Duration {
@@ -56,7 +57,7 @@ export interface CloudWatchSli {
 
 export type Sli = PrometheusSli | CloudWatchSli;
 
-export type Severity = 'page' | 'ticket';
+export type Severity = SeverityConfig;
 
 export interface AlertTier {
   /** Stable name, e.g. page-1h; appears as the `solida_tier` label. */
@@ -115,16 +116,8 @@ export interface Slo {
   budgetPolicy: BudgetPolicy;
 }
 
-export interface AwsResources {
-  region?: string;
-  alb?: { loadBalancer: string; targetGroup?: string };
-  ecs?: { cluster: string; service: string };
-  rds?: { instance?: string; cluster?: string; engine?: string };
-  lambda?: { functionName: string };
-  sqs?: { queueName: string };
-  cloudfront?: { distributionId: string };
-  sns?: { page?: string; ticket?: string };
-}
+/** Derived from the config schema (aws is copied through unchanged), so the two cannot drift apart. */
+export type AwsResources = AwsConfig;
 
 export interface Service {
   name: string;

@@ -1,14 +1,15 @@
 // Authoring config → normalized model. Collects every problem (never stops at the first) so a person
 // fixes a spec in one pass; each problem names the field path and how to fix it.
 import type { Problem } from '../util/errors.ts';
-import type { AlertTier, AlertingPolicy, BudgetPolicy, CloudWatchMetric, Duration, PrometheusSli, Service, Sli, Slo, SloWindow, SolidaModel } from './model.ts';
+import type { AlertTier, AlertingPolicy, BudgetPolicy, CloudWatchMetric, Duration, PrometheusSli, Service, Severity, Sli, Slo, SloWindow, SolidaModel } from './model.ts';
 import type { AlertingConfig, BudgetPolicyConfig, ServiceConfig, SliConfig, SloConfig, SolidaConfig, TierConfig } from './config.ts';
 import { duration, parseDuration } from './duration.ts';
-import { WINDOW_PLACEHOLDER, caret, checkPromQL, isVectorSelector, withMatchers } from './promql.ts';
+import { WINDOW_PLACEHOLDER, caret, checkPromQL, isVectorSelector, promqlString, withMatchers } from './promql.ts';
+import { textProblems } from './text-checks.ts';
 import { EXPORTER_HISTOGRAM, formatLe, nearestBuckets, PROMETHEUS_DEFAULT_BUCKETS } from './metrics.ts';
 
 interface DefaultTier {
-  severity: 'page' | 'ticket';
+  severity: Severity;
   budgetConsumed: number;
   longWindow: string;
   shortWindow: string;
@@ -53,6 +54,7 @@ class Collector {
 
 export function normalizeConfig(config: SolidaConfig, file: string): { model: SolidaModel; problems: Problem[] } {
   const c = new Collector(file);
+  c.problems.push(...textProblems(config, file));
   const scrapeInterval = c.duration('scrapeInterval', config.scrapeInterval, '30s');
   const evaluationInterval = c.duration('evaluationInterval', config.evaluationInterval, '30s');
 
@@ -88,8 +90,11 @@ function normalizeService(c: Collector, s: ServiceConfig, i: number): Service {
   const matcherBody = selector.trim();
   if (!/^\{.*\}$/s.test(matcherBody)) {
     c.add(`services[${i}].selector`, `"${selector}" is not a label-matcher list`, `write matchers in braces, e.g. {job="${s.name}"}`);
-  } else {
+  } else if (checkPromQL(`up${matcherBody}`)) {
     c.promql(`services[${i}].selector`, `up${matcherBody}`);
+  } else if (!isVectorSelector(`up${matcherBody}`)) {
+    // `{job="a"} or vector(1)` parses, but every generated query appends it to a metric name.
+    c.add(`services[${i}].selector`, `"${selector}" is more than one list of label matchers`, `write only matchers in braces, e.g. {job="${s.name}"}`);
   }
   return {
     name: s.name,
@@ -241,7 +246,7 @@ function latencySli(c: Collector, l: NonNullable<SliConfig['latency']>, path: st
 
 function goldenSli(c: Collector, g: NonNullable<SliConfig['golden']>, path: string, serviceName: string, service: Service | undefined): PrometheusSli | undefined {
   const base = service ? splitMatchers(service.selector.slice(1, -1)) : [`job="${serviceName}"`];
-  const matchers = g.route ? [...base, `http_route="${g.route.replace(/"/g, '\\"')}"`] : base;
+  const matchers = g.route ? [...base, `http_route=${promqlString(g.route)}`] : base;
   if (g.signal === 'availability') {
     if (g.threshold !== undefined) c.add(`${path}.threshold`, 'availability takes no threshold', 'remove threshold, or use signal: latency');
     const count = (extra: string[]) => withMatchers(`${EXPORTER_HISTOGRAM}_count`, [...matchers, ...extra]);

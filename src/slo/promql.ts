@@ -75,3 +75,8 @@ export function withMatchers(selector: string, extra: string[]): string {
   const all = [inner, ...extra].filter((x) => x.length > 0);
   return `${name}{${all.join(',')}}`;
 }
+
+/** A PromQL double-quoted string literal (label matcher values): backslashes, quotes and line breaks escaped. */
+export function promqlString(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t')}"`;
+}

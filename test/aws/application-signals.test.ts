@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadModel } from '../../src/slo/load.ts';
 import { generateApplicationSignals } from '../../src/cloudwatch/application-signals.ts';
-import { validateRequest } from '../../src/aws/smithy.ts';
+import { validateRequest } from '../../src/aws-models/smithy.ts';
 import { credentialsEnv, MOTO_ACCOUNT, MOTO_REGION } from '../support/moto.ts';
 import { startFakeApplicationSignals, type FakeApplicationSignals } from '../support/fake-application-signals.ts';
 import { runSolida } from '../support/solida-cli.ts';

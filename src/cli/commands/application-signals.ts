@@ -4,7 +4,7 @@ import { ApplicationSignalsClient } from '@aws-sdk/client-application-signals';
 import { loadModel } from '../../slo/load.ts';
 import { generateApplicationSignals, type ApplicationSignalsArtifacts } from '../../cloudwatch/application-signals.ts';
 import { applyApplicationSignals, formatSloPlan, planApplicationSignals } from '../../aws/application-signals.ts';
-import { assertValidRequest } from '../../aws/smithy.ts';
+import { assertValidRequest } from '../../aws-models/smithy.ts';
 import { clientConfig, ENDPOINT_URL_HELP, parseEndpointUrl } from '../../aws/endpoint.ts';
 import { writeFilesAtomically } from '../../util/files.ts';
 import { parentCommand, resolveConfigPath } from '../shared.ts';

@@ -140,7 +140,10 @@ export async function generateFisCommand(flags: FisFlags & { out: string; scenar
     files.push(...scenarioFiles(plan, pitr));
     notes.push(...plan.warnings.map((w) => `${scenario}: ${w}`));
   }
-  for (const path of await writeFilesAtomically(flags.out, files)) process.stdout.write(`wrote ${path}\n`);
+  // Stale files of the previous run of the same selection (manifest) are removed; nothing else is.
+  const written = await writeFilesAtomically(flags.out, files, { manifest: `generate fis ${flags.scenario ?? 'all'}` });
+  for (const path of written) process.stdout.write(`wrote ${path}\n`);
+  for (const r of written.removed ?? []) process.stdout.write(`removed ${r} (written by the previous run, no longer generated)\n`);
   for (const n of notes) process.stderr.write(`warning: ${n}\n`);
 }
 
