@@ -1,4 +1,4 @@
-// Reads any supported spec (solida.config.ts, solida YAML, Sloth prometheus/v1, OpenSLO v1) into the
+// Reads any supported spec (solida.config.ts, solida YAML, Sloth, OpenSLO v1, Pyrra) into the
 // normalized model. All problems are gathered and thrown together as one SolidaError (exit code 2).
 import { existsSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
@@ -9,11 +9,11 @@ import { readSpecFile } from './read-spec-file.ts';
 import { configSchema, type SolidaConfig } from './config.ts';
 import { normalizeConfig } from './normalize.ts';
 import { zodProblems } from './issues.ts';
-import { NATIVE_SLOTH_PLUGINS, isSlothDocument, slothSchema, slothToConfig } from './formats/sloth.ts';
-import { isOpenSloDocument, openSloToConfig } from './formats/openslo.ts';
+import { readDocuments } from './formats/read.ts';
+import { foreignModel } from './formats/to-model.ts';
 import type { SolidaModel } from './model.ts';
 
-export type SpecFormat = 'typescript' | 'solida-yaml' | 'sloth' | 'openslo';
+export type SpecFormat = 'typescript' | 'solida-yaml' | 'sloth' | 'openslo' | 'pyrra';
 
 export interface LoadedSpec {
   format: SpecFormat;
@@ -54,30 +54,12 @@ export function parseSpecText(text: string, file: string): LoadedSpec {
     if (value !== null && value !== undefined) values.push(value);
   }
   if (parseProblems.length) throw new SolidaError(`${file} is not valid YAML`, 2, parseProblems);
-  if (values.length === 0) throw new SolidaError(`${file} is empty`, 2, [{ file, message: 'no document found', fix: 'write a solida, Sloth or OpenSLO spec' }]);
+  if (values.length === 0) throw new SolidaError(`${file} is empty`, 2, [{ file, message: 'no document found', fix: 'write a solida, Sloth, OpenSLO or Pyrra spec' }]);
 
-  if (values.every(isOpenSloDocument)) {
-    const { config, problems } = openSloToConfig(values, file);
-    if (problems.length) throw invalid(file, problems);
-    return { format: 'openslo', model: fromConfig(config, file) };
-  }
-  if (values.length > 1) throw invalid(file, [{ file, message: `${values.length} YAML documents`, fix: 'only OpenSLO files may hold several documents; split the file' }]);
-  const value = values[0];
-  if (isSlothDocument(value)) {
-    const parsed = slothSchema.safeParse(value, { reportInput: true });
-    if (!parsed.success) throw invalid(file, zodProblems(parsed.error, slothSchema, file));
-    const plugins = parsed.data.slos.flatMap((s, i) => (s.sli.plugin !== undefined ? [{ file, path: `slos[${i}].sli.plugin`, message: 'Sloth SLI plugins are not supported', fix: 'write the SLI as events (error_query/total_query)' }] : []));
-    const chains = [
-      ...(parsed.data.slo_plugins?.chain ?? []).map((p, j) => ({ p, path: `slo_plugins.chain[${j}]` })),
-      ...parsed.data.slos.flatMap((s, i) => (s.plugins?.chain ?? []).map((p, j) => ({ p, path: `slos[${i}].plugins.chain[${j}]` }))),
-    ];
-    for (const { p, path } of chains) {
-      if (!NATIVE_SLOTH_PLUGINS.has(p.id)) plugins.push({ file, path: `${path}.id`, message: `Sloth SLO plugin ${p.id} is not supported`, fix: `remove it; solida supports ${[...NATIVE_SLOTH_PLUGINS].join(', ')} natively` });
-    }
-    if (plugins.length) throw invalid(file, plugins);
-    return { format: 'sloth', model: fromConfig(slothToConfig(parsed.data), file) };
-  }
-  return { format: 'solida-yaml', model: fromConfig(value, file) };
+  // Sloth, OpenSLO and Pyrra documents (any number, any mix) go to their readers (formats/read.ts).
+  const reading = readDocuments(values, file);
+  if (reading.kind !== 'solida') return foreignModel(reading, file);
+  return { format: 'solida-yaml', model: fromConfig(reading.value, file) };
 }
 
 async function importConfig(path: string, file: string): Promise<unknown> {
