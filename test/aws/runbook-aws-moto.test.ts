@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { CreateTargetGroupCommand, ElasticLoadBalancingV2Client, RegisterTargetsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CreateDBClusterCommand, CreateDBInstanceCommand, DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
 import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
-import { AwsTarget } from '../../src/runbooks/aws-target.ts';
+import { AwsTarget } from '../../src/aws/runbook-target.ts';
 import { credentialsEnv, DUMMY_CREDENTIALS, MOTO_REGION, startMoto, type Moto } from '../support/moto.ts';
 import { runSolida } from '../support/solida-cli.ts';
 

@@ -9,7 +9,7 @@ import { formatJournalStep, formatJournalSummary, formatList, formatRunbook } fr
 import { runRunbook } from '../../runbooks/runner.ts';
 import { createTarget, registerTarget, targetNames } from '../../runbooks/targets.ts';
 import type { RunbookParams, TargetAdapter } from '../../runbooks/types.ts';
-import { AwsTarget } from '../../runbooks/aws-target.ts';
+import { AwsTarget } from '../../aws/runbook-target.ts';
 import { loadModel } from '../../slo/load.ts';
 import { ENDPOINT_URL_HELP, parseEndpointUrl } from '../../aws/endpoint.ts';
 import { resolveConfigPath } from '../shared.ts';

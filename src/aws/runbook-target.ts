@@ -20,9 +20,9 @@ import {
   RebootDBInstanceCommand,
 } from '@aws-sdk/client-rds';
 import { assertValidRequest, type AwsService } from '../aws-models/smithy.ts';
-import { clientConfig } from '../aws/endpoint.ts';
+import { clientConfig } from './endpoint.ts';
 import { SolidaError } from '../util/errors.ts';
-import type { DbNode, HealthStatus, TargetAdapter } from './types.ts';
+import type { DbNode, HealthStatus, TargetAdapter } from '../runbooks/types.ts';
 
 export interface AwsTargetOptions {
   region: string;
