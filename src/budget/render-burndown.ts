@@ -1,6 +1,7 @@
 // Inline SVG burn-down chart: budget remaining over the window (polyline) against the ideal straight
 // line from 100% at the window's start to 0% at its close. No script, no external assets.
 import type { BurnDownPoint } from './collect.ts';
+import { escapeXml } from '../util/escape.ts';
 
 export interface ChartFrame {
   /** ms since epoch. */
@@ -38,8 +39,4 @@ export function burnDownSvg(points: BurnDownPoint[], frame: ChartFrame, title: s
     ...labels,
     '</svg>',
   ].join('\n');
-}
-
-export function escapeXml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }

@@ -1,7 +1,8 @@
 // Self-contained HTML report (inline CSS and SVG, nothing fetched): one card per SLO with its figures
 // and burn-down chart, suitable as a CI artifact or an e-mail attachment.
 import type { CollectResult, SloReportEntry } from './collect.ts';
-import { burnDownSvg, escapeXml } from './render-burndown.ts';
+import { burnDownSvg } from './render-burndown.ts';
+import { escapeXml } from '../util/escape.ts';
 import { burn, count, duration, minutes, percent, sliPercent, STATUS_LABEL } from './render-format.ts';
 
 const CSS = `body{font-family:system-ui,sans-serif;margin:2rem;color:#222}section{border:1px solid #ddd;border-radius:8px;padding:1rem;margin:1rem 0}

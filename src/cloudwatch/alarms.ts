@@ -14,9 +14,10 @@
 // sooner on shorter bursts; the alarm description and the generation notes say so.
 import type { PutCompositeAlarmInput, PutMetricAlarmInput, Tag } from '@aws-sdk/client-cloudwatch';
 import type { AlertTier, Service, Severity, Slo, SolidaModel } from '../slo/model.ts';
-import type { CloudWatchOptions, PresetName, PresetSettings } from './options.ts';
+import type { CloudWatchOptions, PresetName } from './options.ts';
 import { formatDuration } from '../slo/duration.ts';
-import { albDimension, arnParts, ecsDimensions, rdsDimensions, type Dimensions } from './metrics.ts';
+import { arnParts, type Dimensions } from './metrics.ts';
+import { presetSpecs } from './resources/index.ts';
 import { cleanNumber, isStandardStatistic, ratioQueries, windowPeriod } from './math.ts';
 import { resolveCloudWatchSli, type ResolvedCloudWatchSli } from './sli.ts';
 
@@ -177,70 +178,8 @@ function sloAlarms(out: CloudWatchAlarms, slo: Slo, service: Service | undefined
   }
 }
 
-interface PresetSpec {
-  name: PresetName;
-  namespace: string;
-  metricName: string;
-  dimensions: Dimensions;
-  stat: string;
-  comparison: 'GreaterThanThreshold' | 'LessThanThreshold';
-  missing: 'notBreaching' | 'missing';
-  describe: (threshold: number, p: PresetSettings) => string;
-}
-
-function presetSpecs(service: Service, out: CloudWatchAlarms): PresetSpec[] {
-  const aws = service.aws ?? {};
-  const specs: PresetSpec[] = [];
-  const minutes = (p: PresetSettings) => formatDuration(p.period * p.evaluationPeriods);
-  if (aws.alb) {
-    const dims = albDimension(aws.alb.loadBalancer);
-    specs.push({
-      name: 'alb-5xx', namespace: 'AWS/ApplicationELB', metricName: 'HTTPCode_Target_5XX_Count', dimensions: dims, stat: 'Sum',
-      comparison: 'GreaterThanThreshold', missing: 'notBreaching',
-      describe: (t, p) => `more than ${t} target 5xx responses per ${formatDuration(p.period)} (${p.datapointsToAlarm} of ${p.evaluationPeriods} periods)`,
-    });
-    specs.push({
-      name: 'alb-p99', namespace: 'AWS/ApplicationELB', metricName: 'TargetResponseTime', dimensions: dims, stat: 'p99',
-      comparison: 'GreaterThanThreshold', missing: 'notBreaching',
-      describe: (t, p) => `p99 target response time above ${t}s for ${minutes(p)}`,
-    });
-  }
-  if (aws.rds) {
-    const dims = rdsDimensions(aws.rds);
-    if (dims) {
-      specs.push({
-        name: 'rds-cpu', namespace: 'AWS/RDS', metricName: 'CPUUtilization', dimensions: dims, stat: 'Average',
-        comparison: 'GreaterThanThreshold', missing: 'missing',
-        describe: (t, p) => `RDS CPU above ${t}% for ${minutes(p)}`,
-      });
-      if (aws.rds.instance) {
-        specs.push({
-          name: 'rds-free-storage', namespace: 'AWS/RDS', metricName: 'FreeStorageSpace', dimensions: dims, stat: 'Average',
-          comparison: 'LessThanThreshold', missing: 'missing',
-          describe: (t) => `RDS free storage below ${cleanNumber(t / 1024 ** 3)} GiB`,
-        });
-      } else {
-        out.notes.push(`service ${service.name}: rds-free-storage preset skipped: Aurora clusters (aws.rds.cluster) have no FreeStorageSpace metric; declare aws.rds.instance`);
-      }
-    } else {
-      out.notes.push(`service ${service.name}: aws.rds names neither instance nor cluster; RDS presets skipped`);
-    }
-  }
-  if (aws.ecs) {
-    const dims = ecsDimensions(aws.ecs);
-    for (const [name, metricName, what] of [['ecs-cpu', 'CPUUtilization', 'CPU'], ['ecs-memory', 'MemoryUtilization', 'memory']] as const) {
-      specs.push({
-        name, namespace: 'AWS/ECS', metricName, dimensions: dims, stat: 'Average',
-        comparison: 'GreaterThanThreshold', missing: 'missing',
-        describe: (t, p) => `ECS service ${what} above ${t}% for ${minutes(p)}`,
-      });
-    }
-  }
-  return specs;
-}
-
 function presetAlarms(out: CloudWatchAlarms, service: Service, options: CloudWatchOptions): void {
-  for (const spec of presetSpecs(service, out)) {
+  for (const spec of presetSpecs(service, out.notes)) {
     const p = options.presets[spec.name];
     if (!p.enabled) continue;
     const actions = snsTopic(service, p.severity);

@@ -5,7 +5,8 @@ import type { MetricDataQuery, PutCompositeAlarmInput, PutDashboardInput, PutMet
 import type { Problem } from '../util/errors.ts';
 import { isValidPeriod } from './math.ts';
 import { parseAlarmRule, ruleAlarms, type RuleNode } from './composite-rule.ts';
-import { DASHBOARD_LIMITS, metricCount, type Widget } from './dashboards.ts';
+import { DASHBOARD_LIMITS, metricCount } from './dashboards.ts';
+import type { Widget } from './widgets.ts';
 
 export const ALARM_LIMITS = {
   metricStatsPerMathAlarm: 10,

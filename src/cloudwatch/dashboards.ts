@@ -7,16 +7,11 @@ import type { PutDashboardInput, Tag } from '@aws-sdk/client-cloudwatch';
 import type { Service, Slo, SolidaModel } from '../slo/model.ts';
 import type { CloudWatchOptions } from './options.ts';
 import { formatDuration } from '../slo/duration.ts';
-import {
-  albDimension,
-  CLOUDFRONT_REGION,
-  ecsDimensions,
-  rdsDimensions,
-  type Dimensions,
-} from './metrics.ts';
 import { cleanNumber, ratioQueries, windowPeriod } from './math.ts';
 import { resolveCloudWatchSli, type ResolvedCloudWatchSli } from './sli.ts';
 import { alarmName, serviceTarget, type CloudWatchAlarms } from './alarms.ts';
+import { goldenWidgets } from './resources/index.ts';
+import { graph, hline, metricLine, text, type MetricLine, type Sized, type Widget } from './widgets.ts';
 
 /** CloudWatch dashboard limits (CloudWatch service quotas; Dashboard Body Structure). */
 export const DASHBOARD_LIMITS = {
@@ -29,137 +24,12 @@ export const DASHBOARD_LIMITS = {
   alarmsPerAlarmWidget: 100,
 };
 
-export interface Widget {
-  type: 'metric' | 'text' | 'alarm';
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-  properties: Record<string, unknown>;
-}
-
-type Sized = Omit<Widget, 'x' | 'y'>;
-type MetricLine = unknown[];
-
 export interface CloudWatchDashboards {
   dashboards: PutDashboardInput[];
   notes: string[];
 }
 
 export const MANAGED_MARKER = 'Managed by solida';
-
-function metricLine(m: { namespace: string; metricName: string; dimensions: Dimensions }, opts: Record<string, unknown>): MetricLine {
-  const dims = Object.entries(m.dimensions).sort(([a], [b]) => a.localeCompare(b)).flat();
-  return [m.namespace, m.metricName, ...dims, opts];
-}
-
-function graph(title: string, region: string, metrics: MetricLine[], extra: Record<string, unknown> = {}, width = 8): Sized {
-  return {
-    type: 'metric',
-    width,
-    height: 6,
-    properties: { title, region, view: 'timeSeries', stacked: false, period: 300, metrics, ...extra },
-  };
-}
-
-function text(markdown: string, height = 2): Sized {
-  return { type: 'text', width: 24, height, properties: { markdown } };
-}
-
-function hline(label: string, value: number) {
-  return { horizontal: [{ label, value }] };
-}
-
-/** Golden signals of the resources a service declares. */
-function goldenWidgets(service: Service, region: string, options: CloudWatchOptions): Sized[] {
-  const aws = service.aws ?? {};
-  const w: Sized[] = [];
-  if (aws.alb) {
-    const lb = albDimension(aws.alb.loadBalancer);
-    const m = (metricName: string) => ({ namespace: 'AWS/ApplicationELB', metricName, dimensions: lb });
-    const p99 = options.presets['alb-p99'];
-    w.push(
-      graph('Latency (ALB target response time)', region, [
-        metricLine(m('TargetResponseTime'), { stat: 'p50', label: 'p50' }),
-        metricLine(m('TargetResponseTime'), { stat: 'p95', label: 'p95' }),
-        metricLine(m('TargetResponseTime'), { stat: 'p99', label: 'p99' }),
-      ], { period: 60, yAxis: { left: { min: 0, label: 'seconds', showUnits: false } }, ...(p99.enabled ? { annotations: hline('p99 alarm', p99.threshold) } : {}) }),
-      graph('Traffic (requests per minute)', region, [metricLine(m('RequestCount'), { stat: 'Sum', label: 'requests' })], { period: 60 }),
-      graph('Errors (4xx / 5xx per 5 min)', region, [
-        metricLine(m('HTTPCode_Target_4XX_Count'), { stat: 'Sum', label: 'target 4xx', id: 'c4' }),
-        metricLine(m('HTTPCode_Target_5XX_Count'), { stat: 'Sum', label: 'target 5xx', id: 'c5' }),
-        metricLine(m('HTTPCode_ELB_5XX_Count'), { stat: 'Sum', label: 'ALB 5xx', id: 'l5' }),
-        metricLine(m('RequestCount'), { stat: 'Sum', id: 'rq', visible: false }),
-        [{ expression: '100*FILL(c4,0)/rq', label: '4xx %', id: 'r4', yAxis: 'right' }],
-        [{ expression: '100*(FILL(c5,0)+FILL(l5,0))/rq', label: '5xx %', id: 'r5', yAxis: 'right' }],
-      ]),
-    );
-  }
-  if (aws.ecs) {
-    const dims = ecsDimensions(aws.ecs);
-    w.push(
-      graph('ECS CPU / memory (%)', region, [
-        metricLine({ namespace: 'AWS/ECS', metricName: 'CPUUtilization', dimensions: dims }, { stat: 'Average', label: 'CPU' }),
-        metricLine({ namespace: 'AWS/ECS', metricName: 'MemoryUtilization', dimensions: dims }, { stat: 'Average', label: 'memory' }),
-      ], { yAxis: { left: { min: 0, max: 100 } } }),
-    );
-  }
-  if (aws.rds) {
-    const dims = rdsDimensions(aws.rds);
-    if (dims) {
-      const m = (metricName: string) => ({ namespace: 'AWS/RDS', metricName, dimensions: dims });
-      const cpu = options.presets['rds-cpu'];
-      w.push(
-        graph('RDS CPU (%)', region, [metricLine(m('CPUUtilization'), { stat: 'Average', label: 'CPU' })], {
-          yAxis: { left: { min: 0, max: 100 } },
-          ...(cpu.enabled ? { annotations: hline('alarm', cpu.threshold) } : {}),
-        }),
-        graph('RDS connections', region, [metricLine(m('DatabaseConnections'), { stat: 'Average', label: 'connections' })]),
-      );
-      if (aws.rds.instance) {
-        const storage = options.presets['rds-free-storage'];
-        w.push(
-          graph('RDS free storage (bytes)', region, [metricLine(m('FreeStorageSpace'), { stat: 'Minimum', label: 'free storage' })], {
-            ...(storage.enabled ? { annotations: hline('alarm', storage.threshold) } : {}),
-          }),
-        );
-      }
-    }
-  }
-  if (aws.sqs) {
-    const dims = { QueueName: aws.sqs.queueName };
-    w.push(
-      graph('SQS backlog', region, [
-        metricLine({ namespace: 'AWS/SQS', metricName: 'ApproximateAgeOfOldestMessage', dimensions: dims }, { stat: 'Maximum', label: 'age of oldest (s)' }),
-        metricLine({ namespace: 'AWS/SQS', metricName: 'ApproximateNumberOfMessagesVisible', dimensions: dims }, { stat: 'Maximum', label: 'visible messages', yAxis: 'right' }),
-      ]),
-    );
-  }
-  if (aws.lambda) {
-    const dims = { FunctionName: aws.lambda.functionName };
-    const m = (metricName: string) => ({ namespace: 'AWS/Lambda', metricName, dimensions: dims });
-    w.push(
-      graph('Lambda invocations, errors, throttles', region, [
-        metricLine(m('Invocations'), { stat: 'Sum', label: 'invocations' }),
-        metricLine(m('Errors'), { stat: 'Sum', label: 'errors' }),
-        metricLine(m('Throttles'), { stat: 'Sum', label: 'throttles' }),
-      ]),
-      graph('Lambda duration', region, [metricLine(m('Duration'), { stat: 'p99', label: 'p99 (ms)' })]),
-    );
-  }
-  if (aws.cloudfront) {
-    const dims = { DistributionId: aws.cloudfront.distributionId, Region: 'Global' };
-    const m = (metricName: string) => ({ namespace: 'AWS/CloudFront', metricName, dimensions: dims });
-    w.push(
-      graph('CloudFront requests and error rates', CLOUDFRONT_REGION, [
-        metricLine(m('Requests'), { stat: 'Sum', label: 'requests' }),
-        metricLine(m('4xxErrorRate'), { stat: 'Average', label: '4xx %', yAxis: 'right' }),
-        metricLine(m('5xxErrorRate'), { stat: 'Average', label: '5xx %', yAxis: 'right' }),
-      ]),
-    );
-  }
-  return w;
-}
 
 /** Metric-math lines for one ratio, with hidden inputs; ids are made unique by `idPrefix`. */
 function ratioLines(sli: ResolvedCloudWatchSli, period: number, idPrefix: string): { lines: MetricLine[]; ratio: string } {

@@ -6,7 +6,7 @@ import type { CloudWatchOptions } from './options.ts';
 import { SolidaError, type Problem } from '../util/errors.ts';
 import { generateCloudWatchAlarms } from './alarms.ts';
 import { generateCloudWatchDashboards } from './dashboards.ts';
-import { validateRequest } from '../aws/smithy.ts';
+import { validateRequest } from '../aws-models/smithy.ts';
 import { checkCompositeAlarms, checkDashboard, checkMetricAlarm } from './constraints.ts';
 
 export interface CloudWatchArtifacts {

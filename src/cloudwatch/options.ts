@@ -3,6 +3,7 @@
 // The zod schema is ready to become an optional top-level `cloudwatch:` section of solida's config.
 import { z } from 'zod';
 import type { Severity } from '../slo/model.ts';
+import { severitySchema } from '../slo/config.ts';
 
 const presetOverride = z.strictObject({
   enabled: z.boolean().optional(),
@@ -11,7 +12,7 @@ const presetOverride = z.strictObject({
   period: z.number().int().positive().optional(),
   evaluationPeriods: z.number().int().positive().optional(),
   datapointsToAlarm: z.number().int().positive().optional(),
-  severity: z.enum(['page', 'ticket']).optional(),
+  severity: severitySchema.optional(),
 });
 
 export const PRESET_NAMES = ['alb-5xx', 'alb-p99', 'rds-cpu', 'rds-free-storage', 'ecs-cpu', 'ecs-memory'] as const;

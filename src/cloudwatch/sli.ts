@@ -3,7 +3,7 @@
 // service behind an ALB are measured at the load balancer (every request passes through it). Any other
 // Prometheus SLI is skipped with a note; declare `sli.cloudwatch` (e.g. the exporter's EMF metrics) to cover it.
 import type { CloudWatchMetric, Service, Slo } from '../slo/model.ts';
-import { albAvailabilityMetrics, albLatencyMetrics } from './metrics.ts';
+import { albAvailabilityMetrics, albLatencyMetrics } from './resources/alb.ts';
 
 export interface ResolvedCloudWatchSli {
   errors: CloudWatchMetric[];

@@ -2,6 +2,7 @@
 // or straight to CloudWatch Logs with PutLogEvents, batched within the API's limits.
 import {
   CloudWatchLogsClient,
+  CreateLogGroupCommand,
   CreateLogStreamCommand,
   PutLogEventsCommand,
   type InputLogEvent,
@@ -34,12 +35,21 @@ export interface CloudWatchLogsSinkOptions {
   logStreamName: string;
   client?: CloudWatchLogsClient;
   region?: string;
-  /** Create the log stream on first use (the log group must exist). Default true. */
+  /** Send to this URL instead of AWS (LocalStack, moto, a VPC endpoint); AWS_ENDPOINT_URL_CLOUDWATCH_LOGS works too. */
+  endpoint?: string;
+  /** Create the log stream on first use. Default true. */
   createLogStream?: boolean;
+  /**
+   * Create the log group too when it is missing. Default false: groups usually come from infrastructure
+   * code with a retention policy, and a group created here would keep logs forever.
+   */
+  createLogGroup?: boolean;
 }
 
+const alreadyExists = (err: unknown) => (err as { name?: string }).name === 'ResourceAlreadyExistsException';
+
 export function cloudWatchLogsSink(opts: CloudWatchLogsSinkOptions): EmfSink {
-  const client = opts.client ?? new CloudWatchLogsClient(opts.region ? { region: opts.region } : {});
+  const client = opts.client ?? new CloudWatchLogsClient({ ...(opts.region ? { region: opts.region } : {}), ...(opts.endpoint ? { endpoint: opts.endpoint } : {}) });
   let streamReady = opts.createLogStream === false;
   return {
     async write(docs) {
@@ -48,10 +58,17 @@ export function cloudWatchLogsSink(opts: CloudWatchLogsSinkOptions): EmfSink {
         .filter((e) => Buffer.byteLength(e.message, 'utf8') <= PUT_LOG_EVENTS_LIMITS.maxEventBytes);
       if (events.length === 0) return;
       if (!streamReady) {
+        if (opts.createLogGroup) {
+          try {
+            await client.send(new CreateLogGroupCommand({ logGroupName: opts.logGroupName }));
+          } catch (err) {
+            if (!alreadyExists(err)) throw err;
+          }
+        }
         try {
           await client.send(new CreateLogStreamCommand({ logGroupName: opts.logGroupName, logStreamName: opts.logStreamName }));
         } catch (err) {
-          if ((err as { name?: string }).name !== 'ResourceAlreadyExistsException') throw err;
+          if (!alreadyExists(err)) throw err;
         }
         streamReady = true;
       }

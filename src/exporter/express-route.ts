@@ -6,7 +6,7 @@
 // moment the router assigns req.route, through an accessor on express's shared request prototype.
 // The accessor stores and returns exactly what was assigned, so express behaves the same. On an
 // instrumented request it stores into the request state, adding no property to the request (cheaper
-// than express's own `req.route = route`, see requestState.ts).
+// than express's own `req.route = route`, see request-state.ts).
 import { IncomingMessage } from 'node:http';
 import { mountResolver, type MountResolver } from './mount-templates.ts';
 import { stateOf, type ExpressLikeRoute, type RequestState } from './request-state.ts';
@@ -76,7 +76,7 @@ export function expressRouteTemplate(req: IncomingMessage, state?: RequestState)
 
 // Templates per (route, mount base), so a request reuses the same string (and its cached hash)
 // instead of joining a new one. A base with parameter values (app.use('/t/:tenant', router) gives
-// /t/acme, /t/zeta...) is turned back into its mount template (mountTemplates.ts); bases are cached
+// /t/acme, /t/zeta...) is turned back into its mount template (mount-templates.ts); bases are cached
 // per route up to a bound, past which the template is worked out again per request.
 const MAX_BASES_PER_ROUTE = 32;
 

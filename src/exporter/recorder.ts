@@ -91,7 +91,7 @@ export class Recorder implements RequestOwner {
     const elapsedMs = performance.now() - state.start;
     const seconds = elapsedMs / 1000;
     const { req, res } = state;
-    // Each read of the response is costly (see requestState.ts): a finished response has sent its
+    // Each read of the response is costly (see request-state.ts): a finished response has sent its
     // headers, and the socket's timeout only matters for one that did not finish.
     const finished = finishedKnown ?? res.writableFinished;
     const headersSent = finished || res.headersSent;

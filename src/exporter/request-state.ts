@@ -35,7 +35,7 @@ export interface RequestOwner {
 export class RequestState {
   error: unknown = undefined;
   done = false;
-  /** Last route express matched, and req.baseUrl at that moment (see expressRoute.ts). */
+  /** Last route express matched, and req.baseUrl at that moment (see express-route.ts). */
   route: ExpressLikeRoute | undefined = undefined;
   routeBase = '';
   /** req.app when the route was matched under a mount point (a sub-app's routes: that sub-app). */

@@ -1,6 +1,7 @@
 // The gate's outputs: a terminal table, Markdown for $GITHUB_STEP_SUMMARY, JUnit XML for CI test
 // reporters (one testcase per threshold), and the JSON of the output contract.
 import { fmt, type GateReport, type GateThresholdResult } from './gate.ts';
+import { formatTable } from '../util/table.ts';
 
 function shownValue(t: GateThresholdResult): string {
   if (t.value !== null) return fmt(t.value);
@@ -15,9 +16,7 @@ function origin(t: GateThresholdResult): string {
 export function renderGateTable(report: GateReport): string {
   const head = ['', 'metric', 'threshold', 'value', 'from'];
   const rows = report.thresholds.map((t) => [t.ok ? 'PASS' : 'FAIL', t.metric, t.threshold, shownValue(t), origin(t)]);
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
-  const out = [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+  const out = formatTable([head, ...rows], { rule: true });
   const notes = report.thresholds.flatMap((t) => t.notes.map((n) => `  note: ${t.metric} ${t.threshold}: ${n}`));
   if (notes.length) out.push('', ...notes);
   for (const s of report.skipped) out.push(`  skipped SLO ${s.sloId}: ${s.reason}`);

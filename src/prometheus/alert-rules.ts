@@ -4,13 +4,16 @@ import type { AlertTier } from '../slo/model.ts';
 import { num, sortLabels, type AlertingRule, type RuleGroup } from './rule-group.ts';
 import { BASE_WINDOW, RECORD, type SloRuleContext } from './slo-context.ts';
 import { noDataAnnotations, tierAnnotations } from './annotations.ts';
+// Alert labels and annotations are Go templates when the alert fires: free text from the spec is escaped.
+import { escapeTemplateValues } from './escape.ts';
 
 export function alertRules(ctx: SloRuleContext): RuleGroup[] {
   const { slo } = ctx;
   const tiers = slo.alerting.tiers.filter((t) => t.enabled);
   const alerts: AlertingRule[] = tiers.map((t) => tierAlert(ctx, t));
   // Sloth emits no alert at all when a spec disables both of its alerts; a Sloth spec gets the same.
-  const slothSilenced = slo.source?.format === 'sloth' && tiers.length === 0;
+  const sloth = slo.source?.sloth;
+  const slothSilenced = slo.source?.format === 'sloth' && (sloth ? sloth.pageDisabled && sloth.ticketDisabled : tiers.length === 0);
   if (slo.alerting.noData.enabled && !slothSilenced) alerts.push(noDataAlert(ctx));
   return [{ ...ctx.groups.fast, rules: alerts }];
 }
@@ -23,8 +26,8 @@ function tierAlert(ctx: SloRuleContext, t: AlertTier): AlertingRule {
     alert: slo.alerting.name,
     expr: `${over(t.longWindow.text)} and ${over(t.shortWindow.text)}`,
     ...(t.for.seconds > 0 ? { for: t.for.text } : {}),
-    labels: sortLabels({ ...labels, severity: t.severity, sloth_severity: t.severity, solida_tier: t.name, ...slo.alerting.labels, ...t.labels }),
-    annotations: tierAnnotations(slo, t),
+    labels: escapeTemplateValues(sortLabels({ ...labels, severity: t.severity, sloth_severity: t.severity, solida_tier: t.name, ...slo.alerting.labels, ...t.labels })),
+    annotations: escapeTemplateValues(tierAnnotations(slo, t)),
   };
 }
 
@@ -39,7 +42,7 @@ function noDataAlert(ctx: SloRuleContext): AlertingRule {
     alert: `${slo.alerting.name}NoData`,
     expr: `absent(${RECORD.totalEvents(BASE_WINDOW)}${sel})`,
     for: noData.for.text,
-    labels: sortLabels({ ...labels, severity: noData.severity, ...slo.alerting.labels }),
-    annotations: noDataAnnotations(slo),
+    labels: escapeTemplateValues(sortLabels({ ...labels, severity: noData.severity, ...slo.alerting.labels })),
+    annotations: escapeTemplateValues(noDataAnnotations(slo)),
   };
 }

@@ -11,7 +11,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateCloudWatch } from '../../src/cloudwatch/generate.ts';
 import { checkDashboard } from '../../src/cloudwatch/constraints.ts';
-import { validateRequest } from '../../src/aws/smithy.ts';
+import { validateRequest } from '../../src/aws-models/smithy.ts';
 import { resolveCloudWatchOptions } from '../../src/cloudwatch/options.ts';
 import { DISTRIBUTION, FUNCTION, ordersModel, QUEUE } from './fixtures.ts';
 

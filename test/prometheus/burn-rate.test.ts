@@ -149,25 +149,33 @@ describe('burn-rate alerts in promtool', () => {
     ]);
   });
 
-  it('burn rates scale with the period: 1.4% errors page a 28d and a 7d SLO on the 1h tier, not a 30d or calendar-month one', async () => {
-    // 1h tier thresholds: 30d 14.4×0.1% = 1.44%; 28d 13.44×0.1% = 1.344%; 7d 3.36×0.1% = 0.336%;
-    // calendar month scales as 30 days.
+  it('the 1h tier is 14.4x for any period up to 30 days and keeps the workbook budget share beyond: 1.5% errors page 30d, 28d, 7d and a month, not 90d', async () => {
+    // 1h tier thresholds: 30d, 28d, 7d and a calendar month 14.4×0.1% = 1.44%; 90d keeps the workbook's
+    // 2% of the budget in an hour: 43.2×0.1% = 4.32%. (Scaling 7d and 28d by budget share would page 7d
+    // at 0.336% and put its ticket tiers under 1×.)
     const config = cfg([
       { name: 'thirty', window: '30d', alerting: only('page-1h') },
       { name: 'twentyeight', window: '28d', alerting: only('page-1h') },
       { name: 'seven', window: '7d', alerting: only('page-1h') },
       { name: 'month', window: { calendar: 'month' }, alerting: only('page-1h') },
+      { name: 'ninety', window: '90d', alerting: only('page-1h') },
     ]);
-    const at = (slo: string, firing: boolean) => ({
-      eval_time: '120m',
+    const at = (slo: string, firing: boolean, eval_time = '120m') => ({
+      eval_time,
       alertname: `Api${slo[0].toUpperCase()}${slo.slice(1)}BudgetBurn`,
       exp_alerts: firing ? [{ exp_labels: alertLabels(slo, 'page-1h') }] : [],
     });
     await expectPass(config, [
       {
         interval: '1m',
+        input_series: series(counter([[5910, 130]]), counter([[90, 130]])),
+        alert_rule_test: [at('thirty', true), at('twentyeight', true), at('seven', true), at('month', true), at('ninety', false)],
+      },
+      {
+        // 1.4% is under 1.44% everywhere: nothing pages (the old budget-share scaling paged 7d and 28d here).
+        interval: '1m',
         input_series: series(counter([[5916, 130]]), counter([[84, 130]])),
-        alert_rule_test: [at('thirty', false), at('twentyeight', true), at('seven', true), at('month', false)],
+        alert_rule_test: [at('thirty', false), at('twentyeight', false), at('seven', false), at('month', false), at('ninety', false)],
       },
     ]);
   });

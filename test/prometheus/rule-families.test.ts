@@ -73,8 +73,8 @@ describe('SLI recording rules', () => {
 describe('metadata rules', () => {
   it.each([
     { name: 'solida specs', source: undefined, info: { sloth_mode: 'solida', sloth_spec: 'solida/v1' } },
-    { name: 'Sloth prometheus/v1 specs', source: { format: 'sloth', spec: 'prometheus/v1', mode: 'cli-gen-prom' }, info: { sloth_mode: 'cli-gen-prom', sloth_spec: 'prometheus/v1' } },
-    { name: 'Sloth PrometheusServiceLevel objects', source: { format: 'sloth', spec: 'sloth.slok.dev/v1', mode: 'cli-gen-k8s' }, info: { sloth_mode: 'cli-gen-k8s', sloth_spec: 'sloth.slok.dev/v1' } },
+    { name: 'Sloth prometheus/v1 specs', source: { format: 'sloth' as const, spec: 'prometheus/v1', mode: 'cli-gen-prom' }, info: { sloth_mode: 'cli-gen-prom', sloth_spec: 'prometheus/v1' } },
+    { name: 'Sloth PrometheusServiceLevel objects', source: { format: 'sloth' as const, spec: 'sloth.slok.dev/v1', mode: 'cli-gen-k8s' }, info: { sloth_mode: 'cli-gen-k8s', sloth_spec: 'sloth.slok.dev/v1' } },
   ])('sloth_slo_info for $name', ({ source, info }) => {
     const groups = metadataRules(ctxOf(model({}), source ? { source } : {}));
     const rule = groups.flatMap((g) => g.rules).find((r) => !isAlertingRule(r) && r.record === 'sloth_slo_info');
@@ -90,7 +90,7 @@ describe('metadata rules', () => {
 });
 
 describe('alert rules', () => {
-  const sloth = { source: { format: 'sloth', spec: 'prometheus/v1', mode: 'cli-gen-prom' } };
+  const sloth = { source: { format: 'sloth' as const, spec: 'prometheus/v1', mode: 'cli-gen-prom' } };
   it.each([
     { name: 'default tiers and the no-data alert', slo: {}, patch: {}, alerts: 5, noData: true },
     { name: 'no-data disabled', slo: { alerting: { noData: { enabled: false } } }, patch: {}, alerts: 4, noData: false },

@@ -11,7 +11,7 @@ import { generatePrometheusRules } from '../../prometheus/rules.ts';
 import { checkRules } from '../../prometheus/promtool.ts';
 import { generateCloudWatch } from '../../cloudwatch/generate.ts';
 import { resolveCloudWatchOptions } from '../../cloudwatch/options.ts';
-import { validateRequest } from '../../aws/smithy.ts';
+import { validateRequest } from '../../aws-models/smithy.ts';
 import { writeFilesAtomically } from '../../util/files.ts';
 import { SolidaError } from '../../util/errors.ts';
 import { localGamedayCommand } from '../../gameday/command.ts';

@@ -20,7 +20,7 @@ export function registerWorkflowCommands(program: Command): void {
       if (settings.services.length === 0) {
         throw new SolidaError('no SLO to gate', 2, [{ file: opts.config, path: 'slos', message: 'the load gate runs one k6 script per service with SLOs, and there is none', fix: 'add an SLO' }]);
       }
-      const written = await writeFilesAtomically(opts.out, renderWorkflows(settings));
+      const written = await writeFilesAtomically(opts.out, renderWorkflows(settings), { manifest: 'generate workflows' });
       process.stdout.write(written.map((p) => `wrote ${relative(process.cwd(), p) || p}\n`).join(''));
     });
 }

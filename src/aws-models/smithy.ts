@@ -3,7 +3,7 @@
 // dropped by the serializer) only shows up as a 400 from AWS, or worse, not at all. Checking against the
 // published model catches both offline, in tests and before every apply.
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SolidaError, type Problem } from '../util/errors.ts';
 
@@ -95,22 +95,19 @@ const INT_BOUNDS: Record<string, [number, number]> = {
 const cache = new Map<AwsService, LoadedModel>();
 const patternCache = new Map<string, RegExp>();
 
-/** Where the models live: $SOLIDA_AWS_MODELS, else ../shared/aws-models next to the checkout. */
+/**
+ * Where the models live: $SOLIDA_AWS_MODELS when set (full or trimmed Smithy JSON models, e.g. a checkout of
+ * aws/api-models-aws flattened to one folder), else the trimmed copy shipped in the package (models/aws,
+ * made by scripts/trim-aws-models.mjs). The same relative path works from src/aws and from dist/aws.
+ */
 export function awsModelsDir(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [
-    process.env.SOLIDA_AWS_MODELS,
-    resolve(here, '../../aws-models'),
-    resolve(here, '../../../shared/aws-models'),
-  ].filter((d): d is string => typeof d === 'string' && d.length > 0);
-  for (const dir of candidates) {
-    if (existsSync(join(dir, MODEL_FILES.cloudwatch))) return dir;
-  }
+  const override = process.env.SOLIDA_AWS_MODELS;
+  const dir = override || fileURLToPath(new URL('../../models/aws', import.meta.url));
+  if (existsSync(join(dir, MODEL_FILES.cloudwatch))) return dir;
   throw new SolidaError('AWS API models not found', 2, [
-    {
-      message: `looked in ${candidates.join(', ')}`,
-      fix: 'set SOLIDA_AWS_MODELS to the directory holding the Smithy JSON models (e.g. cloudwatch-2010-08-01.json)',
-    },
+    override
+      ? { path: 'SOLIDA_AWS_MODELS', message: `${dir} holds no ${MODEL_FILES.cloudwatch}`, fix: 'point SOLIDA_AWS_MODELS at a folder of Smithy JSON models, or unset it to use the copy shipped with solida' }
+      : { file: dir, message: 'the AWS API models shipped with solida are missing', fix: 'reinstall solida, or set SOLIDA_AWS_MODELS to a folder of Smithy JSON models' },
   ]);
 }
 
@@ -119,7 +116,11 @@ function loadModel(service: AwsService): LoadedModel {
   if (cached) return cached;
   const file = MODEL_FILES[service];
   if (!file) throw new SolidaError(`unknown AWS service '${String(service)}'`, 2);
-  const raw = JSON.parse(readFileSync(join(awsModelsDir(), file), 'utf8')) as SmithyModel;
+  const path = join(awsModelsDir(), file);
+  if (!existsSync(path)) {
+    throw new SolidaError(`AWS API model ${file} not found`, 2, [{ file: path, message: `no ${service} model`, fix: 'add it to SOLIDA_AWS_MODELS, or to models/aws/operations.json and rerun scripts/trim-aws-models.mjs' }]);
+  }
+  const raw = JSON.parse(readFileSync(path, 'utf8')) as SmithyModel;
   const operations = new Map<string, string>();
   for (const [id, shape] of Object.entries(raw.shapes)) {
     if (shape.type === 'operation') operations.set(id.slice(id.indexOf('#') + 1), id);

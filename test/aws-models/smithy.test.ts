@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertValidRequest, listOperations, validateRequest } from '../../src/aws/smithy.ts';
+import { assertValidRequest, listOperations, validateRequest } from '../../src/aws-models/smithy.ts';
 import { SolidaError } from '../../src/util/errors.ts';
 
 // A request that matches the CloudWatch model (hand-written from the PutMetricAlarm API reference).
