@@ -4,6 +4,7 @@ import { SolidaError, formatError } from '../util/errors.ts';
 import { describeThrown } from './process-guards.ts';
 import { registerSloCommands } from './commands/slo.ts';
 import { registerCloudWatchCommands } from './commands/cloudwatch.ts';
+import { registerApplicationSignalsCommands } from './commands/application-signals.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerGateCommands } from './commands/gate.ts';
 import { registerLabCommands } from './commands/lab.ts';
@@ -19,6 +20,7 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError();
   registerSloCommands(program);
   registerCloudWatchCommands(program);
+  registerApplicationSignalsCommands(program);
   registerFisCommands(program);
   registerRunbookCommands(program);
   registerAwsGamedayCommand(program);

@@ -8,10 +8,19 @@ import { DEFAULT_HTTP_LIMITS, fetchLimited, redactUrl, type HttpLimits } from '.
 import type { EventCounts } from '../arithmetic.ts';
 import type { BudgetSource, StepCounts } from '../source.ts';
 
+interface PromSeries {
+  metric: Record<string, string>;
+  value?: [number, string];
+  values?: [number, string][];
+}
+
+/** The HTTP API's data: a scalar is one [time, value] pair, vectors and matrices are lists of series. */
+type PromData = { resultType: 'scalar'; result: [number, string] } | { resultType: 'vector' | 'matrix' | 'string'; result: PromSeries[] };
+
 interface PromResponse {
   status: 'success' | 'error';
   error?: string;
-  data?: { resultType: string; result: { metric: Record<string, string>; value?: [number, string]; values?: [number, string][] }[] };
+  data?: PromData;
 }
 
 export class PrometheusSource implements BudgetSource {
@@ -64,8 +73,8 @@ export class PrometheusSource implements BudgetSource {
 
   private async instant(query: string, time: string): Promise<number | null> {
     const body = await this.call('/api/v1/query', { query, time });
+    if (body.data?.resultType === 'scalar') return Number(body.data.result[1]);
     const result = body.data?.result ?? [];
-    if (body.data?.resultType === 'scalar') return Number((body.data.result as unknown as [number, string])[1]);
     if (result.length === 0 || !result[0].value) return null;
     if (result.length > 1) throw new SolidaError(`the query returns ${result.length} series, not one`, 2, [{ message: query, fix: 'wrap the SLI query in sum()' }]);
     const v = Number(result[0].value[1]);
@@ -74,7 +83,7 @@ export class PrometheusSource implements BudgetSource {
 
   private async range(query: string, start: Date, end: Date, step: number): Promise<Map<number, number>> {
     const body = await this.call('/api/v1/query_range', { query, start: String(start.getTime() / 1000), end: String(end.getTime() / 1000), step: String(step) });
-    const series = body.data?.result ?? [];
+    const series = body.data && body.data.resultType !== 'scalar' ? body.data.result : [];
     const out = new Map<number, number>();
     for (const [t, v] of series[0]?.values ?? []) {
       const n = Number(v);

@@ -23,14 +23,14 @@ export interface CloudWatchCliDeps {
 
 const defaultDeps: CloudWatchCliDeps = { client: (region, endpointUrl) => new CloudWatchClient(clientConfig({ region, endpointUrl })) };
 
-interface CommonOpts {
+export interface CommonOpts {
   config?: string;
   prefix?: string;
   options?: string;
   accountId?: string;
 }
 
-async function readOptions(opts: CommonOpts): Promise<CloudWatchOptions> {
+export async function readOptions(opts: CommonOpts): Promise<CloudWatchOptions> {
   let input: CloudWatchOptionsInput = {};
   if (opts.options) {
     let raw: unknown;
@@ -67,7 +67,7 @@ export function apiFiles(a: CloudWatchArtifacts): OutputFile[] {
 }
 
 /** Removes request files of an earlier run that this run no longer produces (a stale file would be applied by mistake). */
-function regionFor(model: SolidaModel, given: string | undefined): string {
+export function regionFor(model: SolidaModel, given: string | undefined): string {
   if (given) return given;
   const regions = [...new Set(model.services.map((s) => s.aws?.region).filter((r): r is string => !!r))];
   if (regions.length === 1) return regions[0];
