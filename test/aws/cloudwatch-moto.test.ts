@@ -126,7 +126,7 @@ describe('plan/apply cloudwatch against moto_server', () => {
 
     const finalPlan = await runSolida(['plan', 'cloudwatch', '--config', config, '--prune'], env);
     expect(finalPlan.stdout).toMatch(/Plan: 0 to create, 0 to update, 0 to delete, \d+ unchanged/);
-  }, 120_000);
+  }, 240_000);
 
   it('honours AWS_ENDPOINT_URL_CLOUDWATCH, and --endpoint-url over both', async () => {
     const config = join(dir, 'endpoint.yaml');
@@ -144,5 +144,5 @@ describe('plan/apply cloudwatch against moto_server', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--endpoint-url');
     expect(bad.stderr).not.toMatch(/\n\s+at /);
-  }, 60_000);
+  }, 180_000);
 });
