@@ -32,7 +32,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'solida-moto-fis-'));
   config = join(dir, 'solida.yaml');
   await writeFile(config, SPEC);
-}, 60_000);
+}, 120_000);
 afterAll(async () => {
   await fisGaps?.close();
   await moto?.stop();

@@ -25,7 +25,7 @@ const config = {
 beforeAll(async () => {
   moto = await startMoto();
   dir = await mkdtemp(join(tmpdir(), 'solida-moto-report-'));
-}, 60_000);
+}, 120_000);
 afterAll(async () => {
   await moto?.stop();
   await rm(dir, { recursive: true, force: true });

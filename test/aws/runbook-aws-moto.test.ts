@@ -50,7 +50,7 @@ beforeAll(async () => {
       rds: { instance: inventory-db, engine: postgres }
 slos: []
 `);
-}, 60_000);
+}, 120_000);
 afterAll(async () => {
   for (const [k, v] of Object.entries(saved)) {
     if (v === undefined) delete process.env[k];
