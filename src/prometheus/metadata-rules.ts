@@ -23,7 +23,8 @@ export function metadataRules(ctx: SloRuleContext): RuleGroup[] {
     {
       record: RECORD.info,
       expr: 'vector(1)',
-      labels: sortLabels({ ...labels, sloth_mode: source.mode ?? SOLIDA_SOURCE.mode, sloth_spec: source.spec, sloth_version: VERSION, sloth_objective: String(slo.objective) }),
+      // Sloth's info_labels plugin adds its labels to this series only.
+      labels: sortLabels({ ...labels, ...slo.source?.sloth?.infoLabels, sloth_mode: source.mode ?? SOLIDA_SOURCE.mode, sloth_spec: source.spec, sloth_version: VERSION, sloth_objective: String(slo.objective) }),
     },
   ];
   return [
