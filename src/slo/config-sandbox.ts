@@ -2,6 +2,9 @@
 // CLI still ends with one clear refusal (exit 2): a throw of any value, an unhandled rejection,
 // process.exit() (which in a worker ends only the worker), a top-level await that never settles (the
 // worker's event loop drains without an answer) or a busy loop (the worker is terminated at the deadline).
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { SolidaError } from '../util/errors.ts';
 
@@ -56,6 +59,14 @@ type WorkerMessage =
   | { kind: 'throw'; detail: string }
   | { kind: 'not-data'; detail: string };
 
+// tsx's ESM API (its CommonJS build cannot tsImport). Resolved through require, which works under every
+// loader (vitest's module runner has no import.meta.resolve).
+function tsxApiUrl(): string {
+  const cjs = createRequire(import.meta.url).resolve('tsx/esm/api');
+  const esm = cjs.replace(/\.cjs$/, '.mjs');
+  return pathToFileURL(existsSync(esm) ? esm : cjs).href;
+}
+
 function configTimeoutMs(): number {
   const env = Number(process.env.SOLIDA_CONFIG_TIMEOUT_MS);
   return Number.isFinite(env) && env > 0 ? env : DEFAULT_CONFIG_TIMEOUT_MS;
@@ -69,7 +80,7 @@ function refuse(file: string, message: string, fix: string): SolidaError {
 export async function loadConfigModule(url: string, file: string, timeoutMs = configTimeoutMs()): Promise<unknown> {
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { url, parentURL: import.meta.url, tsxApi: import.meta.resolve('tsx/esm/api') },
+    workerData: { url, parentURL: import.meta.url, tsxApi: tsxApiUrl() },
     // The config's console output still reaches the terminal; its stdin is not the CLI's.
     stdin: false,
   });

@@ -110,5 +110,5 @@ describe('generate/plan/apply application-signals through the CLI', () => {
     expect(prune.stdout).toContain('- slo solida-inventory-writes');
     expect([...fake.slos.keys()].sort()).toEqual(['solida-hand-made', 'solida-inventory-availability', 'solida-inventory-latency']);
     expect(fake.slos.get('solida-inventory-latency')!.Goal.AttainmentGoal).toBe(99.5);
-  }, 60_000);
+  }, 180_000);
 });

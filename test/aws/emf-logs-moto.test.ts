@@ -18,7 +18,7 @@ beforeAll(async () => {
     saved[k] = process.env[k];
     process.env[k] = v;
   }
-}, 60_000);
+}, 120_000);
 afterAll(async () => {
   for (const [k, v] of Object.entries(saved)) {
     if (v === undefined) delete process.env[k];

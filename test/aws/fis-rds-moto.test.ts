@@ -32,7 +32,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'solida-moto-fis-'));
   config = join(dir, 'solida.yaml');
   await writeFile(config, SPEC);
-}, 60_000);
+}, 120_000);
 afterAll(async () => {
   await fisGaps?.close();
   await moto?.stop();
@@ -61,7 +61,7 @@ describe('FIS and RDS against moto_server', () => {
       if (!template.targets) expect(readBack.targets).toEqual({}), delete readBack.targets;
       expect(JSON.parse(JSON.stringify(readBack)), f).toEqual(template);
     }
-  }, 60_000);
+  }, 180_000);
 
   it('runs the pitr game day end to end: restore request, polling to available, RTO/RPO in the JSON record', async () => {
     const rds = new RDSClient({ region: MOTO_REGION, endpoint: moto.url, credentials: DUMMY_CREDENTIALS });
@@ -95,5 +95,5 @@ describe('FIS and RDS against moto_server', () => {
     // The experiment's template is moto's; only its run went through the fake.
     expect(fisGaps.calls).toContain('POST /experimentTemplates');
     expect(fisGaps.calls).toContain('POST /experiments');
-  }, 90_000);
+  }, 180_000);
 });

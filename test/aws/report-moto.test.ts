@@ -25,7 +25,7 @@ const config = {
 beforeAll(async () => {
   moto = await startMoto();
   dir = await mkdtemp(join(tmpdir(), 'solida-moto-report-'));
-}, 60_000);
+}, 120_000);
 afterAll(async () => {
   await moto?.stop();
   await rm(dir, { recursive: true, force: true });
@@ -68,5 +68,5 @@ describe('report --source cloudwatch against moto_server', () => {
     expect(s.budgetRemaining).toBeCloseTo(0.3, 9);
     // All 70 % were burned within the last week, over the 50 % freeze line of the default policy.
     expect(s.policy.status).toBe('feature-freeze');
-  }, 60_000);
+  }, 180_000);
 });

@@ -50,7 +50,7 @@ beforeAll(async () => {
       rds: { instance: inventory-db, engine: postgres }
 slos: []
 `);
-}, 60_000);
+}, 120_000);
 afterAll(async () => {
   for (const [k, v] of Object.entries(saved)) {
     if (v === undefined) delete process.env[k];
@@ -93,7 +93,7 @@ describe('runbook run az-failure --target aws on moto_server', () => {
     expect(step('kill-az').output.observed).toContain('injects nothing');
     expect(step('rds-failover').output.note).toContain(`already in ${MOTO_REGION}a, outside the lost AZ ${MOTO_REGION}b`);
     expect(step('new-primary').outcome).toBe('ok');
-  }, 120_000);
+  }, 180_000);
 
   it('--execute --yes --region: the same run, not a dry run, still sends no failover the primary does not need', async () => {
     const journalFile = join(dir, 'journal-b.json');
@@ -105,7 +105,7 @@ describe('runbook run az-failure --target aws on moto_server', () => {
     const failover = journal.steps.find((s: { name: string }) => s.name === 'rds-failover');
     expect(failover.output.note).toContain(`already in ${MOTO_REGION}a, outside the lost AZ ${MOTO_REGION}b`);
     expect(failover.output.request).toBeNull();
-  }, 120_000);
+  }, 180_000);
 
   it('--execute confirms, then sends RebootDBInstance ForceFailover; a declined confirmation sends nothing', async () => {
     const asked: string[] = [];
@@ -143,5 +143,5 @@ describe('runbook run az-failure --target aws on moto_server', () => {
     const run = await runSolida(['runbook', 'run', 'az-failure', '--target', 'aws', '--config', config, '--az', `${MOTO_REGION}a`, '--execute'], moto.env);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--execute needs a terminal');
-  });
+  }, 120_000);
 });

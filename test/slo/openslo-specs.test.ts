@@ -178,6 +178,12 @@ slos:
     ]);
   });
 
+  it('names a MetricsQL function in a source query as the blocker', () => {
+    const spec = text('own/openslo-full.yaml').replace('query: histogram_quantile(0.99,', 'query: histogram_share(0.3,');
+    const { problems } = refusal(spec);
+    expect(problems).toEqual([expect.objectContaining({ path: 'documents[8].spec.indicator.spec.thresholdMetric.metricSource.spec.query', message: expect.stringContaining('histogram_share — MetricsQL') })]);
+  });
+
   it('refuses a non-Prometheus source, naming the type at its own field', () => {
     const spec = text('own/openslo-full.yaml').replace('  type: Prometheus\n  connectionDetails', '  type: Datadog\n  connectionDetails');
     const { problems } = refusal(spec);

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { loadSpec, parseSpecText } from '../../src/slo/load.ts';
 import { explainModel } from '../../src/slo/explain.ts';
 import { generatePrometheusRules } from '../../src/prometheus/rules.ts';
@@ -155,6 +156,18 @@ slos:
     expect(slo.source?.sloth).toMatchObject({ rules: { sli: true, metadata: true, alerts: false }, infoLabels: { team: 'payments' }, alertName: 'charge-availability' });
   });
 
+  it('writes Sloth\'s sloth_slo_info values for Sloth input, with the info_labels plugin\'s labels', () => {
+    const { model } = parseSpecText(own, 'own.yml');
+    const groups = generatePrometheusRules(model).flatMap((f) => (parse(f.content) as { groups: { rules: { record?: string; labels?: Record<string, string> }[] }[] }).groups);
+    const info = groups.flatMap((g) => g.rules).find((r) => r.record === 'sloth_slo_info');
+    expect(info?.labels).toMatchObject({ sloth_spec: 'prometheus/v1', sloth_mode: 'cli-gen-prom', team: 'payments' });
+  });
+
+  it('refuses an info_labels label name Prometheus cannot have (Sloth\'s contrib example has plug-l1)', () => {
+    const { problems } = refusal(text('contrib-slo-plugins.yml'));
+    expect(problems).toContainEqual(expect.objectContaining({ path: 'slos[0].plugins.chain[0].config.labels.plug-l1', message: '"plug-l1" is not a Prometheus label name', fix: expect.stringContaining('plug_l1') }));
+  });
+
   it('keeps alerts when the overriding chain has alert_rules', () => {
     const { model } = parseSpecText(own.replace('    - id: sloth.dev/core/noop/v1', '    - id: sloth.dev/core/alert_rules/v1'), 'own.yml');
     expect(model.slos[0].alerting.tiers.filter((t) => t.enabled).map((t) => t.name)).toEqual(['page-1h', 'page-6h', 'ticket-1d', 'ticket-3d']);
@@ -177,7 +190,7 @@ describe('Sloth refusals name the format, the file path and a fix', () => {
 
   it('an unsupported contrib plugin is named with its own fix (contrib example)', () => {
     const { problems } = refusal(text('contrib-slo-plugins.yml'));
-    expect(problems).toEqual([expect.objectContaining({ path: 'slos[1].plugins.chain[0].id', message: 'Sloth SLO plugin sloth.dev/contrib/rule_intervals/v1 is not supported', fix: expect.stringContaining('evaluationInterval') })]);
+    expect(problems.filter((p) => p.path?.endsWith('.id'))).toEqual([expect.objectContaining({ path: 'slos[1].plugins.chain[0].id', message: 'Sloth SLO plugin sloth.dev/contrib/rule_intervals/v1 is not supported', fix: expect.stringContaining('evaluationInterval') })]);
   });
 
   it('a snake_case field in the Kubernetes form gets its camelCase name', () => {

@@ -4,8 +4,8 @@
 //     only existing alarms; one alarm per name whatever its kind; Tags ignored on update);
 //   - DescribeAlarms ParentsOfAlarmName (moto ignores it and returns every alarm);
 //   - pagination: moto returns all DescribeAlarms/ListDashboards results in one page, so this front cuts
-//     moto's answer into pages (MaxRecords, and `dashboardPageSize` for ListDashboards, whose real page is
-//     1,000) with NextToken, the way CloudWatch does;
+//     moto's answer into pages (at most MaxRecords, or `alarmPageSize` when smaller; `dashboardPageSize` for
+//     ListDashboards, whose real page is 1,000) with NextToken, the way CloudWatch does;
 //   - DeleteAlarms of an alarm a composite still references (CloudWatch refuses; moto deletes);
 //   - tags of composite alarms.
 // Everything else (metric alarms with metric math, tags, dashboards, metric data) is moto's own answer.
@@ -31,7 +31,7 @@ export interface CloudWatchGaps {
 
 const TARGET_PREFIX = 'GraniteServiceVersion20100801.';
 
-export async function startCloudWatchGaps(motoUrl: string, opts: { region: string; account: string; dashboardPageSize?: number }): Promise<CloudWatchGaps> {
+export async function startCloudWatchGaps(motoUrl: string, opts: { region: string; account: string; dashboardPageSize?: number; alarmPageSize?: number }): Promise<CloudWatchGaps> {
   const composites = new Map<string, Composite>();
   const compositeTags = new Map<string, { Key: string; Value: string }[]>();
   const calls: CloudWatchGaps['calls'] = [];
@@ -117,7 +117,8 @@ export async function startCloudWatchGaps(motoUrl: string, opts: { region: strin
           ...(types.includes('MetricAlarm') ? (r.json.MetricAlarms ?? []).map((alarm: Body) => ({ kind: 'MetricAlarms' as const, alarm })) : []),
           ...(types.includes('CompositeAlarm') ? [...composites.values()].filter((c) => matches(c.AlarmName)).map((alarm) => ({ kind: 'CompositeAlarms' as const, alarm })) : []),
         ].sort((a, b) => String(a.alarm.AlarmName).localeCompare(String(b.alarm.AlarmName)));
-        const p = page(all, NextToken, MaxRecords ?? 50);
+        // CloudWatch returns at most MaxRecords per page (fewer is allowed): a small page exercises paging cheaply.
+        const p = page(all, NextToken, Math.min(MaxRecords ?? 50, opts.alarmPageSize ?? 100));
         return send(200, {
           MetricAlarms: p.items.filter((x) => x.kind === 'MetricAlarms').map((x) => x.alarm),
           CompositeAlarms: p.items.filter((x) => x.kind === 'CompositeAlarms').map((x) => x.alarm),

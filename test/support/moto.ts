@@ -37,7 +37,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function waitUp(url: string, child: ChildProcess, log: () => string, timeoutMs = 30_000): Promise<void> {
+async function waitUp(url: string, child: ChildProcess, log: () => string, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`moto_server exited with ${child.exitCode}: ${log()}`);

@@ -3,6 +3,7 @@
 // The period respects CloudWatch retention: 1-minute data for 15 days, 5-minute to 63 days, then 1 hour.
 import { CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import type { CloudWatchMetric, CloudWatchSli, Slo } from '../../slo/model.ts';
+import { assertValidRequest } from '../../aws-models/smithy.ts';
 import { SolidaError } from '../../util/errors.ts';
 import type { EventCounts } from '../arithmetic.ts';
 import type { BudgetSource, StepCounts } from '../source.ts';
@@ -68,8 +69,11 @@ export class CloudWatchSource implements BudgetSource {
   }
 
   private async call(queries: MetricDataQuery[], start: Date, end: Date, nextToken: string | undefined) {
+    const input = { MetricDataQueries: queries, StartTime: start, EndTime: end, ScanBy: 'TimestampAscending' as const, NextToken: nextToken };
+    // A malformed query (a spec's bad stat or dimension) is refused here with the model's reason, not by AWS.
+    assertValidRequest('cloudwatch', 'GetMetricData', input);
     try {
-      return await this.client.send(new GetMetricDataCommand({ MetricDataQueries: queries, StartTime: start, EndTime: end, ScanBy: 'TimestampAscending', NextToken: nextToken }));
+      return await this.client.send(new GetMetricDataCommand(input));
     } catch (err) {
       throw new SolidaError('CloudWatch GetMetricData failed', 2, [{ message: (err as Error).message, fix: 'check AWS credentials, region and cloudwatch:GetMetricData permission' }]);
     }

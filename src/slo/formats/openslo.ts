@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import type { AlertingConfig, SloConfig, TierConfig } from '../config.ts';
 import type { SliOrigin } from '../model.ts';
-import { WINDOW_PLACEHOLDER, caret, checkPromQL, isVectorSelector, normalizeWindowPlaceholder, renderWindow } from '../promql.ts';
+import { WINDOW_PLACEHOLDER, caret, checkPromQL, isVectorSelector, metricsQLFunctions, normalizeWindowPlaceholder, renderWindow } from '../promql.ts';
 import { formatDuration, parseDuration } from '../duration.ts';
 import { type Doc, type ReadResult, PathMap, Problems, join } from './common.ts';
 import { parser } from '@prometheus-io/lezer-promql';
@@ -289,6 +289,11 @@ function sourceQuery(h: Holder, at: string, ctx: Ctx): string | undefined {
   }
   const query = normalizeWindowPlaceholder(q.trim());
   const err = checkPromQL(query);
+  const metricsQL = metricsQLFunctions(query);
+  if (metricsQL.length && (err || metricsQL.some((f) => f.startsWith('a range')))) {
+    ctx.problems.add(join(at, 'metricSource.spec.query'), `uses ${metricsQL.join(', ')} — MetricsQL (VictoriaMetrics) that Prometheus does not have`, 'solida writes Prometheus rules: rewrite the query in PromQL');
+    return undefined;
+  }
   if (err) {
     // Checked here so the problem points at this query, not at the ratio solida builds from it.
     ctx.problems.add(join(at, 'metricSource.spec.query'), `invalid PromQL: ${err.message}\n${caret(query, err.offset).split('\n').map((l) => `      ${l}`).join('\n')}`, 'correct the query; it must parse as PromQL');

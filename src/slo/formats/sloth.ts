@@ -316,7 +316,12 @@ function chainOf(plugins: z.infer<typeof pluginChain> | undefined, at: string, p
     if (p.id === 'sloth.dev/contrib/info_labels/v1') {
       const cfg = labelMap.optional().safeParse((p.config as { labels?: unknown } | undefined)?.labels);
       if (!cfg.success) problems.add(join(path, 'config.labels'), 'is not a map of label values', 'write labels as name: value pairs');
-      else Object.assign(infoLabels, cfg.data);
+      else {
+        for (const name of Object.keys(cfg.data ?? {})) {
+          if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name)) problems.add(join(path, `config.labels.${name}`), `"${name}" is not a Prometheus label name`, `rename it with letters, digits and "_" (e.g. ${name.replace(/[^a-zA-Z0-9_]/g, '_').replace(/^(\d)/, '_$1')})`);
+        }
+        Object.assign(infoLabels, cfg.data);
+      }
       if ((p.config as { metricName?: unknown } | undefined)?.metricName !== undefined) problems.add(join(path, 'config.metricName'), 'a renamed info metric is not supported', 'remove metricName; solida writes sloth_slo_info, which Sloth\'s dashboards read');
       return;
     }
