@@ -4,6 +4,7 @@
 import type { PrometheusSli, Slo } from '../../slo/model.ts';
 import { renderWindow } from '../../slo/promql.ts';
 import { SolidaError } from '../../util/errors.ts';
+import { DEFAULT_HTTP_LIMITS, fetchLimited, redactUrl, type HttpLimits } from '../../util/http.ts';
 import type { EventCounts } from '../arithmetic.ts';
 import type { BudgetSource, StepCounts } from '../source.ts';
 
@@ -24,9 +25,16 @@ interface PromResponse {
 
 export class PrometheusSource implements BudgetSource {
   private readonly base: string;
+  /** The base URL as messages show it (credentials redacted). */
+  private readonly shown: string;
 
-  constructor(url: string, private readonly fetchImpl: typeof fetch = fetch) {
+  constructor(
+    url: string,
+    private readonly fetchImpl: typeof fetch = fetch,
+    private readonly limits: HttpLimits = DEFAULT_HTTP_LIMITS,
+  ) {
     this.base = url.replace(/\/+$/, '');
+    this.shown = redactUrl(this.base);
   }
 
   supports(slo: Slo): boolean {
@@ -86,20 +94,25 @@ export class PrometheusSource implements BudgetSource {
 
   private async call(path: string, params: Record<string, string>): Promise<PromResponse> {
     const url = `${this.base}${path}`;
-    let res: Response;
-    try {
-      res = await this.fetchImpl(url, { method: 'POST', body: new URLSearchParams(params), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-    } catch (err) {
-      throw new SolidaError(`cannot reach Prometheus at ${this.base}`, 2, [{ message: (err as Error).message, fix: 'check --url (e.g. http://prometheus:9090) and that the server is up' }]);
-    }
+    const res = await fetchLimited(
+      url,
+      { method: 'POST', body: new URLSearchParams(params), headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+      this.limits,
+      this.fetchImpl,
+    ).catch((err: SolidaError) => {
+      if (err.message.startsWith('cannot reach')) {
+        throw new SolidaError(`cannot reach Prometheus at ${this.shown}`, 2, [{ message: err.problems[0]?.message ?? err.message, fix: 'check --url (e.g. http://prometheus:9090) and that the server is up' }]);
+      }
+      throw err;
+    });
     let body: PromResponse;
     try {
-      body = (await res.json()) as PromResponse;
+      body = JSON.parse(res.text) as PromResponse;
     } catch {
-      throw new SolidaError(`${url} answered HTTP ${res.status} without a Prometheus API response`, 2, [{ message: 'not JSON', fix: 'point --url at the Prometheus server root' }]);
+      throw new SolidaError(`${this.shown}${path} answered HTTP ${res.status} without a Prometheus API response`, 2, [{ message: 'not JSON', fix: 'point --url at the Prometheus server root' }]);
     }
-    if (!res.ok || body.status !== 'success') {
-      throw new SolidaError(`Prometheus rejected a query (HTTP ${res.status})`, 2, [{ message: `${body.error ?? 'unknown error'}: ${params.query}`, fix: 'check the SLI query in the config' }]);
+    if (!res.ok || body?.status !== 'success') {
+      throw new SolidaError(`Prometheus rejected a query (HTTP ${res.status})`, 2, [{ message: `${body?.error ?? 'unknown error'}: ${params.query}`, fix: 'check the SLI query in the config' }]);
     }
     return body;
   }
