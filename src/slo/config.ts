@@ -135,7 +135,7 @@ const sloInput = z.strictObject({
   budgetPolicy: budgetPolicyInput.optional(),
 });
 
-const awsInput = z.strictObject({
+export const awsInput = z.strictObject({
   region: z.string().optional(),
   alb: z.strictObject({ loadBalancer: z.string(), targetGroup: z.string().optional() }).optional(),
   ecs: z.strictObject({ cluster: z.string(), service: z.string() }).optional(),

@@ -16,8 +16,8 @@ export const LAYERS: string[][] = [
   ['prometheus', 'cloudwatch', 'loadgen'],
   ['chaos', 'k6', 'grafana'],
   ['ci'],
-  ['aws', 'budget', 'gate', 'exporter'],
   ['runbooks'],
+  ['aws', 'budget', 'gate', 'exporter'],
   ['lab'],
   ['gameday'],
   ['serve'],
@@ -99,7 +99,7 @@ describe('folder layers', () => {
     ];
     expect(layerViolations(imports)).toEqual([
       'src/slo (layer 1) must not import src/cloudwatch (layer 3): slo/x.ts imports ../cloudwatch/y.ts',
-      'src/runbooks (layer 7) must not import src/lab (layer 8): runbooks/t.ts imports ../lab/runbook-target.ts',
+      'src/runbooks (layer 6) must not import src/lab (layer 8): runbooks/t.ts imports ../lab/runbook-target.ts',
     ]);
   });
 

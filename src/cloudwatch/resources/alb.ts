@@ -45,6 +45,7 @@ export function albLatencyMetrics(service: Service, thresholdSeconds: number): {
 }
 
 export const alb: AwsResourceMonitoring = {
+  kind: 'alb',
   presets(service) {
     const lb = service.aws?.alb;
     if (!lb) return [];

@@ -6,6 +6,7 @@ import type { AwsResourceMonitoring } from './resource.ts';
 export const CLOUDFRONT_REGION = 'us-east-1';
 
 export const cloudfront: AwsResourceMonitoring = {
+  kind: 'cloudfront',
   presets: () => [],
   widgets(service) {
     const cf = service.aws?.cloudfront;

@@ -12,6 +12,7 @@ export function ecsDimensions(ecs: NonNullable<AwsResources['ecs']>): Dimensions
 }
 
 export const ecs: AwsResourceMonitoring = {
+  kind: 'ecs',
   presets(service) {
     const e = service.aws?.ecs;
     if (!e) return [];

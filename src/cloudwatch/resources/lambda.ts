@@ -3,6 +3,7 @@ import { graph, metricLine } from '../widgets.ts';
 import type { AwsResourceMonitoring } from './resource.ts';
 
 export const lambda: AwsResourceMonitoring = {
+  kind: 'lambda',
   presets: () => [],
   widgets(service, region) {
     const fn = service.aws?.lambda;

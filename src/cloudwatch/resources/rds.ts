@@ -17,6 +17,7 @@ export function rdsDimensions(rds: NonNullable<AwsResources['rds']>): Dimensions
 }
 
 export const rds: AwsResourceMonitoring = {
+  kind: 'rds',
   presets(service, notes) {
     const r = service.aws?.rds;
     if (!r) return [];

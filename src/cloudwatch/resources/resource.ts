@@ -1,7 +1,7 @@
 // What solida knows about one kind of AWS resource, in one file per kind (resources/<kind>.ts): where
 // it publishes metrics (namespace, dimensions), the preset alarms on its golden signals, and its
 // dashboard widgets. Adding a resource kind = one such file + one entry in resources/index.ts.
-import type { Service } from '../../slo/model.ts';
+import type { AwsResources, Service } from '../../slo/model.ts';
 import type { CloudWatchOptions, PresetName, PresetSettings } from '../options.ts';
 import type { Dimensions } from '../metrics.ts';
 import type { Sized } from '../widgets.ts';
@@ -19,6 +19,8 @@ export interface PresetSpec {
 }
 
 export interface AwsResourceMonitoring {
+  /** The services[].aws field that declares a resource of this kind. */
+  kind: Exclude<keyof AwsResources, 'region' | 'sns'>;
   /** Preset alarms for the service's resource of this kind (none when it declares none); notes say what was skipped. */
   presets(service: Service, notes: string[]): PresetSpec[];
   /** Golden-signal widgets for the service dashboard (none when it declares no resource of this kind). */

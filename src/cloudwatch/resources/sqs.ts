@@ -3,6 +3,7 @@ import { graph, metricLine } from '../widgets.ts';
 import type { AwsResourceMonitoring } from './resource.ts';
 
 export const sqs: AwsResourceMonitoring = {
+  kind: 'sqs',
   presets: () => [],
   widgets(service, region) {
     const q = service.aws?.sqs;
