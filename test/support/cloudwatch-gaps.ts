@@ -41,7 +41,7 @@ export async function startCloudWatchGaps(motoUrl: string, opts: { region: strin
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host' && k !== 'content-length') headers[k] = v;
     if (operation) headers['x-amz-target'] = `${TARGET_PREFIX}${operation}`;
-    const res = await fetch(`${motoUrl}${req.url}`, { method: req.method, headers, body: req.method === 'GET' || req.method === 'HEAD' ? undefined : body ? JSON.stringify(body) : raw });
+    const res = await fetch(`${motoUrl}${req.url}`, { method: req.method, headers, body: req.method === 'GET' || req.method === 'HEAD' ? undefined : body ? JSON.stringify(body) : new Uint8Array(raw) });
     const text = await res.text();
     const out: Record<string, string> = {};
     res.headers.forEach((v, k) => {

@@ -31,7 +31,7 @@ export async function startFisGaps(motoUrl: string): Promise<FisGaps> {
   const forward = async (req: IncomingMessage, res: ServerResponse, raw: Buffer) => {
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host' && k !== 'content-length') headers[k] = v;
-    const r = await fetch(`${motoUrl}${req.url}`, { method: req.method, headers, body: req.method === 'GET' || req.method === 'DELETE' ? undefined : raw });
+    const r = await fetch(`${motoUrl}${req.url}`, { method: req.method, headers, body: req.method === 'GET' || req.method === 'DELETE' ? undefined : new Uint8Array(raw) });
     const out: Record<string, string> = {};
     r.headers.forEach((v, k) => {
       if (!['content-length', 'transfer-encoding', 'connection'].includes(k)) out[k] = v;
