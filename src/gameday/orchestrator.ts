@@ -7,7 +7,7 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { objectivesFor, type Objectives, type ScenarioName } from '../chaos/scenarios.ts';
+import { objectivesFor, SCENARIO_TABLE, type Objectives, type ScenarioName } from '../scenarios/index.ts';
 import { isAlive, labDown, labUp, readLab, withAdmin, type LabDescription } from '../lab/index.ts';
 import { labExists, resolveLabDir } from '../lab/description.ts';
 import { demoSloConfig } from '../lab/prometheus.ts';
@@ -70,7 +70,6 @@ export interface GamedayResult {
   readFrom: { name: string; port: number } | null;
 }
 
-const SCENARIO_REGIONS: Record<ScenarioName, 1 | 2> = { 'az-failure': 1, 'region-failover': 2, pitr: 1 };
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -138,13 +137,13 @@ export async function runGameday(opts: GamedayOptions): Promise<GamedayResult> {
     const parent = mkdtempSync(join(tmpdir(), `solida-gameday-${scenario}-`));
     chmodSync(parent, 0o755); // PostgreSQL runs as an unprivileged user and must reach the lab
     labDir = join(parent, 'lab');
-    log(`starting the lab in ${labDir} (${SCENARIO_REGIONS[scenario]} region(s), ${opts.async ? 'asynchronous' : 'synchronous'} standby)`);
+    log(`starting the lab in ${labDir} (${SCENARIO_TABLE[scenario].regions} region(s), ${opts.async ? 'asynchronous' : 'synchronous'} standby)`);
     startedHere = true;
-    await labUp({ dir: labDir, regions: SCENARIO_REGIONS[scenario], async: opts.async, log: (m) => log(`  lab: ${m}`) });
+    await labUp({ dir: labDir, regions: SCENARIO_TABLE[scenario].regions, async: opts.async, log: (m) => log(`  lab: ${m}`) });
   }
   const lab = readLab(labDir);
-  if (lab.regions.length < SCENARIO_REGIONS[scenario]) {
-    throw new SolidaError(`${scenario} needs a lab with ${SCENARIO_REGIONS[scenario]} regions; ${labDir} has ${lab.regions.length}`, 2, [
+  if (lab.regions.length < SCENARIO_TABLE[scenario].regions) {
+    throw new SolidaError(`${scenario} needs a lab with ${SCENARIO_TABLE[scenario].regions} regions; ${labDir} has ${lab.regions.length}`, 2, [
       { message: 'the scenario loses a whole region and fails over to the other', fix: 'omit --lab-dir (a suitable lab is started), or `solida lab up --regions 2`' },
     ]);
   }

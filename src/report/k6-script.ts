@@ -3,16 +3,16 @@
 // writes can be checked against the database after recovery). Everything a user may vary at run time
 // comes from __ENV; everything from the model is embedded as JSON literals (no string-built code).
 import type { SolidaModel } from '../slo/model.ts';
+import { durationText, SCENARIO_TABLE, SCENARIOS, type ScenarioName } from '../scenarios/index.ts';
 import { groupByMetric, k6ThresholdsFromModel, type K6ThresholdSet } from './k6-thresholds.ts';
 import { parseThresholdExpr } from './k6-threshold-expr.ts';
 
-export const GAMEDAY_SCENARIOS = {
-  'az-failure': { duration: '10m', fault: 'AZ a lost: its service instances and the primary database die' },
-  'region-failover': { duration: '40m', fault: 'region r1 lost: r2 replica promoted, global front switched' },
-  pitr: { duration: '30m', fault: 'bad bulk write at time T, restore to just before T, cut over' },
-} as const;
+/** Per scenario: how long the load runs (steady state, fault, recovery) and what the fault is. */
+export const GAMEDAY_SCENARIOS: Readonly<Record<ScenarioName, { duration: string; fault: string }>> = Object.fromEntries(
+  SCENARIOS.map((s) => [s, { duration: durationText(SCENARIO_TABLE[s].loadSeconds), fault: SCENARIO_TABLE[s].fault }]),
+) as Record<ScenarioName, { duration: string; fault: string }>;
 
-export type GamedayScenario = keyof typeof GAMEDAY_SCENARIOS;
+export type GamedayScenario = ScenarioName;
 
 const BASE_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'];
 

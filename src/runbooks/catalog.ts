@@ -1,7 +1,7 @@
-// The three DR runbooks of the reference architecture ("DISASTER RECOVERY RUNBOOK", scenarios 1–3), with
-// their expected timelines and objectives. Manual actions keep the reference's wording so on-call reads
+// The three DR runbooks of the reference architecture ("DISASTER RECOVERY RUNBOOK", scenarios 1–3): their
+// steps (title, timeline and objectives are in the scenario table). Manual actions keep the reference's wording so on-call reads
 // the same runbook in the terminal as on paper.
-import { DEFAULT_OBJECTIVES, objectivesFor, parseScenario, SCENARIOS, type Objectives, type ScenarioName } from '../chaos/scenarios.ts';
+import { DEFAULT_OBJECTIVES, objectivesFor, parseScenario, SCENARIO_TABLE, SCENARIOS, type Objectives, type ScenarioName } from '../scenarios/index.ts';
 import { healthy, recordRowCount, replicationLagBelow, rowCountAtLeast, singlePrimary } from './checks.ts';
 import type { Runbook, Step } from './types.ts';
 
@@ -162,44 +162,11 @@ const pitrSteps: Step[] = [
   { kind: 'check', name: 'service-recovered', description: 'operations resume on the restored data', marksRecovery: true, expectedBySeconds: 1200, waitUpToSeconds: 300, check: healthy() },
 ];
 
-const BUILDERS: Record<ScenarioName, Omit<Runbook, 'objectives'>> = {
-  'az-failure': {
-    name: 'az-failure',
-    title: 'AZ failure',
-    summary: 'AZ lost: the load balancer drains it, the standby is promoted, the service follows the new primary',
-    timeline: [
-      { atSeconds: 0, event: 'failure detected' },
-      { atSeconds: 30, event: 'ALB redirects traffic to the healthy AZ' },
-      { atSeconds: 120, event: 'new ECS tasks online' },
-      { atSeconds: 120, event: 'RDS failover complete' },
-    ],
-    steps: azFailureSteps,
-  },
-  'region-failover': {
-    name: 'region-failover',
-    title: 'Region failure',
-    summary: "primary region lost: promote the DR region's replica, switch the global front / DNS",
-    timeline: [
-      { atSeconds: 0, event: 'failure detected' },
-      { atSeconds: 300, event: 'decision to activate DR' },
-      { atSeconds: 900, event: 'database available in the DR region' },
-      { atSeconds: 1200, event: 'application deployed in the DR region' },
-      { atSeconds: 1500, event: 'DNS propagated' },
-    ],
-    steps: regionFailoverSteps,
-  },
-  pitr: {
-    name: 'pitr',
-    title: 'Data corruption (point-in-time restore)',
-    summary: 'bad bulk update/delete at T: restore to just before T into a new database, validate, cut over',
-    timeline: [
-      { atSeconds: 0, event: 'corruption detected' },
-      { atSeconds: 120, event: 'timestamp identified' },
-      { atSeconds: 900, event: 'restore complete' },
-      { atSeconds: 1200, event: 'data validated' },
-    ],
-    steps: pitrSteps,
-  },
+// The steps of each scenario's runbook; everything else about the scenario comes from the scenario table.
+const STEPS: Record<ScenarioName, Step[]> = {
+  'az-failure': azFailureSteps,
+  'region-failover': regionFailoverSteps,
+  pitr: pitrSteps,
 };
 
 export function listRunbooks(): Runbook[] {
@@ -209,6 +176,7 @@ export function listRunbooks(): Runbook[] {
 /** A runbook with its objectives (defaults unless overridden, e.g. per service). */
 export function getRunbook(name: string, objectives?: Partial<Objectives>): Runbook {
   const scenario = parseScenario(name);
-  const base = BUILDERS[scenario];
+  const t = SCENARIO_TABLE[scenario];
+  const base = { name: t.runbook, title: t.title, summary: t.summary, timeline: t.timeline.map((e) => ({ ...e })), steps: STEPS[t.runbook] };
   return { ...base, objectives: objectives ? objectivesFor(scenario, { explicit: objectives }) : { ...DEFAULT_OBJECTIVES[scenario] } };
 }

@@ -103,7 +103,7 @@ describe('solida generate k6 (rendering)', () => {
 
   it('game-day script: reads and writes, writes carry the client sequence id', () => {
     const g = loadScript(generateK6Scripts(shop, { service: 'shop' }).find((f) => f.path === 'gameday/az-failure.js')!.content, { TARGET: 'http://lab:8080', RUN_ID: 'run-1' });
-    expect(g.options.scenarios.gameday).toMatchObject({ executor: 'constant-arrival-rate', rate: 50, duration: '10m' });
+    expect(g.options.scenarios.gameday).toMatchObject({ executor: 'constant-arrival-rate', rate: 50, duration: '20m' });
     // Only route-less SLO thresholds apply: game-day requests are not the SLO routes.
     expect(g.options.thresholds).toEqual({ http_req_failed: ['rate<0.001'], dropped_iterations: ['count<1'] });
     const data = g.setup!();
