@@ -35,6 +35,8 @@ function inventoryEnv(lab: LabDescription, c: LabComponent): NodeJS.ProcessEnv {
     DB_NAME: lab.database.name,
     DB_USER: lab.database.user,
     INSTANCE: c.name,
+    // The SLOs' latency thresholds as histogram buckets (without them every request counts as slow).
+    SLO_BUCKETS: (lab.sloBuckets ?? []).join(','),
     REGION: c.region,
     AZ: c.az ?? '',
   };

@@ -22,6 +22,7 @@ const azFailureSteps: Step[] = [
     name: 'rds-failover',
     description: 'database fails over to the standby in the other AZ (automatic with RDS Multi-AZ)',
     expectedBySeconds: 120,
+    delay: 'rdsFailoverDetection',
     run: (ctx) => ctx.target.promoteStandby(ctx.params.primaryRegion),
   },
   {
@@ -71,12 +72,13 @@ const regionFailoverSteps: Step[] = [
     run: (ctx) => ctx.target.isolateRegion(ctx.params.primaryRegion),
     undo: (ctx) => ctx.target.reconnectRegion(ctx.params.primaryRegion),
   },
-  { kind: 'manual', name: 'activate-dr', description: 'decision to activate the DR region', expectedBySeconds: 300, prompt: 'Decide to activate the DR region (incident commander approval)' },
+  { kind: 'manual', name: 'activate-dr', description: 'decision to activate the DR region', expectedBySeconds: 300, delay: 'drActivationDecision', prompt: 'Decide to activate the DR region (incident commander approval)' },
   {
     kind: 'auto',
     name: 'promote-dr-database',
     description: "promote the DR region's replica to primary",
     expectedBySeconds: 900,
+    delay: 'drDatabaseRestore',
     run: (ctx) => ctx.target.promoteStandby(ctx.params.secondaryRegion),
   },
   {
@@ -87,7 +89,7 @@ const regionFailoverSteps: Step[] = [
     waitUpToSeconds: 600,
     check: singlePrimary((ctx) => ({ region: ctx.params.secondaryRegion })),
   },
-  { kind: 'check', name: 'dr-service', description: 'the application answers in the DR region', expectedBySeconds: 1200, waitUpToSeconds: 600, check: healthy((ctx) => ({ region: ctx.params.secondaryRegion })) },
+  { kind: 'check', name: 'dr-service', description: 'the application answers in the DR region', expectedBySeconds: 1200, delay: 'drAppDeploy', waitUpToSeconds: 600, check: healthy((ctx) => ({ region: ctx.params.secondaryRegion })) },
   {
     kind: 'auto',
     name: 'switch-front',
@@ -100,6 +102,7 @@ const regionFailoverSteps: Step[] = [
     name: 'service-recovered',
     description: 'clients are served through the global front',
     expectedBySeconds: 1500,
+    delay: 'dnsPropagation',
     marksRecovery: true,
     waitUpToSeconds: 600,
     check: healthy({ global: true }),
@@ -129,19 +132,28 @@ const pitrSteps: Step[] = [
       return { corruptedAt: r.at.toISOString(), rows: r.rows };
     },
   },
-  { kind: 'manual', name: 'identify-time', description: 'identify the corruption timestamp', expectedBySeconds: 120, prompt: 'Identify the timestamp of the corruption (audit log, application logs)' },
+  { kind: 'manual', name: 'identify-time', description: 'identify the corruption timestamp', expectedBySeconds: 120, delay: 'corruptionIdentification', prompt: 'Identify the timestamp of the corruption (audit log, application logs)' },
   {
     kind: 'auto',
     name: 'restore-pitr',
-    description: 'restore to a point just before T into a new database',
+    description: 'restore to a point just before T (or the latest restorable time, if earlier) into a new database',
     expectedBySeconds: 900,
     run: async (ctx) => {
       const at = ctx.state.corruptedAt;
       if (!(at instanceof Date)) throw new Error('no corruption time recorded (corrupt-data did not run)');
-      const targetTime = new Date(at.getTime() - ctx.params.restoreMarginSeconds * 1000);
+      const wanted = at.getTime() - ctx.params.restoreMarginSeconds * 1000;
+      // The managed database can restore only up to its latest restorable time, which trails the clock
+      // (the run's clock: modelled delays included).
+      const latestRestorable = ctx.now().getTime() + (ctx.modelledSeconds() - ctx.params.restorableTimeLagSeconds) * 1000;
+      const targetTime = new Date(Math.min(wanted, latestRestorable));
       const r = await ctx.target.restorePitr(targetTime);
       ctx.state.restoredDatabase = r.database;
-      return { database: r.database, targetTime: targetTime.toISOString() };
+      return {
+        database: r.database,
+        targetTime: targetTime.toISOString(),
+        latestRestorableTime: new Date(latestRestorable).toISOString(),
+        limitedBy: latestRestorable < wanted ? 'latest restorable time' : 'restore margin',
+      };
     },
   },
   {
@@ -149,9 +161,10 @@ const pitrSteps: Step[] = [
     name: 'validate-restore',
     description: 'the restored copy holds every row from before the corruption',
     expectedBySeconds: 1200,
+    delay: 'pitrRestoreDuration',
     check: rowCountAtLeast('rowsBefore', (ctx) => ctx.state.restoredDatabase as string | undefined),
   },
-  { kind: 'manual', name: 'approve-cutover', description: 'approve the cut-over', prompt: 'Data validated: approve switching the service to the restored database' },
+  { kind: 'manual', name: 'approve-cutover', description: 'approve the cut-over', delay: 'restoreValidation', prompt: 'Data validated: approve switching the service to the restored database' },
   {
     kind: 'auto',
     name: 'cut-over',
