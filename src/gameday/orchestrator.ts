@@ -231,8 +231,10 @@ export async function runGameday(opts: GamedayOptions): Promise<GamedayResult> {
 
     if (load) {
       const s = await load.stop();
-      summary = { sent: s.sent, ok: s.ok, failed: s.failed, dropped: s.dropped };
-      log(`load stopped: ${s.sent} sent, ${s.ok} ok, ${s.failed} failed, ${s.dropped} dropped`);
+      // ok = answered in time with the right content: a 2xx read with wrong rows is a failure.
+      const ok = load.samples.filter((x) => x.ok).length;
+      summary = { sent: s.sent, ok, failed: s.sent - ok, dropped: s.dropped };
+      log(`load stopped: ${s.sent} sent, ${ok} ok, ${s.sent - ok} failed (${load.samples.filter((x) => x.incorrect).length} with wrong content), ${s.dropped} dropped`);
       notes.push(...(load.notes ?? []));
     }
     await watcher.stop();

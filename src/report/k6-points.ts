@@ -140,10 +140,12 @@ export async function readK6Points(file: string, opts: ReadPointsOptions = {}): 
   const agg = new SampleAggregator(opts.selectors ?? [], opts.percentiles);
   const thresholds: K6ReportedThreshold[] = [];
   const checks = new Map<string, K6Check>();
+  const declaredSubmetrics = new Set<string>();
   await forEachK6Record(file, {
     onMetric(m) {
       agg.declare(m.name, m.type);
       for (const s of m.submetrics) {
+        declaredSubmetrics.add(s);
         const sel = parseMetricKey(s);
         if (sel) agg.track(sel);
       }
@@ -167,5 +169,6 @@ export async function readK6Points(file: string, opts: ReadPointsOptions = {}): 
     thresholds,
     checks: [...checks.values()],
     durationSeconds: agg.spanSeconds(),
+    declaredSubmetrics: [...declaredSubmetrics],
   };
 }
