@@ -4,6 +4,7 @@ import type { ScenarioName } from '../scenarios/index.ts';
 import type { JournalStep } from '../runbooks/types.ts';
 import type { Verdict } from './judge.ts';
 import type { TimelineBucket } from './measure.ts';
+import { formatTable } from '../util/table.ts';
 
 export type { Verdict } from './judge.ts';
 
@@ -98,8 +99,7 @@ export function formatSummary(r: GamedayReport): string {
     ['time to detect', fmt(r.timeToDetectSeconds), '', '', r.detection.predictedSeconds === null ? '' : `${fmt(r.detection.predictedSeconds)} predicted`, r.detectedBy ?? ''],
     ['time to mitigate', fmt(r.timeToMitigateSeconds), '', '', '', ''],
   ];
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
-  const lines = rows.map((row) => row.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
+  const lines = formatTable(rows);
   const head = `game day ${r.scenario} (local lab, profile ${r.profile.name}): ${r.verdict.toUpperCase()}`;
   const why = r.reasons.length ? r.reasons.map((x) => `  - ${x}`) : [];
   return [head, ...lines, ...why].join('\n');

@@ -1,5 +1,5 @@
 // `solida gameday --load k6`: k6's NDJSON output turned into the same request records and write ledger as
-// the built-in load. The parser is checked on real k6 output (../shared/fixtures/k6, counts from its
+// the built-in load. The parser is checked on real k6 output (test/fixtures/k6, counts from its
 // README and k6's own end-of-test summary), and a whole az-failure game day runs on the lab with a
 // stand-in k6 (k6 cannot be installed here) first on PATH, cross-checked against the database.
 import { createServer, type Server } from 'node:http';
@@ -13,10 +13,10 @@ import { collectK6Records } from '../../src/gameday/k6-records.ts';
 import { resolveK6, startK6GamedayLoad } from '../../src/gameday/load-k6.ts';
 import { runGameday, type GamedayResult } from '../../src/gameday/orchestrator.ts';
 import { component, labDown, readLab, withAdmin } from '../../src/lab/index.ts';
-import { forEachK6Record } from '../../src/report/k6-points.ts';
+import { forEachK6Record } from '../../src/k6/points.ts';
 import { SolidaError } from '../../src/util/errors.ts';
 
-const FIXTURES = '/work/shared/fixtures/k6';
+const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/k6');
 const HERE = dirname(fileURLToPath(import.meta.url));
 
 /** Installs the stand-in as an executable named k6 in a new temp dir; returns the dir. */

@@ -9,7 +9,8 @@ import { afterAll } from 'vitest';
 import { registerGateCommands } from '../../src/cli/commands/gate.ts';
 import { SolidaError, formatError } from '../../src/util/errors.ts';
 
-export const FIXTURES = '/work/shared/fixtures/k6';
+// Real k6 v0.46 output (see test/fixtures/k6/README.md for how it was made and the traps it shows).
+export const FIXTURES = resolve(import.meta.dirname, '../fixtures/k6');
 export const fixture = (name: string) => join(FIXTURES, name);
 const created: string[] = [];
 export const tmp = (prefix = 'solida-gate-') => {

@@ -4,8 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { generateFisPlan, type FisOptions } from '../../src/chaos/fis.ts';
 import { isoDuration } from '../../src/chaos/fis-limits.ts';
-import { generateK6Scripts } from '../../src/report/k6-script.ts';
-import { GAMEDAY_SCENARIOS as WORKFLOW_SCENARIOS } from '../../src/report/workflows.ts';
+import { generateK6Scripts } from '../../src/k6/script.ts';
+import { GAMEDAY_SCENARIOS as WORKFLOW_SCENARIOS } from '../../src/ci/workflows.ts';
 import { getRunbook } from '../../src/runbooks/catalog.ts';
 import { durationText, SCENARIO_TABLE, SCENARIOS, TIMING_PROFILES, type ScenarioName } from '../../src/scenarios/index.ts';
 import { ACCOUNT, PAGE_ALARMS, sampleModel } from '../chaos/fixtures.ts';
