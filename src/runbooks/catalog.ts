@@ -5,8 +5,11 @@ import { DEFAULT_OBJECTIVES, objectivesFor, parseScenario, SCENARIO_TABLE, SCENA
 import { healthy, recordRowCount, replicationLagBelow, rowCountAtLeast, singlePrimary } from './checks.ts';
 import type { Runbook, Step } from './types.ts';
 
+// A health probe can miss once on a busy host; the fault waits for a healthy service, up to this long.
+const STEADY_WAIT = 30;
+
 const azFailureSteps: Step[] = [
-  { kind: 'check', name: 'steady-state', description: 'service healthy before the fault', check: healthy() },
+  { kind: 'check', name: 'steady-state', description: 'service healthy before the fault', waitUpToSeconds: STEADY_WAIT, check: healthy() },
   { kind: 'check', name: 'primary-and-standby', description: 'one primary, standby in sync', check: singlePrimary((ctx) => ({ region: ctx.params.primaryRegion })) },
   { kind: 'check', name: 'rows-before', description: 'record the row count before the fault', check: recordRowCount('rowsBefore') },
   {
@@ -56,7 +59,7 @@ const azFailureSteps: Step[] = [
 ];
 
 const regionFailoverSteps: Step[] = [
-  { kind: 'check', name: 'steady-state', description: 'service healthy through the global front', check: healthy({ global: true }) },
+  { kind: 'check', name: 'steady-state', description: 'service healthy through the global front', waitUpToSeconds: STEADY_WAIT, check: healthy({ global: true }) },
   {
     kind: 'check',
     name: 'replica-lag',
@@ -119,7 +122,7 @@ const regionFailoverSteps: Step[] = [
 ];
 
 const pitrSteps: Step[] = [
-  { kind: 'check', name: 'steady-state', description: 'service healthy before the corruption', check: healthy() },
+  { kind: 'check', name: 'steady-state', description: 'service healthy before the corruption', waitUpToSeconds: STEADY_WAIT, check: healthy() },
   { kind: 'check', name: 'rows-before', description: 'record the row count before the corruption', check: recordRowCount('rowsBefore') },
   {
     kind: 'auto',

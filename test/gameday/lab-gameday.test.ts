@@ -208,7 +208,7 @@ describe.sequential('game days on the lab', () => {
       }
       expect(onOld).toEqual(report.rpo.lostSeqs);
     });
-  }, 120_000);
+  }, 240_000);
 
   it('pitr: RTO ends at the first sustained correct read (an independent probe agrees within 1 s); writes taken by the corrupted database after the fault are lost and counted', async () => {
     // An independent probe through the front door: every 100 ms, are the 40 known rows all there with
@@ -282,7 +282,7 @@ describe.sequential('game days on the lab', () => {
       const write = withAdmin(component(readLab(r.labDir), 'db-r1-a').port, (sql) => sql`insert into items (name) values ('after the fence')`, { database: 'inventory' });
       await expect(write).rejects.toThrow(/read-only transaction/);
     });
-  }, 150_000);
+  }, 240_000);
 
   it('refuses to inject the fault when an SLO alert fires in the steady state, naming the alert', async () => {
     const parent = mkdtempSync(join(tmpdir(), 'solida-gameday-refuse-'));
