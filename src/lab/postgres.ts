@@ -253,7 +253,7 @@ function parseStamp(name: string): Date {
 
 export type LiveRole = 'primary' | 'standby' | 'unreachable';
 
-export async function liveRole(port: number, timeoutMs = 1500): Promise<LiveRole> {
+export async function liveRole(port: number, timeoutMs = 3000): Promise<LiveRole> {
   try {
     const rows = await withAdmin(port, (sql) => sql`select pg_is_in_recovery() as recovery`, { timeoutMs });
     return rows[0].recovery ? 'standby' : 'primary';
