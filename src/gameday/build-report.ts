@@ -1,7 +1,7 @@
 // The game-day report built from what the run gathered — the runbook journal, the request records, the
 // ledger and the writes read back, the alerts seen — by pure functions, so the figures and the verdict
 // can be checked without a lab. The orchestrator only gathers; this decides.
-import type { Objectives, ScenarioName, TimingProfile } from '../scenarios/index.ts';
+import { SCENARIO_TABLE, type Objectives, type ScenarioName, type TimingProfile } from '../scenarios/index.ts';
 import type { Journal, Step } from '../runbooks/types.ts';
 import { timeToDetect, type PageAlert } from './detect.ts';
 import { judgeGameday } from './judge.ts';
@@ -91,7 +91,8 @@ export function buildGamedayReport(i: ReportInput): GamedayReport {
   const rtoTotal = rto?.seconds != null ? rto.seconds + modelled : null;
   // Writes the abandoned database kept acknowledging after the fault were lost up to the cut-over; in
   // the modelled timeline the cut-over comes that much later, and so many more writes would be lost.
-  const rpoModelled = rpo?.lossWindow && rpo.lossWindow.afterFault > 0 ? modelled : 0;
+  // (A region loss stops writes at once: a write lost just after the fault start was in flight.)
+  const rpoModelled = SCENARIO_TABLE[i.scenario].faultKeepsWrites && rpo?.lossWindow && rpo.lossWindow.afterFault > 0 ? modelled : 0;
   const rpoTotal = rpo?.seconds != null ? rpo.seconds + rpoModelled : null;
 
   const detection = faultAt !== null ? timeToDetect(i.alerts, faultAt) : null;

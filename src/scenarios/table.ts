@@ -42,6 +42,11 @@ export interface ScenarioSpec {
   timeline: TimelineEntry[];
   /** The managed/human delays on its recovery path, in the order they happen (see profiles.ts). */
   delays: DelayName[];
+  /**
+   * The damaged database keeps acknowledging writes until the recovery cuts over (a corruption fails no
+   * request): writes lost after the fault then grow with every modelled delay before the cut-over.
+   */
+  faultKeepsWrites: boolean;
 }
 
 /** Steady state before and observation after the fault, around the fault itself, in a game day's load. */
@@ -69,6 +74,7 @@ export const SCENARIO_TABLE: Readonly<Record<ScenarioName, ScenarioSpec>> = {
       { atSeconds: 120, event: 'RDS failover complete' },
     ],
     delays: ['rdsFailoverDetection'],
+    faultKeepsWrites: false,
   }),
   'region-failover': spec({
     name: 'region-failover',
@@ -87,6 +93,7 @@ export const SCENARIO_TABLE: Readonly<Record<ScenarioName, ScenarioSpec>> = {
       { atSeconds: 1500, event: 'DNS propagated' },
     ],
     delays: ['drActivationDecision', 'drDatabaseRestore', 'drAppDeploy', 'dnsPropagation'],
+    faultKeepsWrites: false,
   }),
   pitr: spec({
     name: 'pitr',
@@ -104,6 +111,7 @@ export const SCENARIO_TABLE: Readonly<Record<ScenarioName, ScenarioSpec>> = {
       { atSeconds: 1200, event: 'data validated' },
     ],
     delays: ['corruptionIdentification', 'restorableTimeLag', 'pitrRestoreDuration', 'restoreValidation'],
+    faultKeepsWrites: true,
   }),
 };
 
