@@ -1,8 +1,10 @@
 // The `solida` command. Each subcommand lives in src/cli/commands/ and registers itself on the program.
 import { Command, CommanderError } from 'commander';
 import { SolidaError, formatError } from '../util/errors.ts';
+import { describeThrown } from './process-guards.ts';
 import { registerSloCommands } from './commands/slo.ts';
 import { registerCloudWatchCommands } from './commands/cloudwatch.ts';
+import { registerApplicationSignalsCommands } from './commands/application-signals.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerGateCommands } from './commands/gate.ts';
 import { registerLabCommands } from './commands/lab.ts';
@@ -18,6 +20,7 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError();
   registerSloCommands(program);
   registerCloudWatchCommands(program);
+  registerApplicationSignalsCommands(program);
   registerFisCommands(program);
   registerRunbookCommands(program);
   registerAwsGamedayCommand(program);
@@ -38,8 +41,8 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${formatError(err)}\n`);
       return err.exitCode;
     }
-    process.stderr.write(`internal error: ${err instanceof Error ? err.message : String(err)}\n`);
-    if (process.env.SOLIDA_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
+    process.stderr.write(`internal error: ${describeThrown(err)}\n`);
+    if (process.env.SOLIDA_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
     return 1;
   }
 }

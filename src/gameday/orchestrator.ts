@@ -11,7 +11,8 @@ import { dirname, join } from 'node:path';
 import { isSlept, objectivesFor, SCENARIO_TABLE, TIMING_PROFILES, withOverrides, type DelayName, type Objectives, type ProfileName, type ScenarioName } from '../scenarios/index.ts';
 import { isAlive, labDown, labUp, readLab, withAdmin, type LabDescription } from '../lab/index.ts';
 import { labExists, resolveLabDir } from '../lab/description.ts';
-import { demoSloConfig, SCRAPE_INTERVAL_SECONDS } from '../lab/prometheus.ts';
+import { SCRAPE_INTERVAL_SECONDS } from '../lab/prometheus.ts';
+import { EXAMPLE_SPEC } from '../slo/example.ts';
 import { getRunbook } from '../runbooks/catalog.ts';
 import { LabTarget } from '../lab/runbook-target.ts';
 import { runRunbook } from '../runbooks/runner.ts';
@@ -115,7 +116,7 @@ export async function runGameday(opts: GamedayOptions): Promise<GamedayResult> {
   const objectives = objectivesFor(scenario, { explicit: opts.objectives });
   const runbook = getRunbook(scenario, objectives);
   const profile = withOverrides(TIMING_PROFILES[opts.profile ?? 'short'], { rdsFailoverDetection: opts.failoverDelaySeconds });
-  const sloConfig = opts.sloConfig ?? demoSloConfig();
+  const sloConfig = opts.sloConfig ?? EXAMPLE_SPEC;
   const slo = await availabilityObjective(sloConfig, opts.service ?? 'inventory');
   const prediction = await predictedDetection(sloConfig, slo.sloId);
   const lagSeconds = profile.delays.restorableTimeLag.seconds;

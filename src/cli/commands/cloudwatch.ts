@@ -23,14 +23,14 @@ export interface CloudWatchCliDeps {
 
 const defaultDeps: CloudWatchCliDeps = { client: (region, endpointUrl) => new CloudWatchClient(clientConfig({ region, endpointUrl })) };
 
-interface CommonOpts {
+export interface CommonOpts {
   config?: string;
   prefix?: string;
   options?: string;
   accountId?: string;
 }
 
-async function readOptions(opts: CommonOpts): Promise<CloudWatchOptions> {
+export async function readOptions(opts: CommonOpts): Promise<CloudWatchOptions> {
   let input: CloudWatchOptionsInput = {};
   if (opts.options) {
     let raw: unknown;
@@ -67,7 +67,7 @@ export function apiFiles(a: CloudWatchArtifacts): OutputFile[] {
 }
 
 /** Removes request files of an earlier run that this run no longer produces (a stale file would be applied by mistake). */
-function regionFor(model: SolidaModel, given: string | undefined): string {
+export function regionFor(model: SolidaModel, given: string | undefined): string {
   if (given) return given;
   const regions = [...new Set(model.services.map((s) => s.aws?.region).filter((r): r is string => !!r))];
   if (regions.length === 1) return regions[0];
@@ -117,9 +117,10 @@ export function registerCloudWatchCommands(program: Command, deps: CloudWatchCli
     .option('--endpoint-url <url>', ENDPOINT_URL_HELP, parseEndpointUrl)
     .option('--prune', 'show deletions as they would be applied with --prune')
     .option('--show-unchanged', 'list unchanged resources too')
-    .action(async (opts: CommonOpts & { region?: string; endpointUrl?: string; prune?: boolean; showUnchanged?: boolean }) => {
+    .option('--adopt', 'take over dashboards under the prefix solida cannot prove it wrote (made by someone else or edited in the console)')
+    .action(async (opts: CommonOpts & { region?: string; endpointUrl?: string; prune?: boolean; showUnchanged?: boolean; adopt?: boolean }) => {
       const { model, artifacts } = await build(opts);
-      const plan = await planCloudWatch(deps.client(regionFor(model, opts.region), opts.endpointUrl), artifacts);
+      const plan = await planCloudWatch(deps.client(regionFor(model, opts.region), opts.endpointUrl), artifacts, { adopt: !!opts.adopt });
       process.stdout.write(`${formatPlan(plan, { prune: !!opts.prune, showUnchanged: opts.showUnchanged })}\n`);
     });
 
@@ -131,10 +132,11 @@ export function registerCloudWatchCommands(program: Command, deps: CloudWatchCli
     .option('--region <region>', 'AWS region of the alarms (default: the services\' aws.region)')
     .option('--endpoint-url <url>', ENDPOINT_URL_HELP, parseEndpointUrl)
     .option('--prune', 'delete alarms and dashboards solida made that the config no longer describes')
-    .action(async (opts: CommonOpts & { region?: string; endpointUrl?: string; prune?: boolean }) => {
+    .option('--adopt', 'take over dashboards under the prefix solida cannot prove it wrote (made by someone else or edited in the console)')
+    .action(async (opts: CommonOpts & { region?: string; endpointUrl?: string; prune?: boolean; adopt?: boolean }) => {
       const { model, artifacts } = await build(opts);
       const client = deps.client(regionFor(model, opts.region), opts.endpointUrl);
-      const plan = await planCloudWatch(client, artifacts);
+      const plan = await planCloudWatch(client, artifacts, { adopt: !!opts.adopt });
       process.stdout.write(`${formatPlan(plan, { prune: !!opts.prune })}\n`);
       const result = await applyCloudWatch(client, plan, { prune: !!opts.prune });
       const sent = result.sent.reduce((n, s) => n + s.names.length, 0);

@@ -4,7 +4,8 @@ import { stringify } from 'yaml';
 import { loadSpec } from '../../slo/load.ts';
 import { explainModel, formatExplanation } from '../../slo/explain.ts';
 import { generatePrometheusRules } from '../../prometheus/rules.ts';
-import { checkRules } from '../../prometheus/promtool.ts';
+import { checkPrometheusRuleObjects, checkRules } from '../../prometheus/promtool.ts';
+import { generatePrometheusOperatorRules } from '../../prometheus/prometheus-operator.ts';
 import { modelToOpenSlo } from '../../slo/formats/openslo.ts';
 import { writeFileAtomically, writeFilesAtomically } from '../../util/files.ts';
 import { SolidaError } from '../../util/errors.ts';
@@ -38,15 +39,18 @@ export function registerSloCommands(program: Command): void {
     .description('write Prometheus recording and multiwindow multi-burn-rate alert rules')
     .option('-c, --config <file>', 'spec file')
     .requiredOption('-o, --out <dir>', 'output directory')
+    .option('--format <format>', 'prometheus (rule files) or prometheus-operator (PrometheusRule objects)', 'prometheus')
     .option('--no-check', 'skip promtool check rules')
-    .action(async (opts: { config?: string; out: string; check: boolean }) => {
+    .action(async (opts: { config?: string; out: string; check: boolean; format: string }) => {
+      const operator = opts.format === 'prometheus-operator';
+      if (!operator && opts.format !== 'prometheus') throw new SolidaError(`unknown --format ${opts.format}`, 2, [{ message: `--format ${opts.format} is not an output format`, fix: 'use --format prometheus or --format prometheus-operator' }]);
       const model = (await loadSpec(resolveConfigPath(opts.config))).model;
-      const files = generatePrometheusRules(model);
+      const files = operator ? generatePrometheusOperatorRules(model) : generatePrometheusRules(model);
       if (files.length === 0) throw new SolidaError('nothing to generate', 2, [{ message: 'no SLO has a Prometheus SLI', fix: 'add an SLO with an events, latency, raw or golden SLI' }]);
       // promtool checks the staged copies: rejected rules never reach the output directory.
       const check = opts.check
         ? async (staged: string[], stagingDir: string) => {
-            const result = await checkRules(staged);
+            const result = operator ? await checkPrometheusRuleObjects(staged) : await checkRules(staged);
             if (!result.ok) throw new SolidaError(`promtool rejected the generated rules (nothing was written):\n${result.output.split(stagingDir).join(opts.out)}`, 1);
           }
         : undefined;
