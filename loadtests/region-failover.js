@@ -11,7 +11,10 @@
 //
 //   k6 run -e TARGET=http://127.0.0.1:8080 --summary-export summary.json --out json=points.json.gz region-failover.js
 // Tunables: TARGET, RATE (requests/s, default 50), DURATION (default 40m), WRITE_EVERY (every Nth
-// request is a write, default 5), READ_PATH (default /items), WRITE_PATH (default /items), REQUEST_TIMEOUT (default 5s), RUN_ID.
+// request is a write, default 5), READ_PATH (default /items?limit=1000), WRITE_PATH (default /writes, the
+// lab's sequence-marked writes), REQUEST_TIMEOUT (default 5s), RUN_ID, and the read check: CHECK_PREFIX and
+// CHECK_ROWS — the rows "<prefix><i>" with quantity i (i = 1..CHECK_ROWS) every read must return, so a
+// corrupted or stale answer is a failed read, not a success.
 import http from 'k6/http';
 import exec from 'k6/execution';
 import { check } from 'k6';
@@ -21,11 +24,18 @@ const SCENARIO = "region-failover";
 const TARGET = (__ENV.TARGET || 'http://127.0.0.1:8080').replace(/\/+$/, '');
 const RATE = Number(__ENV.RATE || 50);
 const WRITE_EVERY = Math.max(1, Number(__ENV.WRITE_EVERY || 5));
-const READ_PATH = __ENV.READ_PATH || '/items';
-const WRITE_PATH = __ENV.WRITE_PATH || '/items';
+const CHECK_PREFIX = __ENV.CHECK_PREFIX || '';
+const CHECK_ROWS = Number(__ENV.CHECK_ROWS || 0);
+const READ_PATH = (__ENV.READ_PATH || '/items?limit=1000') + (CHECK_PREFIX ? '&prefix=' + encodeURIComponent(CHECK_PREFIX) : '');
+const WRITE_PATH = __ENV.WRITE_PATH || '/writes';
 // Short timeouts: during an outage a hung request would hold a VU for k6's default 60 s.
 const TIMEOUT = __ENV.REQUEST_TIMEOUT || '5s';
+const TIMEOUT_SECONDS = /ms$/.test(TIMEOUT) ? parseFloat(TIMEOUT) / 1000 : parseFloat(TIMEOUT);
+// During an outage every request may hang for the whole timeout: RATE × timeout requests are in flight
+// at once, each holding a VU. Fewer pre-allocated VUs and k6 drops iterations exactly when it matters.
+const VUS = Math.ceil(RATE * TIMEOUT_SECONDS * 1.2) + 10;
 const acked = new Counter('solida_write_acked');
+const incorrect = new Counter('solida_read_incorrect');
 
 export const options = {
   tags: { gameday: SCENARIO },
@@ -36,8 +46,8 @@ export const options = {
       rate: RATE,
       timeUnit: '1s',
       duration: __ENV.DURATION || "40m",
-      preAllocatedVUs: Math.max(20, RATE),
-      maxVUs: Math.max(100, RATE * 10),
+      preAllocatedVUs: VUS,
+      maxVUs: VUS * 2,
     },
   },
   thresholds: {
@@ -50,12 +60,29 @@ export function setup() {
   return { runId: __ENV.RUN_ID || SCENARIO + '-' + Date.now() };
 }
 
+/** The known rows, exactly: anything missing, extra or changed is corruption or stale data. */
+function readIsCorrect(r) {
+  if (r.status < 200 || r.status >= 300) return false;
+  if (!CHECK_PREFIX || CHECK_ROWS <= 0) return true;
+  let items;
+  try {
+    items = r.json('items');
+  } catch (e) {
+    return false;
+  }
+  if (!Array.isArray(items) || items.length !== CHECK_ROWS) return false;
+  const seen = {};
+  for (const it of items) seen[it.name] = it.quantity;
+  for (let i = 1; i <= CHECK_ROWS; i++) if (seen[CHECK_PREFIX + i] !== i) return false;
+  return true;
+}
+
 export default function (data) {
-  // Unique across all VUs of the scenario: the client sequence id.
+  // Unique across all VUs of the scenario: the client sequence id (on reads too, to match their check).
   const seq = exec.scenario.iterationInTest;
-  if (seq % WRITE_EVERY === 0) {
-    exec.vu.metrics.metadata.seq = String(seq);
-    try {
+  exec.vu.metrics.metadata.seq = String(seq);
+  try {
+    if (seq % WRITE_EVERY === 0) {
       // `run` is the field the lab's POST /writes files the write under; runId for other services.
       const body = JSON.stringify({ run: data.runId, runId: data.runId, seq: seq, sentAt: Date.now() });
       const res = http.post(TARGET + WRITE_PATH, body, {
@@ -65,11 +92,12 @@ export default function (data) {
       });
       const ok = check(res, { 'write acknowledged': (r) => r.status >= 200 && r.status < 300 });
       if (ok) acked.add(1, { op: 'write' });
-    } finally {
-      delete exec.vu.metrics.metadata.seq;
+    } else {
+      const res = http.get(TARGET + READ_PATH, { tags: { op: 'read', name: READ_PATH }, timeout: TIMEOUT });
+      const ok = check(res, { 'read correct': readIsCorrect });
+      if (!ok && res.status >= 200 && res.status < 300) incorrect.add(1, { op: 'read' });
     }
-  } else {
-    const res = http.get(TARGET + READ_PATH, { tags: { op: 'read', name: READ_PATH }, timeout: TIMEOUT });
-    check(res, { 'read ok': (r) => r.status >= 200 && r.status < 400 });
+  } finally {
+    delete exec.vu.metrics.metadata.seq;
   }
 }

@@ -30,7 +30,7 @@ import {
   type IamTrustPolicy,
   type SubnetScope,
 } from './iam.ts';
-import type { ScenarioName } from './scenarios.ts';
+import { SCENARIO_TABLE, type ScenarioName } from '../scenarios/index.ts';
 
 export type FisTemplateInput = Omit<CreateExperimentTemplateCommandInput, 'clientToken'>;
 
@@ -69,8 +69,6 @@ export interface FisPlan {
   services: string[];
   warnings: string[];
 }
-
-const DEFAULT_DURATION: Record<ScenarioName, number> = { 'az-failure': 600, 'region-failover': 1800, pitr: 1200 };
 
 /** FIS names: non-blank, ≤ 64 characters. */
 function fisName(...parts: string[]): string {
@@ -181,7 +179,7 @@ function subnetTarget(scope: SubnetScope, az?: string): NonNullable<FisTemplateI
 }
 
 function faultSeconds(opts: FisOptions, problems: Problem[]): number {
-  const seconds = opts.durationSeconds ?? DEFAULT_DURATION[opts.scenario];
+  const seconds = opts.durationSeconds ?? SCENARIO_TABLE[opts.scenario].faultSeconds;
   if (!(seconds >= MIN_ACTION_SECONDS && seconds <= MAX_ACTION_SECONDS)) {
     problems.push({ path: 'duration', message: `${seconds}s is outside FIS's 1 minute to 12 hours`, fix: 'pass --duration between 1m and 12h' });
   }

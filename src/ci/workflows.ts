@@ -7,8 +7,10 @@
 import { Document, isMap, isSeq } from 'yaml';
 import type { SolidaModel } from '../slo/model.ts';
 import type { OutputFile } from '../util/files.ts';
+import { SCENARIOS } from '../scenarios/index.ts';
 
-export const GAMEDAY_SCENARIOS = ['az-failure', 'region-failover', 'pitr'] as const;
+/** The scenarios a dispatched game day may run (the scenario table's). */
+export const GAMEDAY_SCENARIOS = SCENARIOS;
 
 /** Pinned to major versions: the tags their maintainers move for compatible releases. */
 export const ACTIONS = {

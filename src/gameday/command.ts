@@ -1,7 +1,7 @@
 // `solida gameday SCENARIO --target local`: runs the game day on the lab, prints the summary, writes the
 // JSON/Markdown/HTML reports, and exits non-zero when an objective is missed or the run is interrupted.
 import { parseDuration } from '../slo/duration.ts';
-import { parseScenario } from '../chaos/scenarios.ts';
+import { isProfile, parseScenario, PROFILES, type ProfileName } from '../scenarios/index.ts';
 import { writeFileAtomically } from '../util/files.ts';
 import { SolidaError } from '../util/errors.ts';
 import { LOAD_DRIVERS, type LoadDriver } from './load-k6.ts';
@@ -26,6 +26,7 @@ export interface LocalGamedayFlags {
   sustain?: string;
   window?: string;
   failoverDelay?: string;
+  profile?: string;
   replicaDelay?: string;
   rto?: string;
   rpo?: string;
@@ -44,6 +45,12 @@ function positiveNumber(flag: string, text: string | undefined): number | undefi
   const n = Number(text);
   if (!Number.isFinite(n) || n <= 0) throw new SolidaError(`invalid ${flag} '${text}'`, 2, [{ message: 'expected a positive number', fix: `e.g. ${flag} 50` }]);
   return n;
+}
+
+function profileName(text: string | undefined): ProfileName | undefined {
+  if (text === undefined) return undefined;
+  if (!isProfile(text)) throw new SolidaError(`invalid --profile '${text}'`, 2, [{ message: `expected one of ${PROFILES.join(', ')}`, fix: 'e.g. --profile reference (the reference architecture\'s timings) or --profile short' }]);
+  return text;
 }
 
 function loadDriver(text: string | undefined): LoadDriver | undefined {
@@ -69,6 +76,7 @@ export function gamedayOptionsFromFlags(scenario: string, flags: LocalGamedayFla
     baselineSeconds: durationSeconds('--baseline', flags.baseline),
     sustainSeconds: durationSeconds('--sustain', flags.sustain),
     windowSeconds: durationSeconds('--window', flags.window),
+    profile: profileName(flags.profile),
     failoverDelaySeconds: durationSeconds('--failover-delay', flags.failoverDelay),
     replicaDelaySeconds: durationSeconds('--replica-delay', flags.replicaDelay),
     objectives: rto !== undefined || rpo !== undefined ? { rtoSeconds: rto, rpoSeconds: rpo } : undefined,

@@ -79,3 +79,16 @@ export function timeToDetect(alerts: PageAlert[], faultAt: number): Detection {
   }
   return { seconds: (after[0].activeAt - faultAt) / 1000, alert: after[0].name, note: null };
 }
+
+/**
+ * SLO alerts firing now (any severity): the steady-state precondition of a game day. A fault injected
+ * while an alert already fires cannot show detection, and may hide a real incident.
+ */
+export async function firingSloAlerts(prometheusUrl: string): Promise<string[]> {
+  const res = await fetch(`${prometheusUrl}/api/v1/alerts`, { signal: AbortSignal.timeout(3000) });
+  const body = (await res.json()) as AlertsResponse;
+  return body.data.alerts
+    .filter((a) => a.state === 'firing' && (a.labels.sloth_id !== undefined || a.labels.severity !== undefined))
+    .map((a) => `${a.labels.alertname ?? '?'}${a.labels.sloth_id ? `{slo=${a.labels.sloth_id}` : '{'}${a.labels.severity ? `${a.labels.sloth_id ? ',' : ''}severity=${a.labels.severity}` : ''}}`)
+    .filter((v, i, all) => all.indexOf(v) === i);
+}

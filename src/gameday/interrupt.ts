@@ -5,7 +5,7 @@
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { labDown, readLab } from '../lab/index.ts';
-import { signalProcess } from '../lab/processes.ts';
+import { signalTree } from '../lab/process-tree.ts';
 
 export interface GamedayLab {
   dir: string;
@@ -21,11 +21,14 @@ export function labDownCommand(dir: string): string {
   return `solida lab down --dir ${quoted(dir)}`;
 }
 
-/** Resume every recorded lab process a fault may have frozen (SIGCONT to a running process is harmless). */
+/**
+ * Resume every recorded lab process a fault may have frozen, with its descendants (a region freeze stops
+ * PostgreSQL's children too; SIGCONT to a running process is harmless).
+ */
 export function resumeFrozen(dir: string): number {
   let n = 0;
   try {
-    for (const c of readLab(dir).components) if (signalProcess(c.pid, c.startTicks, 'SIGCONT')) n++;
+    for (const c of readLab(dir).components) if (signalTree(c.pid, c.startTicks, 'SIGCONT').length > 0) n++;
   } catch {
     // no lab.json yet: nothing was started, nothing is frozen
   }

@@ -12,6 +12,8 @@ import type { K6PointVisitor } from '../k6/points.ts';
 import type { AckedWrite, RequestSample } from './measure.ts';
 
 export const ACKED_METRIC = 'solida_write_acked';
+/** A read answered 2xx whose content was wrong (corrupted or stale rows): a failure, not a success. */
+export const INCORRECT_METRIC = 'solida_read_incorrect';
 
 export interface K6LoadRecords {
   samples: RequestSample[];
@@ -33,6 +35,9 @@ export function collectK6Records(): K6RecordCollector {
   const samples: RequestSample[] = [];
   const acked: AckedWrite[] = [];
   let ackedCounterSeen = false;
+  // Reads by sequence id, so a later solida_read_incorrect point can mark its read as failed.
+  const readsBySeq = new Map<number, RequestSample>();
+  const incorrectSeqs = new Set<number>();
   const visitor: K6PointVisitor = {
     onMetric(m) {
       if (m.name === ACKED_METRIC) ackedCounterSeen = true;
@@ -41,21 +46,32 @@ export function collectK6Records(): K6RecordCollector {
       if (p.metric === 'http_req_duration') {
         const status = Number(p.tags.status ?? 0) || 0;
         const kind = p.tags.op === 'write' || (p.tags.op === undefined && p.tags.method === 'POST') ? 'write' : 'read';
-        samples.push({
+        const seq = seqOf(p.metadata);
+        const sample: RequestSample = {
           kind,
-          // Reads carry no sequence id in k6's output (only writes set the metadata).
-          seq: kind === 'write' ? seqOf(p.metadata) : -1,
+          // Scripts before the read check set the metadata on writes only (reads then have -1).
+          seq,
           scheduledAt: p.time - p.value,
           endedAt: p.time,
           latencyMs: p.value,
           status,
-          ok: status >= 200 && status < 300,
+          ok: status >= 200 && status < 300 && !(kind === 'read' && incorrectSeqs.has(seq)),
           dropped: false,
-        });
+        };
+        if (sample.ok === false && status >= 200 && status < 300) sample.incorrect = true;
+        samples.push(sample);
+        if (kind === 'read' && seq >= 0) readsBySeq.set(seq, sample);
       } else if (p.metric === 'dropped_iterations') {
         for (let i = 0; i < p.value; i++) {
           samples.push({ kind: 'read', seq: -1, scheduledAt: p.time, endedAt: p.time, latencyMs: 0, status: 0, ok: false, dropped: true });
         }
+      } else if (p.metric === INCORRECT_METRIC && p.value > 0) {
+        const seq = seqOf(p.metadata);
+        const read = readsBySeq.get(seq);
+        if (read) {
+          read.ok = false;
+          read.incorrect = true;
+        } else if (seq >= 0) incorrectSeqs.add(seq);
       } else if (p.metric === ACKED_METRIC && p.value > 0) {
         ackedCounterSeen = true;
         const seq = seqOf(p.metadata);

@@ -85,7 +85,8 @@ export function startK6GamedayLoad(opts: K6LoadOptions): RunningLoad {
     '-e', `RUN_ID=${opts.runId}`,
     '-e', `WRITE_EVERY=${opts.writeEvery}`,
     // The lab's inventory service: sequence-marked writes go to POST /writes {seq, run}.
-    '-e', 'READ_PATH=/items?limit=10',
+    '-e', 'READ_PATH=/items?limit=1000',
+    ...(opts.check ? ['-e', `CHECK_PREFIX=${opts.check.prefix}`, '-e', `CHECK_ROWS=${opts.check.rows}`] : []),
     '-e', 'WRITE_PATH=/writes',
     '-e', `REQUEST_TIMEOUT=${opts.timeoutMs}ms`,
     '--out', `json=${points}`,
@@ -156,7 +157,7 @@ export function startK6GamedayLoad(opts: K6LoadOptions): RunningLoad {
     }
     notes.push(
       'load by k6: a request counts as scheduled at its end minus http_req_duration (k6 records no scheduled time; connection set-up is not included); ' +
-        'reads carry no sequence id; the ledger is rebuilt from solida_write_acked points (metadata seq)',
+        'reads are checked against the known rows (solida_read_incorrect marks a 2xx read with wrong content); the ledger is rebuilt from solida_write_acked points (metadata seq)',
     );
     return live.summary();
   };

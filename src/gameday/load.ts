@@ -3,6 +3,7 @@
 // acknowledged write goes into the ledger that is later checked against the database.
 import { runOpenModel, type OpenModelSummary, type RequestRecord } from '../loadgen/open-model.ts';
 import type { AckedWrite, RequestSample } from './measure.ts';
+import { checkedReadPath, readIsCorrect } from './read-check.ts';
 
 export interface GamedayLoadOptions {
   target: string;
@@ -12,6 +13,13 @@ export interface GamedayLoadOptions {
   /** Every n-th request is a write (2: half of them). */
   writeEvery: number;
   timeoutMs: number;
+  /** The known rows every read must return ("<prefix><i>", quantity i, i = 1..rows); none: status only. */
+  check?: ReadCheck;
+}
+
+export interface ReadCheck {
+  prefix: string;
+  rows: number;
 }
 
 export type LoadSummary = Pick<OpenModelSummary, 'sent' | 'ok' | 'failed' | 'dropped'>;
@@ -34,9 +42,13 @@ export function startGamedayLoad(opts: GamedayLoadOptions): RunningLoad {
   const ledger: AckedWrite[] = [];
   const controller = new AbortController();
   const isWrite = (seq: number) => seq % opts.writeEvery === 0;
+  const readPath = checkedReadPath(opts.check);
   const onResult = (r: RequestRecord) => {
     const kind = r.tags.kind === 'write' ? 'write' : 'read';
-    samples.push({ kind, seq: r.seq, scheduledAt: r.scheduledAt, endedAt: r.endedAt, latencyMs: r.latencyMs, status: r.status, ok: r.ok, dropped: r.dropped });
+    const incorrect = kind === 'read' && opts.check !== undefined && r.status >= 200 && r.status < 300 && !readIsCorrect(r.body, opts.check);
+    const sample: RequestSample = { kind, seq: r.seq, scheduledAt: r.scheduledAt, endedAt: r.endedAt, latencyMs: r.latencyMs, status: r.status, ok: r.ok && !incorrect, dropped: r.dropped };
+    if (incorrect) sample.incorrect = true;
+    samples.push(sample);
     if (kind === 'write' && r.ok) ledger.push({ seq: r.seq, ackedAt: r.endedAt });
   };
   const done = runOpenModel({
@@ -45,6 +57,8 @@ export function startGamedayLoad(opts: GamedayLoadOptions): RunningLoad {
     durationSeconds: MAX_SECONDS,
     timeoutMs: opts.timeoutMs,
     signal: controller.signal,
+    // Reads are judged on their content; the bodies are dropped once judged.
+    captureBody: opts.check !== undefined,
     // A write is acknowledged only by 201/200 from POST /writes: the row is committed.
     isOk: (status) => status >= 200 && status < 300,
     request: ({ seq }) =>
@@ -56,8 +70,11 @@ export function startGamedayLoad(opts: GamedayLoadOptions): RunningLoad {
             body: JSON.stringify({ seq, run: opts.runId }),
             tags: { kind: 'write' },
           }
-        : { path: '/items?limit=10', tags: { kind: 'read' } },
-    onResult,
+        : { path: readPath, tags: { kind: 'read' } },
+    onResult: (r) => {
+      onResult(r);
+      delete r.body;
+    },
   });
   return {
     samples,

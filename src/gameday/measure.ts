@@ -7,9 +7,13 @@
 // were *scheduled* in (open model: when the client wanted them), so a request that hangs until its timeout
 // is charged to the moment it was due, and a dropped request (client saturated) is a failure.
 //
-// RPO: an acknowledged write is lost when its sequence id is not in the database after recovery. The
-// measured RPO is the fault time minus the acknowledgement time of the last write acknowledged at or
-// before the fault that survived; when nothing acknowledged was lost it is 0.
+// RPO: an acknowledged write is lost when its sequence id is not in the database after recovery, whether
+// it was acknowledged before the fault or after it. The measured RPO spans the data-loss window: from the
+// last write kept before the first lost one to the fault or the last lost write, whichever is later; when
+// nothing acknowledged was lost it is 0.
+//
+// A read is a success only when its content is right (the known rows): RTO is the first moment after
+// which *correct* responses are sustained, so corruption and stale data count as an outage.
 
 export interface RequestSample {
   kind: 'read' | 'write';
@@ -21,8 +25,11 @@ export interface RequestSample {
   endedAt: number;
   latencyMs: number;
   status: number;
+  /** Answered in time with the right content (a read that returned wrong rows is not ok). */
   ok: boolean;
   dropped: boolean;
+  /** A 2xx read whose content was wrong: corrupted or stale data. */
+  incorrect?: boolean;
 }
 
 export interface RtoOptions {
@@ -99,33 +106,49 @@ export interface AckedWrite {
   ackedAt: number;
 }
 
+export interface LossWindow {
+  /** Acknowledgement time (epoch ms) of the last write kept before the first lost one: what recovery kept up to. */
+  from: number;
+  /** Acknowledgement time of the last lost write. */
+  to: number;
+  /** Lost writes acknowledged before the fault, and after it (a pitr restore drops what the corrupted database took). */
+  beforeFault: number;
+  afterFault: number;
+}
+
 export interface RpoResult {
   acknowledgedWrites: number;
   lostWrites: number;
   /** Sequence ids acknowledged but missing, ascending. */
   lostSeqs: number[];
-  /** Acknowledgement time (epoch ms) of the last write acknowledged at or before the fault that survived. */
+  /** = lossWindow.from: the last write kept before the loss. */
   lastSurvivingAckAt: number | null;
+  lossWindow: LossWindow | null;
+  /**
+   * Seconds of acknowledged writes lost: from the last write kept before the first loss to the fault or
+   * to the last lost write, whichever is later — every acknowledged write missing counts, before the
+   * fault (in flight, behind the restore point) and after it (taken by a database recovery abandoned).
+   */
   seconds: number | null;
 }
 
 export function computeRpo(acked: AckedWrite[], surviving: Iterable<number>, faultAt: number): RpoResult {
   const present = new Set(surviving);
   const lost = acked.filter((w) => !present.has(w.seq));
-  let lastSurviving: number | null = null;
-  for (const w of acked) {
-    if (w.ackedAt <= faultAt && present.has(w.seq) && (lastSurviving === null || w.ackedAt > lastSurviving)) lastSurviving = w.ackedAt;
-  }
-  let seconds: number | null;
-  if (lost.length === 0) seconds = 0;
-  else if (lastSurviving === null) seconds = null; // everything before the fault is gone: unbounded
-  else seconds = Math.max(0, (faultAt - lastSurviving) / 1000);
+  const base = { acknowledgedWrites: acked.length, lostWrites: lost.length, lostSeqs: lost.map((w) => w.seq).sort((a, b) => a - b) };
+  if (lost.length === 0) return { ...base, lastSurvivingAckAt: null, lossWindow: null, seconds: 0 };
+  const firstLost = Math.min(...lost.map((w) => w.ackedAt));
+  const lastLost = Math.max(...lost.map((w) => w.ackedAt));
+  let from: number | null = null;
+  for (const w of acked) if (w.ackedAt < firstLost && present.has(w.seq) && (from === null || w.ackedAt > from)) from = w.ackedAt;
+  const beforeFault = lost.filter((w) => w.ackedAt <= faultAt).length;
+  // Everything before the loss is gone too: the window has no start, the RPO is unbounded.
+  if (from === null) return { ...base, lastSurvivingAckAt: null, lossWindow: null, seconds: null };
   return {
-    acknowledgedWrites: acked.length,
-    lostWrites: lost.length,
-    lostSeqs: lost.map((w) => w.seq).sort((a, b) => a - b),
-    lastSurvivingAckAt: lastSurviving,
-    seconds,
+    ...base,
+    lastSurvivingAckAt: from,
+    lossWindow: { from, to: lastLost, beforeFault, afterFault: lost.length - beforeFault },
+    seconds: Math.max(0, (Math.max(faultAt, lastLost) - from) / 1000),
   };
 }
 

@@ -8,22 +8,25 @@ import type { GamedayLab } from './interrupt.ts';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { objectivesFor, type Objectives, type ScenarioName } from '../chaos/scenarios.ts';
+import { isSlept, objectivesFor, SCENARIO_TABLE, TIMING_PROFILES, withOverrides, type DelayName, type Objectives, type ProfileName, type ScenarioName } from '../scenarios/index.ts';
 import { isAlive, labDown, labUp, readLab, withAdmin, type LabDescription } from '../lab/index.ts';
 import { labExists, resolveLabDir } from '../lab/description.ts';
+import { SCRAPE_INTERVAL_SECONDS } from '../lab/prometheus.ts';
 import { EXAMPLE_SPEC } from '../slo/example.ts';
 import { getRunbook } from '../runbooks/catalog.ts';
 import { LabTarget } from '../lab/runbook-target.ts';
 import { runRunbook } from '../runbooks/runner.ts';
 import type { Journal, JournalStep, Step } from '../runbooks/types.ts';
 import { SolidaError } from '../util/errors.ts';
+import { buildGamedayReport, faultTimeOf } from './build-report.ts';
 import { delayCrossRegionReplication, type CrossRegionDelay } from './cross-region.ts';
-import { timeToDetect, watchPageAlerts } from './detect.ts';
-import { startGamedayLoad, type RunningLoad } from './load.ts';
+import { firingSloAlerts, watchPageAlerts } from './detect.ts';
+import { startGamedayLoad, type ReadCheck, type RunningLoad } from './load.ts';
 import { resolveK6, startK6GamedayLoad, type LoadDriver } from './load-k6.ts';
-import { computeRpo, computeRto, timeline, timeToMitigate, type AckedWrite, type RequestSample } from './measure.ts';
-import type { GamedayReport, Verdict } from './report.ts';
-import { availabilityObjective } from './slo-objective.ts';
+import { computeRto, type AckedWrite, type RequestSample } from './measure.ts';
+import type { GamedayReport } from './report.ts';
+import { seededRow } from './read-check.ts';
+import { availabilityObjective, predictedDetection } from './slo-objective.ts';
 
 export interface GamedayOptions {
   scenario: ScenarioName;
@@ -43,7 +46,9 @@ export interface GamedayOptions {
   stepSeconds?: number;
   sustainSeconds?: number;
   requestTimeoutMs?: number;
-  /** Seconds before a standby is promoted (the managed database's failure detection); default 10. */
+  /** Timing profile: the managed parts' delays (default short; reference = the reference's timelines). */
+  profile?: ProfileName;
+  /** Overrides the profile's rdsFailoverDetection: seconds before a standby is promoted. */
   failoverDelaySeconds?: number;
   /** Two-region labs: the DR replica streams through a link delaying the WAL this long (default 0.5 s). */
   replicaDelaySeconds?: number;
@@ -73,7 +78,6 @@ export interface GamedayResult {
   readFrom: { name: string; port: number } | null;
 }
 
-const SCENARIO_REGIONS: Record<ScenarioName, 1 | 2> = { 'az-failure': 1, 'region-failover': 2, pitr: 1 };
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -94,11 +98,10 @@ function labIsRunning(dir: string): boolean {
   return lab.state === 'up' && lab.components.some((c) => isAlive(c.pid, c.startTicks));
 }
 
-async function seedItems(lab: LabDescription, port: number, n: number): Promise<void> {
-  if (n <= 0) return;
-  await withAdmin(port, (sql) => sql`insert into items (name, quantity) select 'gameday item ' || i, i from generate_series(1, ${n}::int) as i`, {
-    database: lab.database.name,
-  });
+/** The known rows every read is checked against: "<prefix><i>" with quantity i. */
+async function seedItems(lab: LabDescription, port: number, check: ReadCheck): Promise<void> {
+  const rows = Array.from({ length: check.rows }, (_, k) => seededRow(check, k + 1));
+  await withAdmin(port, (sql) => sql`insert into items ${sql(rows, 'name', 'quantity')}`, { database: lab.database.name });
 }
 
 async function readBackSeqs(lab: LabDescription, port: number, runId: string): Promise<number[]> {
@@ -109,21 +112,28 @@ async function readBackSeqs(lab: LabDescription, port: number, runId: string): P
 export async function runGameday(opts: GamedayOptions): Promise<GamedayResult> {
   const log = opts.log ?? (() => {});
   const scenario = opts.scenario;
+  const spec = SCENARIO_TABLE[scenario];
   const objectives = objectivesFor(scenario, { explicit: opts.objectives });
   const runbook = getRunbook(scenario, objectives);
-  const slo = await availabilityObjective(opts.sloConfig ?? EXAMPLE_SPEC, opts.service ?? 'inventory');
+  const profile = withOverrides(TIMING_PROFILES[opts.profile ?? 'short'], { rdsFailoverDetection: opts.failoverDelaySeconds });
+  const sloConfig = opts.sloConfig ?? EXAMPLE_SPEC;
+  const slo = await availabilityObjective(sloConfig, opts.service ?? 'inventory');
+  const prediction = await predictedDetection(sloConfig, slo.sloId);
+  const lagSeconds = profile.delays.restorableTimeLag.seconds;
   const cfg = {
     rate: opts.ratePerSecond ?? 50,
     writeEvery: opts.writeEvery ?? 2,
-    baseline: opts.baselineSeconds ?? 10,
+    // A restore point up to the restorable-time lag before the fault needs load (and a base backup) that old.
+    baseline: opts.baselineSeconds ?? (scenario === 'pitr' ? Math.max(10, lagSeconds + 20) : 10),
     window: opts.windowSeconds ?? 5,
     step: opts.stepSeconds ?? 1,
     sustain: opts.sustainSeconds ?? 15,
     timeoutMs: opts.requestTimeoutMs ?? 2000,
   };
-  const maxRecovery = opts.maxRecoverySeconds ?? objectives.rtoSeconds + cfg.sustain + cfg.window;
-  const notes: string[] = [];
-  const reasons: string[] = [];
+  // Only the slept part of the recovery is waited for; modelled delays are added to the figures.
+  const sleptDelays = spec.delays.filter((d) => isSlept(profile, d)).reduce((sum, d) => sum + profile.delays[d].seconds, 0);
+  const maxRecovery = opts.maxRecoverySeconds ?? Math.min(objectives.rtoSeconds, sleptDelays + 120) + cfg.sustain + cfg.window;
+  const notes: string[] = [`timing profile ${profile.name}: ${profile.description}`];
   const startedAt = new Date();
   const signal = opts.signal;
   // Before any lab is started: `--load k6` without k6 is bad input.
@@ -142,25 +152,27 @@ export async function runGameday(opts: GamedayOptions): Promise<GamedayResult> {
     const parent = mkdtempSync(join(tmpdir(), `solida-gameday-${scenario}-`));
     chmodSync(parent, 0o755); // PostgreSQL runs as an unprivileged user and must reach the lab
     labDir = join(parent, 'lab');
-    log(`starting the lab in ${labDir} (${SCENARIO_REGIONS[scenario]} region(s), ${opts.async ? 'asynchronous' : 'synchronous'} standby)`);
+    log(`starting the lab in ${labDir} (${spec.regions} region(s), ${opts.async ? 'asynchronous' : 'synchronous'} standby)`);
     startedHere = true;
     opts.onLab?.({ dir: labDir, startedHere: true, keep: Boolean(opts.keep) });
-    await labUp({ dir: labDir, regions: SCENARIO_REGIONS[scenario], async: opts.async, sloConfig: EXAMPLE_SPEC, log: (m) => log(`  lab: ${m}`) });
+    // Prometheus starts with steady-state history at the load's rate, so the burn-rate windows (1h, 6h)
+    // judge the fault against production-like traffic, not against the few seconds since start.
+    await labUp({ dir: labDir, regions: spec.regions, async: opts.async, sloConfig, history: { ratePerSecond: cfg.rate }, log: (m) => log(`  lab: ${m}`) });
   }
   const lab = readLab(labDir);
-  if (lab.regions.length < SCENARIO_REGIONS[scenario]) {
-    throw new SolidaError(`${scenario} needs a lab with ${SCENARIO_REGIONS[scenario]} regions; ${labDir} has ${lab.regions.length}`, 2, [
+  if (lab.regions.length < spec.regions) {
+    throw new SolidaError(`${scenario} needs a lab with ${spec.regions} regions; ${labDir} has ${lab.regions.length}`, 2, [
       { message: 'the scenario loses a whole region and fails over to the other', fix: 'omit --lab-dir (a suitable lab is started), or `solida lab up --regions 2`' },
     ]);
   }
-  const failoverDelay = opts.failoverDelaySeconds ?? 10;
   const replicaDelay = opts.replicaDelaySeconds ?? 0.5;
   let crossRegion: CrossRegionDelay | null = null;
   const crossRegionLink = { cut: () => crossRegion?.link.cut(), restore: () => crossRegion?.link.restore() };
-  const target = new LabTarget(labDir, { failoverDelaySeconds: failoverDelay, signal, crossRegionLink });
-  if (scenario !== 'pitr') notes.push(`the standby is promoted ${failoverDelay}s after it is asked to (standing in for the managed database's failure detection)`);
+  // The profile's delays pass in the runner (slept or modelled), not in the target.
+  const target = new LabTarget(labDir, { failoverDelaySeconds: 0, signal, crossRegionLink });
   const front = lab.endpoints.global ?? lab.endpoints.alb[lab.regions[0]];
   const runId = `gameday-${scenario}-${startedAt.toISOString().replace(/[-:.]/g, '')}`;
+  const check: ReadCheck = { prefix: `${runId}-item-`, rows: opts.seedItems ?? 50 };
 
   let load: RunningLoad | null = null;
   const watcher = watchPageAlerts(lab.endpoints.prometheus);
@@ -168,150 +180,108 @@ export async function runGameday(opts: GamedayOptions): Promise<GamedayResult> {
   let readFrom: GamedayResult['readFrom'] = null;
   let surviving: number[] | null = null;
   let summary = { sent: 0, ok: 0, failed: 0, dropped: 0 };
+  let steadyState = { checked: false, firing: [] as string[] };
   try {
     if (lab.regions.length > 1 && replicaDelay > 0 && !signal?.aborted) {
       crossRegion = await delayCrossRegionReplication(lab, replicaDelay * 1000);
       if (crossRegion) notes.push(`${crossRegion.replica} replicates through a link delaying the WAL by ${replicaDelay}s (cross-region latency); losing the region drops what is in transit`);
     }
     if (!signal?.aborted) {
-      await seedItems(lab, (await target.servingDatabase()).port, opts.seedItems ?? 50);
-      log(`load${k6 ? ` (k6: ${k6})` : ''}: ${cfg.rate} req/s open model on ${front} (1 in ${cfg.writeEvery} a marked write, run ${runId})`);
-      const loadOptions = { target: front, runId, ratePerSecond: cfg.rate, writeEvery: cfg.writeEvery, timeoutMs: cfg.timeoutMs };
+      await seedItems(lab, (await target.servingDatabase()).port, check);
+      log(`load${k6 ? ` (k6: ${k6})` : ''}: ${cfg.rate} req/s open model on ${front} (1 in ${cfg.writeEvery} a marked write, reads checked against ${check.rows} known rows, run ${runId})`);
+      const loadOptions = { target: front, runId, ratePerSecond: cfg.rate, writeEvery: cfg.writeEvery, timeoutMs: cfg.timeoutMs, check };
       load = k6 ? startK6GamedayLoad({ ...loadOptions, k6, scenario }) : startGamedayLoad(loadOptions);
       log(`baseline: ${cfg.baseline}s of steady state`);
       await sleep(cfg.baseline * 1000, signal);
     }
 
+    // Steady state is a precondition: with an SLO alert already firing, the fault would prove nothing.
     if (!signal?.aborted) {
-      log(`runbook ${runbook.name}: ${runbook.summary}`);
+      try {
+        steadyState = { checked: true, firing: await firingSloAlerts(lab.endpoints.prometheus) };
+      } catch (err) {
+        notes.push(`steady state not checked: Prometheus did not answer (${(err as Error).message})`);
+      }
+      if (steadyState.firing.length) log(`steady state NOT reached, no fault injected: firing ${steadyState.firing.join(', ')}`);
+    }
+
+    if (!signal?.aborted && steadyState.firing.length === 0) {
+      log(`runbook ${runbook.name}: ${runbook.summary} (timing profile ${profile.name})`);
       journal = await runRunbook(runbook, {
         target,
         yes: true,
         signal,
         journalFile: opts.journalFile,
+        params: { restorableTimeLagSeconds: lagSeconds },
+        delay: (name: DelayName) => ({ seconds: profile.delays[name].seconds, slept: isSlept(profile, name) }),
         onStart: (s: Step) => log(`  → ${s.name}`),
         onStep: (e) => {
-          log(`    ${e.outcome.padEnd(7)} ${e.name}${e.atSeconds !== null ? ` (T+${e.atSeconds.toFixed(1)}s)` : ''}${e.error ? `: ${e.error}` : ''}`);
+          const d = e.delay ? ` [${e.delay.name} ${e.delay.seconds}s ${e.delay.slept ? 'slept' : 'modelled'}]` : '';
+          log(`    ${e.outcome.padEnd(7)} ${e.name}${e.atSeconds !== null ? ` (T+${e.atSeconds.toFixed(1)}s)` : ''}${d}${e.error ? `: ${e.error}` : ''}`);
           opts.onStep?.(e);
         },
       });
     }
 
-    // The fault starts when its step starts (the runner stamps the end): requests in between already fail.
-    const faultStep = runbook.steps.find((s) => s.marksFault)?.name;
-    const faultEntry = journal?.faultStartedAt ? journal.steps.find((s) => s.name === faultStep && s.outcome === 'ok') : undefined;
-    // A step that records when the damage happened (pitr's corruptedAt) is more precise than its start.
-    const recordedAt = (faultEntry?.output as { corruptedAt?: unknown } | null)?.corruptedAt;
-    const faultAt = faultEntry ? (typeof recordedAt === 'string' ? Date.parse(recordedAt) : Date.parse(faultEntry.startedAt)) : null;
-    // pitr: the fault does not fail requests (the service serves corrupted data), so the service counts as
-    // recovered no earlier than the runbook's recovery (the cut-over).
-    const notBefore = scenario === 'pitr' && journal?.recoveredAt ? Date.parse(journal.recoveredAt) : undefined;
-    const rtoOptions = (observedUntil: number) => ({
-      faultAt: faultAt!,
-      objectivePercent: slo.objectivePercent,
-      windowSeconds: cfg.window,
-      stepSeconds: cfg.step,
-      sustainSeconds: cfg.sustain,
-      observedUntil,
-      notBefore,
-    });
-    if (load && faultAt !== null && journal?.outcome === 'succeeded' && (scenario !== 'pitr' || notBefore !== undefined)) {
-      log(`waiting for the SLI (${slo.objectivePercent}% over ${cfg.window}s windows) to hold for ${cfg.sustain}s`);
+    const faultAt = faultTimeOf(journal, runbook.steps);
+    if (load && faultAt !== null && journal?.outcome === 'succeeded') {
+      log(`waiting for correct responses (${slo.objectivePercent}% over ${cfg.window}s windows) to hold for ${cfg.sustain}s`);
       const deadline = faultAt + maxRecovery * 1000;
+      const rtoOptions = { faultAt, objectivePercent: slo.objectivePercent, windowSeconds: cfg.window, stepSeconds: cfg.step, sustainSeconds: cfg.sustain };
       while (!signal?.aborted && Date.now() < deadline) {
         const observedUntil = Date.now() - cfg.timeoutMs - 250;
-        if (computeRto(load.samples, rtoOptions(observedUntil)).recoveredAt !== null) break;
+        if (computeRto(load.samples, { ...rtoOptions, observedUntil }).recoveredAt !== null) break;
         await sleep(500, signal);
       }
     }
 
     if (load) {
       const s = await load.stop();
-      summary = { sent: s.sent, ok: s.ok, failed: s.failed, dropped: s.dropped };
-      log(`load stopped: ${s.sent} sent, ${s.ok} ok, ${s.failed} failed, ${s.dropped} dropped`);
+      // ok = answered in time with the right content: a 2xx read with wrong rows is a failure.
+      const ok = load.samples.filter((x) => x.ok).length;
+      summary = { sent: s.sent, ok, failed: s.sent - ok, dropped: s.dropped };
+      log(`load stopped: ${s.sent} sent, ${ok} ok, ${s.sent - ok} failed (${load.samples.filter((x) => x.incorrect).length} with wrong content), ${s.dropped} dropped`);
       notes.push(...(load.notes ?? []));
     }
     await watcher.stop();
+    if (watcher.lastError) notes.push(`last Prometheus error while watching alerts: ${watcher.lastError}`);
 
     // --- read back ------------------------------------------------------------------------------
-    try {
-      const db = await target.servingDatabase();
-      readFrom = { name: db.name, port: db.port };
-      surviving = await readBackSeqs(lab, db.port, runId);
-    } catch (err) {
-      notes.push(`could not read the writes back: ${(err as Error).message}`);
-    }
-
-    // --- measure ------------------------------------------------------------------------------
-    const samples = load?.samples ?? [];
-    const ledger = load?.ledger ?? [];
-    const endedAt = new Date();
-    const lastScheduled = samples.reduce((m, s) => Math.max(m, s.scheduledAt), 0);
-    // A pitr run that never cut over has not recovered, whatever the requests say.
-    const recoverable = faultAt !== null && (scenario !== 'pitr' || notBefore !== undefined);
-    const rto = recoverable ? computeRto(samples, rtoOptions(lastScheduled + 1)) : null;
-    const rpo = faultAt !== null && surviving ? computeRpo(ledger, surviving, faultAt) : null;
-    const detection = faultAt !== null ? timeToDetect(watcher.seen, faultAt) : null;
-    if (detection?.note) notes.push(`time to detect: ${detection.note}${watcher.lastError ? ` (last Prometheus error: ${watcher.lastError})` : ''}`);
-    const failedAfterFault = faultAt !== null ? samples.filter((s) => s.scheduledAt >= faultAt && !s.ok).length : 0;
-    if (detection?.seconds === null && failedAfterFault > 0) {
-      notes.push(
-        `${failedAfterFault} requests failed after the fault but no page alert fired: the SLO's SLI counts what the service instances ` +
-          'report (job="inventory"), and these failures happened in front of them (load balancer, frozen or dead instances). ' +
-          'Measure availability at the load balancer too (the CloudWatch path does, at the ALB).',
-      );
-    }
-    if (scenario === 'pitr') notes.push('pitr: data corruption fails no request, so RTO runs from the corruption to the sustained SLI after the cut-over to the restored database');
-
-    const rtoMet = rto?.seconds != null && rto.seconds <= objectives.rtoSeconds;
-    const rpoMet = rpo?.seconds != null && rpo.seconds <= objectives.rpoSeconds;
-    const aborted = Boolean(signal?.aborted) || journal?.outcome === 'aborted';
-    let verdict: Verdict;
-    if (aborted) {
-      verdict = 'aborted';
-      reasons.push(faultAt === null ? 'interrupted before the fault' : 'interrupted: faults in effect were undone (see the undo steps)');
-    } else {
-      if (!journal || journal.outcome !== 'succeeded') {
-        const failed = journal?.steps.find((s) => s.outcome === 'failed');
-        reasons.push(`runbook ${journal?.outcome ?? 'did not run'}${failed ? ` at ${failed.name}: ${failed.error ?? ''}` : ''}`);
+    if (faultAt !== null) {
+      try {
+        const db = await target.servingDatabase();
+        readFrom = { name: db.name, port: db.port };
+        surviving = await readBackSeqs(lab, db.port, runId);
+      } catch (err) {
+        notes.push(`could not read the writes back: ${(err as Error).message}`);
       }
-      if (!rtoMet) reasons.push(rto?.seconds == null ? `no sustained recovery within ${maxRecovery}s of the fault` : `RTO ${rto.seconds}s over the objective ${objectives.rtoSeconds}s`);
-      if (!rpoMet) reasons.push(rpo?.seconds == null ? 'RPO not measured (writes not read back)' : `RPO ${rpo.seconds.toFixed(1)}s over the objective ${objectives.rpoSeconds}s`);
-      verdict = reasons.length ? 'fail' : 'pass';
     }
 
-    const report: GamedayReport = {
+    const report = buildGamedayReport({
       scenario,
-      target: 'local',
-      verdict,
-      reasons,
-      startedAt: startedAt.toISOString(),
-      endedAt: endedAt.toISOString(),
-      faultStartedAt: faultAt !== null ? new Date(faultAt).toISOString() : null,
-      recoveredAt: rto?.recoveredAt != null ? new Date(rto.recoveredAt).toISOString() : null,
-      rto: { measuredSeconds: rto?.seconds ?? null, objectiveSeconds: objectives.rtoSeconds, met: rtoMet },
-      rpo: {
-        measuredSeconds: rpo?.seconds ?? null,
-        lostWrites: rpo?.lostWrites ?? null,
-        acknowledgedWrites: ledger.length,
-        objectiveSeconds: objectives.rpoSeconds,
-        met: rpoMet,
-        lostSeqs: rpo?.lostSeqs.slice(0, 1000) ?? [],
-        readFrom: readFrom?.name ?? null,
-        lastSurvivingWriteAt: rpo?.lastSurvivingAckAt != null ? new Date(rpo.lastSurvivingAckAt).toISOString() : null,
-      },
-      timeToDetectSeconds: detection?.seconds ?? null,
-      detectedBy: detection?.alert ?? null,
-      timeToMitigateSeconds: faultAt !== null ? timeToMitigate(samples, faultAt, surviving ?? undefined) : null,
+      objectives,
+      profile,
+      startedAt,
+      endedAt: new Date(),
+      journal,
+      journalFile: opts.journalFile ?? null,
+      steps: runbook.steps,
+      samples: load?.samples ?? [],
+      ledger: load?.ledger ?? [],
+      surviving,
+      readFrom: readFrom?.name ?? null,
       sli: { slo: slo.sloId, objectivePercent: slo.objectivePercent, windowSeconds: cfg.window, stepSeconds: cfg.step, sustainSeconds: cfg.sustain },
-      load: { driver: k6 ? 'k6' : 'builtin', target: front, runId, ratePerSecond: cfg.rate, writeEvery: cfg.writeEvery, ...summary },
+      maxRecoverySeconds: maxRecovery,
+      alerts: watcher.seen,
+      prediction,
+      toleranceSeconds: 2 * SCRAPE_INTERVAL_SECONDS,
+      steadyState,
+      aborted: Boolean(signal?.aborted) || journal?.outcome === 'aborted',
+      load: { driver: k6 ? 'k6' : 'builtin', target: front, runId, ratePerSecond: cfg.rate, writeEvery: cfg.writeEvery, ...summary, readCheck: check },
       lab: { dir: labDir, regions: lab.regions, synchronousStandby: lab.database.synchronous, kept: !startedHere || Boolean(opts.keep) },
-      runbook: { outcome: journal?.outcome ?? 'not run', recoverySeconds: journal?.recoverySeconds ?? null, journalFile: opts.journalFile ?? null },
-      steps: journal?.steps ?? [],
-      timeline: faultAt !== null ? timeline(samples, faultAt) : timeline(samples, startedAt.getTime()),
       notes,
-    };
-    return { report, samples, ledger, labDir, readFrom };
+    });
+    return { report, samples: load?.samples ?? [], ledger: load?.ledger ?? [], labDir, readFrom };
   } finally {
     if (load) await load.stop().catch(() => {});
     await watcher.stop().catch(() => {});

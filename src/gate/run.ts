@@ -10,7 +10,7 @@ import { evaluateGate, collectThresholds, percentilesNeeded, type GateInput, typ
 import { gateJson, renderGateJunit, renderGateMarkdown, renderGateTable } from './render.ts';
 import { LoadgenRecorder } from '../k6/from-loadgen.ts';
 import { readK6Points } from '../k6/points.ts';
-import { parseMetricKey, type MetricSelector } from '../k6/selector.ts';
+import { parseMetricKey, selectorIdentity, type MetricSelector } from '../k6/selector.ts';
 import { readK6Summary } from '../k6/summary.ts';
 import { groupByMetric, k6ThresholdsFromModel, type K6ThresholdSet } from '../k6/thresholds.ts';
 import type { K6Result } from '../k6/types.ts';
@@ -106,6 +106,7 @@ export async function runGate(opts: GateOptions, io: GateIo = processIo, load: M
   const selectors = specs.map((s) => parseMetricKey(s.metric)).filter((s): s is MetricSelector => !!s);
   const percentiles = percentilesNeeded(specs);
   if (opts.k6Points) input.points = await readK6Points(opts.k6Points, { selectors, percentiles });
+  if (opts.k6Points && !opts.k6Summary) refuseUnknownSubmetricThresholds(opts.k6Points, input.points!, specs);
   if (opts.target) {
     const k6 = await chooseLoad(opts.load);
     if (k6) {
@@ -125,6 +126,32 @@ export async function runGate(opts: GateOptions, io: GateIo = processIo, load: M
   await writeReports(report, opts);
   io.stdout(renderGateTable(report));
   return report.verdict === 'pass' ? 0 : 1;
+}
+
+/** k6 adds this sub-metric itself (for http_req_failed's expected responses), not for a threshold. */
+const K6_OWN_SUBMETRICS = new Set(['http_req_duration{expected_response:true}']);
+
+/**
+ * A sub-metric in k6's JSON output exists because a script threshold names it, and the JSON output never
+ * carries that threshold: without the summary (or the threshold given here) the gate would judge the run
+ * without a threshold k6 itself judged, and could say PASS where k6 said FAIL. Bad input: exit 2.
+ */
+export function refuseUnknownSubmetricThresholds(file: string, points: K6Result, specs: ThresholdSpec[]): void {
+  const known = new Set(specs.map((s) => parseMetricKey(s.metric)).filter((s): s is MetricSelector => !!s).map(selectorIdentity));
+  const unknown = (points.declaredSubmetrics ?? []).filter((name) => {
+    if (K6_OWN_SUBMETRICS.has(name.replace(/\s+/g, ''))) return false;
+    const sel = parseMetricKey(name);
+    return !sel || !known.has(selectorIdentity(sel));
+  });
+  if (unknown.length === 0) return;
+  throw new SolidaError(`${file}: thresholds on ${unknown.join(', ')} are not in k6's JSON output`, 2, [
+    {
+      file,
+      path: unknown.join(', '),
+      message: 'k6 declares these sub-metrics because a script threshold names them, but --out json never records the threshold itself: a verdict from the points alone could be PASS where k6 failed',
+      fix: `pass --k6-summary (k6 --summary-export) as well, or give the script's thresholds, e.g. --threshold "${unknown[0]}: p(95)<500"`,
+    },
+  ]);
 }
 
 async function writeReports(report: GateReport, opts: GateOptions): Promise<void> {

@@ -174,6 +174,7 @@ export async function readK6Points(file: string, opts: ReadPointsOptions = {}): 
   const agg = new SampleAggregator(opts.selectors ?? [], opts.percentiles);
   const thresholds: K6ReportedThreshold[] = [];
   const checks = new Map<string, K6Check>();
+  const declaredSubmetrics = new Set<string>();
   // Declared types and units, to refuse samples no k6 run can produce (src/k6/sanity.ts).
   const declared = new Map<string, { type: string; contains?: string }>();
   let line = 0;
@@ -182,6 +183,7 @@ export async function readK6Points(file: string, opts: ReadPointsOptions = {}): 
       declared.set(m.name, { type: m.type, contains: m.contains });
       agg.declare(m.name, m.type);
       for (const s of m.submetrics) {
+        declaredSubmetrics.add(s);
         const sel = parseMetricKey(s);
         if (sel) agg.track(sel);
       }
@@ -209,5 +211,6 @@ export async function readK6Points(file: string, opts: ReadPointsOptions = {}): 
     thresholds,
     checks: [...checks.values()],
     durationSeconds: agg.spanSeconds(),
+    declaredSubmetrics: [...declaredSubmetrics],
   };
 }

@@ -55,4 +55,10 @@ export interface K6Result {
   summaryTrendStats?: string[];
   /** Test run length when known (handleSummary state, first..last point, generator run). */
   durationSeconds?: number;
+  /**
+   * Sub-metrics k6 declared (NDJSON `Metric` records). k6 creates a sub-metric only for a threshold that
+   * names it (and http_req_duration{expected_response:true} itself), but never writes that threshold to
+   * its JSON output.
+   */
+  declaredSubmetrics?: string[];
 }

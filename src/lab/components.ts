@@ -38,6 +38,8 @@ function inventoryEnv(lab: LabDescription, c: LabComponent): NodeJS.ProcessEnv {
     // The password stays in its 0600 file; the service reads it at start (absent for pre-secret labs).
     DB_PASSWORD_FILE: existsSync(labSecretFile(lab.dir)) ? labSecretFile(lab.dir) : '',
     INSTANCE: c.name,
+    // The SLOs' latency thresholds as histogram buckets (without them every request counts as slow).
+    SLO_BUCKETS: (lab.sloBuckets ?? []).join(','),
     REGION: c.region,
     AZ: c.az ?? '',
   };

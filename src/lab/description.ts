@@ -86,6 +86,8 @@ export interface LabDescription {
    * point-in-time restore). Absent: the instances follow whichever of the region's databases is primary.
    */
   serviceDatabase?: Record<string, string>;
+  /** Latency-SLO thresholds (seconds) the services' histograms must have as buckets (le="0.3"...). */
+  sloBuckets?: number[];
 }
 
 export const DEFAULT_LAB_DIR = '.solida/lab';

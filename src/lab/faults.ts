@@ -6,6 +6,7 @@ import { runtimeCommand } from './haproxy.ts';
 import { socketPath } from './plan.ts';
 import { liveRole, promote, replicasOf, standbyState, type LiveRole, type ReplicaState } from './postgres.ts';
 import { isAlive, isStopped, signalProcess, stopProcessGroup } from './processes.ts';
+import { freezeTree, killTree, signalTree } from './process-tree.ts';
 
 type LabRef = string | undefined | LabDescription;
 
@@ -121,4 +122,25 @@ export async function setServerEnabled(ref: LabRef, balancer: string, server: st
   const backend = lb.role === 'global-front' ? 'regions' : `inventory-${lb.region}`;
   const answer = await runtimeCommand(socket, `${enabled ? 'enable' : 'disable'} server ${backend}/${server}`);
   if (answer) throw new SolidaError(`haproxy refused: ${answer}`, 1);
+}
+
+/**
+ * Freeze every process of a component, descendants included (see process-tree.ts): for PostgreSQL the
+ * archiver, walsender and backends stop with the postmaster, so nothing more leaves a lost region.
+ */
+export async function freezeComponent(ref: LabRef, name: string): Promise<number[]> {
+  const c = component(load(ref), name);
+  return freezeTree(c.pid, c.startTicks);
+}
+
+/** Resume a frozen component and all its descendants. */
+export function thawComponent(ref: LabRef, name: string): number[] {
+  const c = component(load(ref), name);
+  return signalTree(c.pid, c.startTicks, 'SIGCONT');
+}
+
+/** Kill a component and all its descendants (fencing a frozen database: no process of it may run again). */
+export async function killComponentTree(ref: LabRef, name: string): Promise<boolean> {
+  const c = component(load(ref), name);
+  return killTree(c.pid, c.startTicks);
 }

@@ -24,6 +24,9 @@ export {
   resumeAz,
   setServerEnabled,
   signalComponent,
+  freezeComponent,
+  thawComponent,
+  killComponentTree,
   type AzFault,
   type ReplicationLag,
 } from './faults.ts';
@@ -31,6 +34,8 @@ export { archiveCurrentWal, backupNow, currentPrimary, restorePointInTime, type 
 export { restartComponent } from './components.ts';
 export { cutOverService, fenceReadOnly, rejoinAsStandby } from './recovery.ts';
 export { isAlive, stopProcessGroup } from './processes.ts';
+export { descendantsOf } from './process-tree.ts';
+export { regionWalDir } from './plan.ts';
 export { isListening } from './ports.ts';
 export { withAdmin } from './postgres.ts';
 export { componentLog } from './logs.ts';

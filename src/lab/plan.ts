@@ -118,3 +118,12 @@ export async function planLab(opts: LabOptions): Promise<LabDescription> {
 export function labName(lab: LabDescription): string {
   return basename(lab.dir);
 }
+
+/**
+ * The WAL archive of a region's object store. Each region has its own (as each AWS region has its own
+ * S3): a database archives to and restores from its own region's store only, so what reaches the other
+ * region goes through replication, never through a shared archive a lost region could still write to.
+ */
+export function regionWalDir(lab: LabDescription, region: string): string {
+  return region === lab.regions[0] ? lab.objectStore.walDir : join(lab.objectStore.dir, region, 'wal');
+}

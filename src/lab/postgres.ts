@@ -100,8 +100,16 @@ export interface ServerSettings {
 const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /** Settings appended to postgresql.conf (later lines win), shared by the primary and every copy of it. */
+/** archive_command / restore_command for one WAL archive directory (a region's object store). */
+export function archiveSettings(walArchiveDir: string): Record<string, string> {
+  return {
+    archive_command: `test ! -f ${walArchiveDir}/%f && cp %p ${walArchiveDir}/%f`,
+    restore_command: `cp ${walArchiveDir}/%f %p`,
+  };
+}
+
 export function serverSettings(s: ServerSettings): string {
-  const archive = `test ! -f ${s.walArchiveDir}/%f && cp %p ${s.walArchiveDir}/%f`;
+  const archive = archiveSettings(s.walArchiveDir).archive_command;
   return [
     '',
     '# --- solida lab ---',
@@ -188,8 +196,9 @@ export async function baseBackup(
 }
 
 /** Turn a base backup into a streaming standby of `upstream`, listening on `port`. */
-export function configureStandby(dataDir: string, user: OsUser, port: number, clusterName: string, upstream: Upstream): void {
+export function configureStandby(dataDir: string, user: OsUser, port: number, clusterName: string, upstream: Upstream, settings: Record<string, string> = {}): void {
   const extra: Record<string, string> = {
+    ...settings,
     primary_conninfo: primaryConninfo(upstream),
     // A promoted standby must not wait for a synchronous standby that no longer exists.
     synchronous_standby_names: '',
@@ -244,7 +253,7 @@ function parseStamp(name: string): Date {
 
 export type LiveRole = 'primary' | 'standby' | 'unreachable';
 
-export async function liveRole(port: number, timeoutMs = 1500): Promise<LiveRole> {
+export async function liveRole(port: number, timeoutMs = 3000): Promise<LiveRole> {
   try {
     const rows = await withAdmin(port, (sql) => sql`select pg_is_in_recovery() as recovery`, { timeoutMs });
     return rows[0].recovery ? 'standby' : 'primary';

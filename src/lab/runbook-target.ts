@@ -15,10 +15,11 @@ import {
   restartComponent,
   restorePointInTime,
   setServerEnabled,
-  signalComponent,
+  freezeComponent,
+  thawComponent,
+  killComponentTree,
   withAdmin,
   isAlive,
-  stopProcessGroup,
   type LabComponent,
   type LabDescription,
 } from './index.ts';
@@ -95,13 +96,26 @@ export class LabTarget implements TargetAdapter {
     return { revived };
   }
 
-  /** Freeze every process of the region except monitoring (which lives outside it). */
+  /**
+   * Freeze every process of the region except monitoring (which lives outside it): each component with
+   * all its descendants (PostgreSQL's archiver, walsender and backends too), so nothing of the region —
+   * no streamed or archived WAL — reaches the other region after this moment.
+   */
   async isolateRegion(region: string) {
     const victims = this.lab().components.filter((c) => c.region === region && c.kind !== 'prometheus' && c.role !== 'restored');
-    const frozen = victims.filter((c) => signalComponent(this.dir, c.name, 'SIGSTOP')).map((c) => c.name);
+    // The link first: what is in transit at the loss is lost, as between real regions.
     this.options.crossRegionLink?.cut();
+    const frozen: string[] = [];
+    let processes = 0;
+    for (const c of victims) {
+      const pids = await freezeComponent(this.dir, c.name);
+      if (pids.length) {
+        frozen.push(c.name);
+        processes += pids.length;
+      }
+    }
     this.frozen.set(region, frozen);
-    return { frozen };
+    return { frozen, processes };
   }
 
   /**
@@ -119,12 +133,12 @@ export class LabTarget implements TargetAdapter {
     const fenced: string[] = [];
     if (primary) {
       for (const db of databases) {
-        if (await stopProcessGroup(db.pid, db.startTicks, 'SIGKILL', 2000)) fenced.push(db.name);
+        if (await killComponentTree(this.dir, db.name)) fenced.push(db.name);
         else throw new SolidaError(`could not fence ${db.name}: its processes survived SIGKILL`, 1);
       }
     }
     this.options.crossRegionLink?.restore();
-    const thawed = names.filter((n) => !fenced.includes(n) && signalComponent(this.dir, n, 'SIGCONT'));
+    const thawed = names.filter((n) => !fenced.includes(n) && thawComponent(this.dir, n).length > 0);
     this.frozen.delete(region);
     for (const name of fenced) await rejoinAsStandby(this.dir, name, primary!);
     return primary ? { thawed, fenced, rebuiltAsStandbysOf: primary, rebuilt: fenced } : { thawed };

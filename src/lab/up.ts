@@ -9,8 +9,9 @@ import { component, labExists, readLab, resolveLabDir, writeLab, type LabCompone
 import { teardown } from './down.ts';
 import { haproxyConfig } from './haproxy.ts';
 import { INVENTORY_SCHEMA } from './inventory/schema.ts';
-import { haproxyConfigFile, planLab, prometheusConfigFile, prometheusRulesDir, socketPath } from './plan.ts';
+import { haproxyConfigFile, planLab, prometheusConfigFile, prometheusRulesDir, regionWalDir, socketPath } from './plan.ts';
 import {
+  archiveSettings,
   baseBackup,
   configureStandby,
   initdb,
@@ -24,7 +25,9 @@ import { isAlive } from './processes.ts';
 import { assertDeletableLab, claimLabDir } from './ownership.ts';
 import { createLabSecret, readLabSecret } from './secrets.ts';
 import { takeBaseBackup } from './backup.ts';
-import { demoRules, prometheusConfig } from './prometheus.ts';
+import { demoRules, frontDoorRules, prometheusConfig } from './prometheus.ts';
+import { backfillHistory, type HistoryOptions } from './history.ts';
+import { findBinary } from '../util/binaries.ts';
 import { waitFor } from './wait.ts';
 
 export interface UpOptions {
@@ -38,6 +41,8 @@ export interface UpOptions {
   log?: (msg: string) => void;
   /** SLO spec whose rules Prometheus loads (none: Prometheus runs without SLO rules; the CLI passes the example spec). */
   sloConfig?: string;
+  /** Steady-state history Prometheus starts with (backfilled blocks); none: it starts empty. */
+  history?: HistoryOptions;
 }
 
 export interface UpResult {
@@ -140,13 +145,20 @@ export async function startCopy(lab: LabDescription, copy: LabComponent, primary
   const upstreamPorts = inRegion
     ? [primary.port]
     : lab.components.filter((c) => c.kind === 'postgres' && c.region === primary.region).map((c) => c.port);
-  configureStandby(copy.dataDir!, rt.pgUser, copy.port, copy.name, {
-    ports: upstreamPorts,
-    replicationUser: lab.database.replicationUser,
-    applicationName: pgIdent(copy.name),
-    slotName: slot,
-    password: readLabSecret(lab.dir) ?? undefined,
-  });
+  configureStandby(
+    copy.dataDir!,
+    rt.pgUser,
+    copy.port,
+    copy.name,
+    {
+      ports: upstreamPorts,
+      replicationUser: lab.database.replicationUser,
+      applicationName: pgIdent(copy.name),
+      slotName: slot,
+      password: readLabSecret(lab.dir) ?? undefined,
+    },
+    archiveSettings(regionWalDir(lab, copy.region)),
+  );
   spawnComponent(lab, copy.name, rt);
   await waitReady(lab, copy);
 }
@@ -216,16 +228,29 @@ export async function labUp(opts: UpOptions = {}): Promise<UpResult> {
   }
 
   try {
-    const rules = await demoRules(opts.sloConfig).catch((err: Error) => ({ files: [], skipped: `rule generation failed: ${err.message}` }));
+    const rules: Awaited<ReturnType<typeof demoRules>> = await demoRules(opts.sloConfig).catch((err: Error) => ({ files: [], skipped: `rule generation failed: ${err.message}` }));
+    if (rules.files.length) rules.files.push(...frontDoorRules(lab));
     if (rules.skipped) log(`no SLO rules: ${rules.skipped}`);
+    if (rules.sloBuckets?.length) {
+      lab.sloBuckets = rules.sloBuckets;
+      writeLab(lab);
+    }
     const ruleFiles = writeConfigs(lab, rules.files);
     ownedDir(lab.objectStore.dir, rt.pgUser, 0o755);
-    ownedDir(lab.objectStore.walDir, rt.pgUser, 0o755);
+    for (const region of lab.regions) ownedDir(regionWalDir(lab, region), rt.pgUser, 0o755);
     ownedDir(lab.objectStore.baseBackupsDir, rt.pgUser, 0o755);
     ownedDir(join(dir, 'pg'), rt.pgUser, 0o755);
     // The socket directory belongs to the PostgreSQL user alone (0700): no other local user reaches the socket.
     if (lab.database.socketDir) ownedDir(lab.database.socketDir, rt.pgUser, 0o700);
 
+    // The history goes in before Prometheus opens its data directory.
+    if (opts.history) {
+      const promtool = findBinary('promtool');
+      if (!promtool) throw new SolidaError('promtool not found (needed to backfill Prometheus history)', 2, [{ message: 'promtool is in the Debian prometheus package', fix: 'apt-get install prometheus' }]);
+      const t0 = Date.now();
+      await backfillHistory(lab, promtool, component(lab, 'prometheus').dataDir!, opts.history);
+      log(`backfilled ${((opts.history.seconds ?? 22_200) / 3600).toFixed(1)} h of steady-state history at ${opts.history.ratePerSecond} req/s (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    }
     // Stateless processes start first: they come up while the database is being built.
     log('starting Prometheus, HAProxy and the inventory instances');
     for (const c of lab.components.filter((x) => x.kind !== 'postgres')) spawnComponent(lab, c.name, rt);

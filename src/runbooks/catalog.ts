@@ -1,12 +1,15 @@
-// The three DR runbooks of the reference architecture ("DISASTER RECOVERY RUNBOOK", scenarios 1–3), with
-// their expected timelines and objectives. Manual actions keep the reference's wording so on-call reads
+// The three DR runbooks of the reference architecture ("DISASTER RECOVERY RUNBOOK", scenarios 1–3): their
+// steps (title, timeline and objectives are in the scenario table). Manual actions keep the reference's wording so on-call reads
 // the same runbook in the terminal as on paper.
-import { DEFAULT_OBJECTIVES, objectivesFor, parseScenario, SCENARIOS, type Objectives, type ScenarioName } from '../chaos/scenarios.ts';
+import { DEFAULT_OBJECTIVES, objectivesFor, parseScenario, SCENARIO_TABLE, SCENARIOS, type Objectives, type ScenarioName } from '../scenarios/index.ts';
 import { healthy, recordRowCount, replicationLagBelow, rowCountAtLeast, singlePrimary } from './checks.ts';
 import type { Runbook, Step } from './types.ts';
 
+// A health probe can miss once on a busy host; the fault waits for a healthy service, up to this long.
+const STEADY_WAIT = 30;
+
 const azFailureSteps: Step[] = [
-  { kind: 'check', name: 'steady-state', description: 'service healthy before the fault', check: healthy() },
+  { kind: 'check', name: 'steady-state', description: 'service healthy before the fault', waitUpToSeconds: STEADY_WAIT, check: healthy() },
   { kind: 'check', name: 'primary-and-standby', description: 'one primary, standby in sync', check: singlePrimary((ctx) => ({ region: ctx.params.primaryRegion })) },
   { kind: 'check', name: 'rows-before', description: 'record the row count before the fault', check: recordRowCount('rowsBefore') },
   {
@@ -22,6 +25,7 @@ const azFailureSteps: Step[] = [
     name: 'rds-failover',
     description: 'database fails over to the standby in the other AZ (automatic with RDS Multi-AZ)',
     expectedBySeconds: 120,
+    delay: 'rdsFailoverDetection',
     run: (ctx) => ctx.target.promoteStandby(ctx.params.primaryRegion),
   },
   {
@@ -55,7 +59,7 @@ const azFailureSteps: Step[] = [
 ];
 
 const regionFailoverSteps: Step[] = [
-  { kind: 'check', name: 'steady-state', description: 'service healthy through the global front', check: healthy({ global: true }) },
+  { kind: 'check', name: 'steady-state', description: 'service healthy through the global front', waitUpToSeconds: STEADY_WAIT, check: healthy({ global: true }) },
   {
     kind: 'check',
     name: 'replica-lag',
@@ -71,12 +75,13 @@ const regionFailoverSteps: Step[] = [
     run: (ctx) => ctx.target.isolateRegion(ctx.params.primaryRegion),
     undo: (ctx) => ctx.target.reconnectRegion(ctx.params.primaryRegion),
   },
-  { kind: 'manual', name: 'activate-dr', description: 'decision to activate the DR region', expectedBySeconds: 300, prompt: 'Decide to activate the DR region (incident commander approval)' },
+  { kind: 'manual', name: 'activate-dr', description: 'decision to activate the DR region', expectedBySeconds: 300, delay: 'drActivationDecision', prompt: 'Decide to activate the DR region (incident commander approval)' },
   {
     kind: 'auto',
     name: 'promote-dr-database',
     description: "promote the DR region's replica to primary",
     expectedBySeconds: 900,
+    delay: 'drDatabaseRestore',
     run: (ctx) => ctx.target.promoteStandby(ctx.params.secondaryRegion),
   },
   {
@@ -87,7 +92,7 @@ const regionFailoverSteps: Step[] = [
     waitUpToSeconds: 600,
     check: singlePrimary((ctx) => ({ region: ctx.params.secondaryRegion })),
   },
-  { kind: 'check', name: 'dr-service', description: 'the application answers in the DR region', expectedBySeconds: 1200, waitUpToSeconds: 600, check: healthy((ctx) => ({ region: ctx.params.secondaryRegion })) },
+  { kind: 'check', name: 'dr-service', description: 'the application answers in the DR region', expectedBySeconds: 1200, delay: 'drAppDeploy', waitUpToSeconds: 600, check: healthy((ctx) => ({ region: ctx.params.secondaryRegion })) },
   {
     kind: 'auto',
     name: 'switch-front',
@@ -100,6 +105,7 @@ const regionFailoverSteps: Step[] = [
     name: 'service-recovered',
     description: 'clients are served through the global front',
     expectedBySeconds: 1500,
+    delay: 'dnsPropagation',
     marksRecovery: true,
     waitUpToSeconds: 600,
     check: healthy({ global: true }),
@@ -116,7 +122,7 @@ const regionFailoverSteps: Step[] = [
 ];
 
 const pitrSteps: Step[] = [
-  { kind: 'check', name: 'steady-state', description: 'service healthy before the corruption', check: healthy() },
+  { kind: 'check', name: 'steady-state', description: 'service healthy before the corruption', waitUpToSeconds: STEADY_WAIT, check: healthy() },
   { kind: 'check', name: 'rows-before', description: 'record the row count before the corruption', check: recordRowCount('rowsBefore') },
   {
     kind: 'auto',
@@ -129,19 +135,28 @@ const pitrSteps: Step[] = [
       return { corruptedAt: r.at.toISOString(), rows: r.rows };
     },
   },
-  { kind: 'manual', name: 'identify-time', description: 'identify the corruption timestamp', expectedBySeconds: 120, prompt: 'Identify the timestamp of the corruption (audit log, application logs)' },
+  { kind: 'manual', name: 'identify-time', description: 'identify the corruption timestamp', expectedBySeconds: 120, delay: 'corruptionIdentification', prompt: 'Identify the timestamp of the corruption (audit log, application logs)' },
   {
     kind: 'auto',
     name: 'restore-pitr',
-    description: 'restore to a point just before T into a new database',
+    description: 'restore to a point just before T (or the latest restorable time, if earlier) into a new database',
     expectedBySeconds: 900,
     run: async (ctx) => {
       const at = ctx.state.corruptedAt;
       if (!(at instanceof Date)) throw new Error('no corruption time recorded (corrupt-data did not run)');
-      const targetTime = new Date(at.getTime() - ctx.params.restoreMarginSeconds * 1000);
+      const wanted = at.getTime() - ctx.params.restoreMarginSeconds * 1000;
+      // The managed database can restore only up to its latest restorable time, which trails the clock
+      // (the run's clock: modelled delays included).
+      const latestRestorable = ctx.now().getTime() + (ctx.modelledSeconds() - ctx.params.restorableTimeLagSeconds) * 1000;
+      const targetTime = new Date(Math.min(wanted, latestRestorable));
       const r = await ctx.target.restorePitr(targetTime);
       ctx.state.restoredDatabase = r.database;
-      return { database: r.database, targetTime: targetTime.toISOString() };
+      return {
+        database: r.database,
+        targetTime: targetTime.toISOString(),
+        latestRestorableTime: new Date(latestRestorable).toISOString(),
+        limitedBy: latestRestorable < wanted ? 'latest restorable time' : 'restore margin',
+      };
     },
   },
   {
@@ -149,9 +164,10 @@ const pitrSteps: Step[] = [
     name: 'validate-restore',
     description: 'the restored copy holds every row from before the corruption',
     expectedBySeconds: 1200,
+    delay: 'pitrRestoreDuration',
     check: rowCountAtLeast('rowsBefore', (ctx) => ctx.state.restoredDatabase as string | undefined),
   },
-  { kind: 'manual', name: 'approve-cutover', description: 'approve the cut-over', prompt: 'Data validated: approve switching the service to the restored database' },
+  { kind: 'manual', name: 'approve-cutover', description: 'approve the cut-over', delay: 'restoreValidation', prompt: 'Data validated: approve switching the service to the restored database' },
   {
     kind: 'auto',
     name: 'cut-over',
@@ -162,44 +178,11 @@ const pitrSteps: Step[] = [
   { kind: 'check', name: 'service-recovered', description: 'operations resume on the restored data', marksRecovery: true, expectedBySeconds: 1200, waitUpToSeconds: 300, check: healthy() },
 ];
 
-const BUILDERS: Record<ScenarioName, Omit<Runbook, 'objectives'>> = {
-  'az-failure': {
-    name: 'az-failure',
-    title: 'AZ failure',
-    summary: 'AZ lost: the load balancer drains it, the standby is promoted, the service follows the new primary',
-    timeline: [
-      { atSeconds: 0, event: 'failure detected' },
-      { atSeconds: 30, event: 'ALB redirects traffic to the healthy AZ' },
-      { atSeconds: 120, event: 'new ECS tasks online' },
-      { atSeconds: 120, event: 'RDS failover complete' },
-    ],
-    steps: azFailureSteps,
-  },
-  'region-failover': {
-    name: 'region-failover',
-    title: 'Region failure',
-    summary: "primary region lost: promote the DR region's replica, switch the global front / DNS",
-    timeline: [
-      { atSeconds: 0, event: 'failure detected' },
-      { atSeconds: 300, event: 'decision to activate DR' },
-      { atSeconds: 900, event: 'database available in the DR region' },
-      { atSeconds: 1200, event: 'application deployed in the DR region' },
-      { atSeconds: 1500, event: 'DNS propagated' },
-    ],
-    steps: regionFailoverSteps,
-  },
-  pitr: {
-    name: 'pitr',
-    title: 'Data corruption (point-in-time restore)',
-    summary: 'bad bulk update/delete at T: restore to just before T into a new database, validate, cut over',
-    timeline: [
-      { atSeconds: 0, event: 'corruption detected' },
-      { atSeconds: 120, event: 'timestamp identified' },
-      { atSeconds: 900, event: 'restore complete' },
-      { atSeconds: 1200, event: 'data validated' },
-    ],
-    steps: pitrSteps,
-  },
+// The steps of each scenario's runbook; everything else about the scenario comes from the scenario table.
+const STEPS: Record<ScenarioName, Step[]> = {
+  'az-failure': azFailureSteps,
+  'region-failover': regionFailoverSteps,
+  pitr: pitrSteps,
 };
 
 export function listRunbooks(): Runbook[] {
@@ -209,6 +192,7 @@ export function listRunbooks(): Runbook[] {
 /** A runbook with its objectives (defaults unless overridden, e.g. per service). */
 export function getRunbook(name: string, objectives?: Partial<Objectives>): Runbook {
   const scenario = parseScenario(name);
-  const base = BUILDERS[scenario];
+  const t = SCENARIO_TABLE[scenario];
+  const base = { name: t.runbook, title: t.title, summary: t.summary, timeline: t.timeline.map((e) => ({ ...e })), steps: STEPS[t.runbook] };
   return { ...base, objectives: objectives ? objectivesFor(scenario, { explicit: objectives }) : { ...DEFAULT_OBJECTIVES[scenario] } };
 }

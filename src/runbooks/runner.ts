@@ -3,7 +3,7 @@
 // steps of the faults still in effect run in reverse order, so the target is left as it was found.
 import { SolidaError } from '../util/errors.ts';
 import { writeFileAtomically } from '../util/files.ts';
-import type { AutoStep, CheckResult, CheckStep, Journal, JournalStep, Runbook, RunbookContext, RunbookParams, Step, StepOutcome, TargetAdapter } from './types.ts';
+import type { AppliedDelay, AutoStep, CheckResult, CheckStep, Journal, JournalStep, Runbook, RunbookContext, RunbookParams, Step, StepOutcome, TargetAdapter } from './types.ts';
 import { DEFAULT_PARAMS } from './types.ts';
 
 export interface RunOptions {
@@ -23,6 +23,11 @@ export interface RunOptions {
   onStart?: (step: Step) => void;
   /** Longest an undo may take before the runner moves on (default 5 min). */
   undoTimeoutMs?: number;
+  /**
+   * How a step's named delay passes (a game day's timing profile): returns its length and whether it was
+   * slept (`sleep` it here) or only modelled. Without it, delays are skipped (an operator's real run).
+   */
+  delay?: (name: NonNullable<Step['delay']>) => { seconds: number; slept: boolean };
 }
 
 class AbortedError extends Error {
@@ -91,7 +96,8 @@ export async function runRunbook(runbook: Runbook, opts: RunOptions): Promise<Jo
   const sleep = opts.sleep ?? defaultSleep;
   const signal = opts.signal ?? new AbortController().signal;
   const params: RunbookParams = { ...DEFAULT_PARAMS, ...opts.params };
-  const ctx: RunbookContext = { target: opts.target, params, signal, state: {}, now };
+  let modelled = 0;
+  const ctx: RunbookContext = { target: opts.target, params, signal, state: {}, now, modelledSeconds: () => modelled };
   const journal: Journal = {
     runbook: runbook.name,
     title: runbook.title,
@@ -130,7 +136,14 @@ export async function runRunbook(runbook: Runbook, opts: RunOptions): Promise<Jo
     let output: unknown = null;
     let outcome: StepOutcome = 'ok';
     let error: string | undefined;
+    let delay: AppliedDelay | undefined;
     try {
+      if (step.delay && opts.delay) {
+        const d = opts.delay(step.delay);
+        delay = { name: step.delay, ...d };
+        if (d.slept && d.seconds > 0) await sleep(d.seconds * 1000, signal);
+        else if (!d.slept) modelled += d.seconds;
+      }
       if (step.kind === 'auto') {
         output = (await abortable(step.run(ctx), signal)) ?? null;
         if (step.undo) pendingUndo.push(step);
@@ -172,6 +185,7 @@ export async function runRunbook(runbook: Runbook, opts: RunOptions): Promise<Jo
       output,
       outcome,
       ...(error ? { error } : {}),
+      ...(delay ? { delay } : {}),
     });
     if (outcome !== 'ok') {
       final = outcome === 'failed' ? 'failed' : 'aborted';

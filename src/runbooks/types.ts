@@ -3,7 +3,7 @@
 // - check: a pluggable verification (health, DB role, replication lag, row counts), optionally polled;
 // - manual: a prompt an operator confirms (auto-confirmed with --yes);
 // and every fault step carries its undo, which the runner plays back when a run is aborted or fails.
-import type { Objectives, ScenarioName } from '../chaos/scenarios.ts';
+import type { DelayName, Objectives, ScenarioName } from '../scenarios/index.ts';
 
 export type DbRole = 'primary' | 'standby' | 'replica' | 'down';
 
@@ -65,6 +65,11 @@ export interface RunbookParams {
   restoreMarginSeconds: number;
   /** Highest replication lag (s) accepted before a failover. */
   maxReplicationLagSeconds: number;
+  /**
+   * pitr: how far the managed database's latest restorable time trails the clock (RDS: up to 5 min). The
+   * restore cannot target a moment later than that, whatever the corruption time.
+   */
+  restorableTimeLagSeconds: number;
 }
 
 export const DEFAULT_PARAMS: RunbookParams = {
@@ -74,6 +79,7 @@ export const DEFAULT_PARAMS: RunbookParams = {
   table: 'items',
   restoreMarginSeconds: 1,
   maxReplicationLagSeconds: 5,
+  restorableTimeLagSeconds: 0,
 };
 
 export interface RunbookContext {
@@ -84,6 +90,11 @@ export interface RunbookContext {
   /** Values steps hand to later steps (e.g. the row count before the fault). */
   state: Record<string, unknown>;
   now(): Date;
+  /**
+   * Seconds of modelled delays so far (named delays a timing profile adds without sleeping them): the
+   * run's clock is now() plus these, e.g. for the latest restorable time.
+   */
+  modelledSeconds(): number;
 }
 
 export interface CheckResult {
@@ -105,6 +116,8 @@ interface StepBase {
   marksRecovery?: boolean;
   /** A later step that makes an earlier step's undo unnecessary names it here (e.g. revive AZ → kill AZ). */
   resolves?: string;
+  /** A managed or human delay that passes before this step (RDS failure detection, a decision, DNS). */
+  delay?: DelayName;
 }
 
 export interface AutoStep extends StepBase {
@@ -159,6 +172,14 @@ export interface JournalStep {
   output: unknown;
   outcome: StepOutcome;
   error?: string;
+  /** The delay before the step: slept (in the measured time) or modelled (added to it). */
+  delay?: AppliedDelay;
+}
+
+export interface AppliedDelay {
+  name: DelayName;
+  seconds: number;
+  slept: boolean;
 }
 
 export interface Journal {

@@ -76,9 +76,16 @@ describe('computeRpo', () => {
     { seq: 4, ackedAt: F + 200 },
   ];
 
-  it('is the fault time minus the last surviving write acknowledged before it', () => {
+  it('is the fault time minus the last write kept, when only writes before the fault are lost (in flight)', () => {
+    const r = computeRpo(acked, [1, 2, 4], F);
+    expect(r).toMatchObject({ lostWrites: 1, lostSeqs: [3], lastSurvivingAckAt: F - 500, seconds: 0.5 });
+    expect(r.lossWindow).toEqual({ from: F - 500, to: F - 100, beforeFault: 1, afterFault: 0 });
+  });
+
+  it('counts writes acknowledged after the fault and lost (a restore drops them): the window runs to the last lost one', () => {
     const r = computeRpo(acked, [1, 2], F);
-    expect(r).toMatchObject({ acknowledgedWrites: 4, lostWrites: 2, lostSeqs: [3, 4], lastSurvivingAckAt: F - 500, seconds: 0.5 });
+    expect(r).toMatchObject({ acknowledgedWrites: 4, lostWrites: 2, lostSeqs: [3, 4], lastSurvivingAckAt: F - 500, seconds: 0.7 });
+    expect(r.lossWindow).toEqual({ from: F - 500, to: F + 200, beforeFault: 1, afterFault: 1 });
   });
 
   it('is 0 when no acknowledged write is missing (extra unacknowledged rows do not matter)', () => {
@@ -141,13 +148,16 @@ describe('report renderings', () => {
     endedAt: new Date(F + 30_000).toISOString(),
     faultStartedAt: new Date(F).toISOString(),
     recoveredAt: new Date(F + 13_000).toISOString(),
-    rto: { measuredSeconds: 130, objectiveSeconds: 120, met: false },
-    rpo: { measuredSeconds: 0, lostWrites: 0, acknowledgedWrites: 42, objectiveSeconds: 300, met: true, lostSeqs: [], readFrom: 'db-r1-b', lastSurvivingWriteAt: null },
+    profile: { name: 'reference', description: 'reference timings', delays: [{ step: 'rds-failover', name: 'rdsFailoverDetection', seconds: 120, slept: false, source: 'ref' }] },
+    rto: { measuredSeconds: 10, modelledSeconds: 120, totalSeconds: 130, objectiveSeconds: 120, met: false },
+    rpo: { measuredSeconds: 0, lostWrites: 0, acknowledgedWrites: 42, objectiveSeconds: 300, met: true, lostSeqs: [], readFrom: 'db-r1-b', lastSurvivingWriteAt: null, lossWindow: null, modelledSeconds: 0, totalSeconds: 0 },
     timeToDetectSeconds: 2.5,
     detectedBy: 'InventoryAvailabilityBudgetBurn',
+    detection: { predictedSeconds: 51.8, predictedBy: 'page-1h', toleranceSeconds: 2 },
+    steadyState: { checked: true, firing: [] },
     timeToMitigateSeconds: 5.1,
     sli: { slo: 'inventory-availability', objectivePercent: 99.9, windowSeconds: 5, stepSeconds: 1, sustainSeconds: 10 },
-    load: { driver: 'builtin', target: 'http://x', runId: 'r', ratePerSecond: 10, writeEvery: 2, sent: 300, ok: 200, failed: 100, dropped: 0 },
+    load: { driver: 'builtin', target: 'http://x', runId: 'r', ratePerSecond: 10, writeEvery: 2, sent: 300, ok: 200, failed: 100, dropped: 0, incorrect: 0, readCheck: null },
     lab: { dir: '/tmp/lab', regions: ['r1'], synchronousStandby: true, kept: false },
     runbook: { outcome: 'succeeded', recoverySeconds: 7, journalFile: null },
     steps: [
@@ -160,14 +170,17 @@ describe('report renderings', () => {
 
   it('summarises the figures against objectives', () => {
     const s = formatSummary(report);
-    expect(s).toMatch(/game day az-failure \(local lab\): FAIL/);
-    expect(s).toMatch(/RTO\s+130\.0s\s+120\.0s\s+MISSED/);
+    expect(s).toMatch(/game day az-failure \(local lab, profile reference\): FAIL/);
+    // Measured, modelled (not slept), total, objective: the modelled part is never hidden in the measured one.
+    expect(s).toMatch(/RTO\s+10\.0s\s+120\.0s\s+130\.0s\s+120\.0s\s+MISSED/);
     expect(s).toMatch(/lost writes\s+0 of 42 acknowledged/);
   });
 
   it('renders Markdown with the objectives table and the runbook steps', () => {
     const md = renderGamedayMarkdown(report);
-    expect(md).toMatch(/\| RTO \| 130\.0 s \| 120\.0 s \| \*\*missed\*\* \|/);
+    expect(md).toMatch(/\| RTO \| 10\.0 s \| 120\.0 s \| 130\.0 s \| 120\.0 s \| \*\*missed\*\* \|/);
+    expect(md).toMatch(/Timing profile: \*\*reference\*\*/);
+    expect(md).toMatch(/rdsFailoverDetection.*120 s.*modelled/);
     expect(md).toMatch(/\| rds-failover \| auto \| ok \| 5\.2 \| 120 \|/);
   });
 
@@ -177,7 +190,7 @@ describe('report renderings', () => {
     expect(html).not.toMatch(/<script|<link|src="http/);
     expect(html).toMatch(/<svg [^>]*viewBox/);
     expect(html).toMatch(/<\/tspan> fault</);
-    expect(html).toMatch(/recovered \(RTO 2\.2 min\)/);
+    expect(html).toMatch(/recovered \(RTO 10 s\)/);
     expect(html).toMatch(/>rds-failover</);
     expect(html).toContain('a &lt;note&gt; &amp; more');
     // 31 one-second buckets (T-1 .. T+29), each with a green bar; errors only in the first 12 s after the fault.

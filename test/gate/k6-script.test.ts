@@ -25,7 +25,8 @@ function loadScript(content: string, env: Record<string, string> = {}) {
   const counters: { name: string; value: number; tags?: Record<string, string>; metadata: Record<string, string> }[] = [];
   const exec = { scenario: { iterationInTest: 0 }, vu: { metrics: { metadata: {} as Record<string, string> } } };
   let status = 200;
-  const respond = () => ({ status });
+  let items: { name: string; quantity: number }[] = [];
+  const respond = () => ({ status, json: (path?: string) => (path === 'items' ? items : { items }) });
   const http = {
     get: (url: string, params: Sent['params']) => (sent.push({ method: 'GET', url, params, metadata: { ...exec.vu.metrics.metadata } }), respond()),
     post: (url: string, body: string, params: Sent['params']) => (sent.push({ method: 'POST', url, body, params, metadata: { ...exec.vu.metrics.metadata } }), respond()),
@@ -49,6 +50,7 @@ function loadScript(content: string, env: Record<string, string> = {}) {
     counters,
     exec,
     setStatus: (s: number) => void (status = s),
+    setItems: (rows: { name: string; quantity: number }[]) => void (items = rows),
     iterate(n: number, data?: unknown) {
       for (let i = 0; i < n; i++) {
         exec.scenario.iterationInTest = i;
@@ -103,7 +105,7 @@ describe('solida generate k6 (rendering)', () => {
 
   it('game-day script: reads and writes, writes carry the client sequence id', () => {
     const g = loadScript(generateK6Scripts(shop, { service: 'shop' }).find((f) => f.path === 'gameday/az-failure.js')!.content, { TARGET: 'http://lab:8080', RUN_ID: 'run-1' });
-    expect(g.options.scenarios.gameday).toMatchObject({ executor: 'constant-arrival-rate', rate: 50, duration: '10m' });
+    expect(g.options.scenarios.gameday).toMatchObject({ executor: 'constant-arrival-rate', rate: 50, duration: '20m' });
     // Only route-less SLO thresholds apply: game-day requests are not the SLO routes.
     expect(g.options.thresholds).toEqual({ http_req_failed: ['rate<0.001'], dropped_iterations: ['count<1'] });
     const data = g.setup!();
@@ -113,15 +115,37 @@ describe('solida generate k6 (rendering)', () => {
     expect(writes.map((w) => JSON.parse(w.body!).seq)).toEqual([0, 5]);
     expect(writes.map((w) => w.params.headers?.['X-Client-Seq'])).toEqual(['0', '5']);
     expect(writes.every((w) => JSON.parse(w.body!).runId === 'run-1' && w.params.tags?.op === 'write')).toBe(true);
-    // The sequence id rides on the samples' metadata during the write, and is removed after it.
+    // The sequence id rides on the samples' metadata during the request (reads too, to tie a failed read
+    // check to its request), and is removed after it.
     expect(writes.map((w) => w.metadata.seq)).toEqual(['0', '5']);
-    expect(g.sent.filter((r) => r.method === 'GET').every((r) => r.metadata.seq === undefined && r.params.tags?.op === 'read')).toBe(true);
+    expect(g.sent.filter((r) => r.method === 'GET').map((r) => r.metadata.seq)).toEqual(['1', '2', '3', '4', '6', '7', '8', '9']);
+    expect(g.sent.filter((r) => r.method === 'GET').every((r) => r.params.tags?.op === 'read' && r.url === 'http://lab:8080/items?limit=1000')).toBe(true);
+    // The lab's API: sequence-marked writes go to POST /writes.
+    expect(writes.every((w) => w.url === 'http://lab:8080/writes')).toBe(true);
+    // Every request may hang for the whole timeout (5 s) in an outage: VUs for rate × timeout, with margin.
+    expect(g.options.scenarios.gameday.preAllocatedVUs).toBeGreaterThanOrEqual(50 * 5);
     expect(g.counters.map((c) => [c.name, c.metadata.seq])).toEqual([['solida_write_acked', '0'], ['solida_write_acked', '5']]);
     expect(g.exec.vu.metrics.metadata).toEqual({});
     // A write that is not acknowledged is not counted.
     g.setStatus(503);
     g.iterate(1, data);
     expect(g.counters).toHaveLength(2);
+  });
+
+  it('game-day script: a read that answers 200 with the wrong rows is counted as incorrect (corruption, stale data)', () => {
+    const g = loadScript(renderGamedayK6Script('pitr'), { TARGET: 'http://lab:8080', CHECK_PREFIX: 'run-item-', CHECK_ROWS: '3', WRITE_EVERY: '100', REQUEST_TIMEOUT: '2000ms' });
+    expect(g.options.scenarios.gameday.preAllocatedVUs).toBeGreaterThanOrEqual(50 * 2);
+    const known = [1, 2, 3].map((i) => ({ name: `run-item-${i}`, quantity: i }));
+    g.setItems(known);
+    g.iterate(3, { runId: 'r' });
+    expect(g.sent.at(-1)!.url).toBe('http://lab:8080/items?limit=1000&prefix=run-item-');
+    expect(g.counters.filter((c) => c.name === 'solida_read_incorrect')).toEqual([]);
+    g.setItems(known.slice(0, 2)); // a bad bulk delete
+    g.iterate(3, { runId: 'r' });
+    g.setItems([known[0], known[1], { name: 'run-item-3', quantity: 7 }]); // a bad update
+    g.iterate(2, { runId: 'r' });
+    // Iterations 1 and 2 are reads (0 is a write): 3 reads saw wrong rows, each tied to its request's seq.
+    expect(g.counters.filter((c) => c.name === 'solida_read_incorrect').map((c) => c.metadata.seq)).toEqual(['1', '2', '1']);
   });
 
   it('a multi-service model without --service gives game days no SLO thresholds', () => {

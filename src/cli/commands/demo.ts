@@ -57,6 +57,7 @@ export function registerDemoCommand(program: Command): void {
 
       if (opts.gameday) {
         say('\n== 4. Game day az-failure on the local lab: load, AZ loss, runbook, measured RTO/RPO against the objectives');
+        say('   timing profile "short": RDS failure detection 10 s, slept (the reference\'s 120 s: `solida gameday az-failure --profile reference`)');
         const dir = join(opts.out, 'gameday');
         const { report } = await localGamedayCommand('az-failure', {
           json: join(dir, 'az-failure.json'),
@@ -64,6 +65,8 @@ export function registerDemoCommand(program: Command): void {
           html: join(dir, 'az-failure.html'),
           baseline: '5s',
           sustain: '15s',
+          // Seconds, slept: the demo stays short. `--profile reference` models the reference's minutes.
+          profile: 'short',
         });
         if (report.verdict !== 'pass') throw new SolidaError(`the az-failure game day did not pass (${report.verdict}): ${report.reasons.join('; ')}`, 1);
       }

@@ -59,16 +59,13 @@ function itemJson(row: Record<string, unknown>) {
 export function createInventoryApp(db: PrimaryPool, who: InstanceIdentity, instrumentation?: Instrumentation) {
   const app = express();
   app.disable('x-powered-by');
-  if (instrumentation) {
-    app.use(instrumentation.middleware);
-    app.get('/metrics', instrumentation.metricsHandler);
-  }
   app.use((_req, res, next) => {
     res.setHeader('x-served-by', who.instance);
     next();
   });
-  app.use(express.json({ limit: '64kb' }));
-
+  // Health checks are the load balancer's, not clients' requests: served before the instrumentation, so
+  // they stay out of the SLI (a passive instance answers them 503 until its region is promoted, and gets
+  // nothing else: it is out of the SLI too).
   // Healthy means this instance can write: the database it reaches is a primary that accepts writes.
   app.get('/healthz', async (_req, res) => {
     try {
@@ -84,9 +81,21 @@ export function createInventoryApp(db: PrimaryPool, who: InstanceIdentity, instr
     }
   });
 
+  if (instrumentation) {
+    // Prometheus' scrapes are not clients' requests either: served before the middleware records anything.
+    app.get('/metrics', instrumentation.metricsHandler);
+    app.use(instrumentation.middleware);
+  }
+  app.use(express.json({ limit: '64kb' }));
+
   app.get('/items', async (req, res) => {
-    const limit = Math.min(intField(req.query as Record<string, unknown>, 'limit', { required: false, min: 1 }) ?? 100, 1000);
-    const rows = await db.run((sql) => sql`select * from items order by id limit ${limit}`);
+    const query = req.query as Record<string, unknown>;
+    const limit = Math.min(intField(query, 'limit', { required: false, min: 1 }) ?? 100, 1000);
+    // A name prefix selects one game day's known rows (its read check).
+    const prefix = stringField(query, 'prefix', { required: false, max: 200 });
+    const rows = prefix
+      ? await db.run((sql) => sql`select * from items where starts_with(name, ${prefix}) order by id limit ${limit}`)
+      : await db.run((sql) => sql`select * from items order by id limit ${limit}`);
     res.json({ items: rows.map(itemJson), ...who });
   });
 

@@ -22,7 +22,9 @@ const passwordFile = process.env.DB_PASSWORD_FILE;
 const password = passwordFile ? readFileSync(passwordFile, 'utf8').trim() : undefined;
 const db = new PrimaryPool({ hosts: parseHosts(env('DB_HOSTS')), database: env('DB_NAME', 'inventory'), user: env('DB_USER', 'inventory'), password });
 // Golden-signal metrics on /metrics; Prometheus adds job="inventory", region and az when it scrapes.
-const exporter = createExporter({ service: 'inventory' });
+// SLO_BUCKETS: the latency SLOs' thresholds (seconds), so their `le` buckets exist exactly.
+const sloBuckets = (process.env.SLO_BUCKETS ?? '').split(',').filter(Boolean).map(Number).filter((n) => Number.isFinite(n) && n > 0);
+const exporter = createExporter({ service: 'inventory', extraBuckets: sloBuckets });
 const app = createInventoryApp(db, who, exporter);
 
 const server: Server = app.listen(port, '127.0.0.1', () => {
