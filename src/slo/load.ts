@@ -12,6 +12,7 @@ import { zodProblems } from './issues.ts';
 import { NATIVE_SLOTH_PLUGINS, isSlothDocument, slothSchema, slothToConfig } from './formats/sloth.ts';
 import { isOpenSloDocument, openSloToConfig } from './formats/openslo.ts';
 import type { SolidaModel } from './model.ts';
+import { importConfigModule } from './import-config.ts';
 
 export type SpecFormat = 'typescript' | 'solida-yaml' | 'sloth' | 'openslo';
 
@@ -77,12 +78,15 @@ export function parseSpecText(text: string, file: string): LoadedSpec {
 async function importConfig(path: string, file: string): Promise<unknown> {
   try {
     // Cache-busting query: a long-lived process (tests, watch) re-reads an edited config.
-    const mod = (await import(`${pathToFileURL(path).href}?t=${Date.now()}`)) as { default?: unknown };
+    const mod = await importConfigModule(`${pathToFileURL(path).href}?t=${Date.now()}`);
     if (mod.default === undefined) throw new SolidaError(`${file} has no default export`, 2, [{ file, message: 'no default export', fix: 'end the file with: export default defineConfig({ services, slos })' }]);
     return mod.default;
   } catch (err) {
     if (err instanceof SolidaError) throw err;
-    throw new SolidaError(`${file} could not be loaded`, 2, [{ file, message: (err as Error).message.split('\n')[0], fix: 'fix the TypeScript error (run: npx tsc --noEmit)' }]);
+    const message = (err as Error).message.split('\n')[0];
+    const missing = /Cannot find (?:package|module) '([^']+)'/.exec(message)?.[1];
+    const fix = missing && !missing.startsWith('.') && !missing.startsWith('/') ? `install it in this project: npm install ${missing}` : 'fix the TypeScript error (run: npx tsc --noEmit)';
+    throw new SolidaError(`${file} could not be loaded`, 2, [{ file, message, fix }]);
   }
 }
 
