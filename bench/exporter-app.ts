@@ -49,7 +49,7 @@ if (variant.startsWith('solida')) {
 } else if (variant === 'floor') {
   // What a conventional middleware pays before doing any work: a clock read, a 'close' listener and
   // one property on the request. On express's per-request hidden classes the last two are the
-  // expensive part; solida avoids both (see src/exporter/requestState.ts).
+  // expensive part; solida avoids both (see src/exporter/request-state.ts).
   const kStart = Symbol('start');
   const onClose = () => {};
   app.use((req, res, next) => {

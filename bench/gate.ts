@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createGzip, createGunzip } from 'node:zlib';
 import { once } from 'node:events';
-import { readK6Points } from '../src/report/k6-points.ts';
+import { readK6Points } from '../src/k6/points.ts';
 import { runOpenModel } from '../src/loadgen/open-model.ts';
-import { k6Percentile } from '../src/report/k6-sinks.ts';
+import { k6Percentile } from '../src/k6/sinks.ts';
 
 const requests = Number(process.argv[2] ?? 100_000);
 const rate = Number(process.argv[3] ?? 1000);

@@ -3,7 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import { configSchema, type SolidaConfig } from '../src/slo/config.ts';
 import { normalizeConfig } from '../src/slo/normalize.ts';
-import { generatePrometheusRules } from '../src/alarms/prometheus.ts';
+import { generatePrometheusRules } from '../src/prometheus/rules.ts';
 
 function config(n: number): SolidaConfig {
   const services = Array.from({ length: Math.ceil(n / 10) }, (_, i) => ({ name: `svc-${i}` }));

@@ -91,10 +91,23 @@ function ensureDebianPackages() {
   execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...pkgs], { stdio: 'inherit', env });
 }
 
+// The AWS tests talk to a real moto_server (AWS's wire protocols, no account needed).
+function ensureMoto() {
+  if (onPath('moto_server')) return;
+  const pip = ['pip3', 'pip'].find(onPath);
+  if (!pip) throw new Error("moto_server is missing and pip is not installed: install python3-pip, then pip install 'moto[server]'");
+  log("installing moto_server (pip install 'moto[server]')");
+  const r = spawnSync(pip, ['install', '--quiet', 'moto[server]'], { stdio: 'inherit' });
+  // Debian's system Python refuses plain pip installs (PEP 668); the package is only a test server.
+  if (r.status !== 0) execFileSync(pip, ['install', '--quiet', '--break-system-packages', 'moto[server]'], { stdio: 'inherit' });
+  if (!onPath('moto_server')) throw new Error("pip installed moto but moto_server is not on PATH: add pip's script directory (e.g. ~/.local/bin) to PATH");
+}
+
 try {
   ensureNodeModules();
   ensureBuilt();
   ensureDebianPackages();
+  ensureMoto();
 } catch (err) {
   log(`failed: ${err.message}`);
   process.exit(1);

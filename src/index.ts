@@ -4,4 +4,4 @@ export type { SolidaConfig, ServiceConfig, SloConfig, SliConfig, AlertingConfig,
 export type { SolidaModel, Slo, Service, Sli, AlertTier } from './slo/model.ts';
 export { loadModel, loadSpec } from './slo/load.ts';
 export { explainModel, formatExplanation } from './slo/explain.ts';
-export { generatePrometheusRules } from './alarms/prometheus.ts';
+export { generatePrometheusRules } from './prometheus/rules.ts';

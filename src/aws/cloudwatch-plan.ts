@@ -29,11 +29,11 @@ import {
   type Tag,
 } from '@aws-sdk/client-cloudwatch';
 import { SolidaError } from '../util/errors.ts';
-import type { CloudWatchArtifacts } from './cloudwatch-generate.ts';
-import { assertValidRequest } from './smithy.ts';
-import { parseAlarmRule, ruleAlarms } from './composite-rule.ts';
-import { MANAGED_BY_TAG, MANAGED_BY_VALUE } from '../alarms/cloudwatch.ts';
-import { MANAGED_MARKER } from '../dashboards/cloudwatch.ts';
+import type { CloudWatchArtifacts } from '../cloudwatch/generate.ts';
+import { assertValidRequest } from '../aws-models/smithy.ts';
+import { parseAlarmRule, ruleAlarms } from '../cloudwatch/composite-rule.ts';
+import { MANAGED_BY_TAG, MANAGED_BY_VALUE } from '../cloudwatch/alarms.ts';
+import { MANAGED_MARKER } from '../cloudwatch/dashboards.ts';
 
 export type ResourceKind = 'metric-alarm' | 'composite-alarm' | 'dashboard';
 export type Action = 'create' | 'update' | 'delete' | 'unchanged';

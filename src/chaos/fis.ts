@@ -12,7 +12,7 @@
 // through the RDS API (see pitr.ts); its template only waits, so the game day has an FIS record with the
 // same stop conditions.
 import type { CreateExperimentTemplateCommandInput } from '@aws-sdk/client-fis';
-import { assertValidRequest } from '../aws/smithy.ts';
+import { assertValidRequest } from '../aws-models/smithy.ts';
 import type { Service, SolidaModel } from '../slo/model.ts';
 import { SolidaError, type Problem } from '../util/errors.ts';
 import { arns, isRegion, location, nameOf, parseArn, regionOfAz, type AwsLocation } from './arn.ts';

@@ -4,7 +4,7 @@
 // The restore point is "just before" the corruption: corruptedAt minus a margin, which is also the RPO
 // the restore costs by construction.
 import type { CreateDBInstanceCommandInput, RestoreDBClusterToPointInTimeCommandInput, RestoreDBInstanceToPointInTimeCommandInput } from '@aws-sdk/client-rds';
-import { assertValidRequest } from '../aws/smithy.ts';
+import { assertValidRequest } from '../aws-models/smithy.ts';
 import type { Service, SolidaModel } from '../slo/model.ts';
 import { SolidaError, type Problem } from '../util/errors.ts';
 import { arns, isRdsIdentifier, location, nameOf, type AwsLocation } from './arn.ts';

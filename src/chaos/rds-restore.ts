@@ -12,7 +12,7 @@ import {
   RestoreDBInstanceToPointInTimeCommand,
   type RDSClient,
 } from '@aws-sdk/client-rds';
-import { assertValidRequest } from '../aws/smithy.ts';
+import { assertValidRequest } from '../aws-models/smithy.ts';
 import type { PitrRequests } from './pitr.ts';
 
 /**

@@ -1,6 +1,6 @@
 // The SLO page alarms that stop a game day: the per-SLO "page" composite alarms the CloudWatch generator
 // creates (named by its own naming function, so the two can never disagree).
-import { sloAlarmNames } from '../alarms/cloudwatch.ts';
+import { sloAlarmNames } from '../cloudwatch/alarms.ts';
 import type { SolidaModel } from '../slo/model.ts';
 
 /** Names of the page alarms of the SLOs of `services` (all services when empty) that have a page tier. */

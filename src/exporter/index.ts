@@ -12,13 +12,13 @@ import type { Slo } from '../slo/model.ts';
 import { SolidaError } from '../util/errors.ts';
 import { histogramBuckets, sloLatencyThresholds } from './buckets.ts';
 import { EmfAggregator } from './emf.ts';
-import { cloudWatchLogsSink, stdoutSink, type CloudWatchLogsSinkOptions, type EmfSink } from './emfSink.ts';
-import { ensureRouteCapture, expressRouteTemplate } from './expressRoute.ts';
+import { cloudWatchLogsSink, stdoutSink, type CloudWatchLogsSinkOptions, type EmfSink } from './emf-sink.ts';
+import { ensureRouteCapture, expressRouteTemplate } from './express-route.ts';
 import { BoundedLabel, KNOWN_METHODS, methodLabeler } from './labels.ts';
 import { createMetrics, type AnyRegistry } from './metrics.ts';
 import { Recorder, type RouteResolver } from './recorder.ts';
-import { compileRouteTable, pathnameOf } from './routeTable.ts';
-import { subscribeToHttpServer } from './requestState.ts';
+import { compileRouteTable, pathnameOf } from './route-table.ts';
+import { subscribeToHttpServer } from './request-state.ts';
 import { createMetricsHandler, serveMetrics, type MetricsHandler, type MetricsServer, type ServeOptions } from './scrape.ts';
 import { startTracing, tracingWanted, type RequestTracing, type TracingOptions } from './tracing.ts';
 
@@ -259,8 +259,8 @@ function resolveSink(sink: EmfOptions['sink']): EmfSink {
 export { SEMCONV_HTTP_SERVER_BUCKETS, histogramBuckets, leLabel, sloLatencyThresholds } from './buckets.ts';
 export { ACTIVE_REQUESTS_METRIC, DURATION_METRIC, EVENT_LOOP_UTILIZATION_METRIC, LABEL_NAMES } from './metrics.ts';
 export { EMF_METRICS, EmfAggregator, representativeLatencies, type EmfConfig, type EmfDocument } from './emf.ts';
-export { PUT_LOG_EVENTS_LIMITS, batchLogEvents, cloudWatchLogsSink, stdoutSink, type CloudWatchLogsSinkOptions, type EmfSink } from './emfSink.ts';
+export { PUT_LOG_EVENTS_LIMITS, batchLogEvents, cloudWatchLogsSink, stdoutSink, type CloudWatchLogsSinkOptions, type EmfSink } from './emf-sink.ts';
 export { KNOWN_METHODS, OTHER_METHOD } from './labels.ts';
-export { classifyOutcome, exceptionType } from './errorType.ts';
+export { classifyOutcome, exceptionType } from './error-type.ts';
 export type { MetricsHandler, MetricsServer, ServeOptions } from './scrape.ts';
 export type { TracingOptions } from './tracing.ts';

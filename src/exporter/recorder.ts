@@ -4,15 +4,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Context, Span } from '@opentelemetry/api';
-import { classifyOutcome } from './errorType.ts';
+import { classifyOutcome } from './error-type.ts';
 import { BoundedLabel, statusLabel } from './labels.ts';
 import type { EmfAggregator } from './emf.ts';
 import type { ExporterMetrics, SeriesLabels } from './metrics.ts';
-import { seriesObserver, type Observe } from './fastObserve.ts';
-import { RequestState, stateOf, track, type RequestOwner, type RouteResolver } from './requestState.ts';
+import { seriesObserver, type Observe } from './fast-observe.ts';
+import { RequestState, stateOf, track, type RequestOwner, type RouteResolver } from './request-state.ts';
 import type { RequestTracing } from './tracing.ts';
 
-export type { RouteResolver } from './requestState.ts';
+export type { RouteResolver } from './request-state.ts';
 
 export interface RecorderConfig {
   metrics: ExporterMetrics;
@@ -91,7 +91,7 @@ export class Recorder implements RequestOwner {
     const elapsedMs = performance.now() - state.start;
     const seconds = elapsedMs / 1000;
     const { req, res } = state;
-    // Each read of the response is costly (see requestState.ts): a finished response has sent its
+    // Each read of the response is costly (see request-state.ts): a finished response has sent its
     // headers, and the socket's timeout only matters for one that did not finish.
     const finished = finishedKnown ?? res.writableFinished;
     const headersSent = finished || res.headersSent;

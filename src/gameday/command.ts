@@ -7,6 +7,7 @@ import { SolidaError } from '../util/errors.ts';
 import { LOAD_DRIVERS, type LoadDriver } from './load-k6.ts';
 import { runGameday, type GamedayOptions, type GamedayResult } from './orchestrator.ts';
 import { formatSummary } from './report.ts';
+import { emergencyUndo, labDownCommand, type GamedayLab } from './interrupt.ts';
 import { renderGamedayHtml } from './render-html.ts';
 import { renderGamedayMarkdown } from './render-markdown.ts';
 
@@ -95,10 +96,21 @@ export async function writeGamedayReports(result: GamedayResult, files: { json?:
 export async function localGamedayCommand(scenario: string, flags: LocalGamedayFlags): Promise<GamedayResult> {
   const options = gamedayOptionsFromFlags(scenario, flags);
   const controller = new AbortController();
+  let lab: GamedayLab | null = null;
+  let undoing = false;
   const onSignal = (sig: NodeJS.Signals) => {
-    if (controller.signal.aborted) {
-      process.stderr.write('\nsecond interrupt: exiting now (the lab may be left running; `solida lab down --dir ...`)\n');
+    if (undoing) {
+      // Third interrupt: leave now, but say exactly what is left and how to stop it.
+      process.stderr.write(`\nexiting now${lab ? `; if the lab is still up: ${labDownCommand(lab.dir)}` : ''}\n`);
       process.exit(130);
+    }
+    if (controller.signal.aborted) {
+      undoing = true;
+      process.stderr.write('\nsecond interrupt: undoing the fault now (again to exit at once)\n');
+      void emergencyUndo(lab)
+        .then((lines) => process.stderr.write(`${lines.join('\n')}\n`))
+        .finally(() => process.exit(130));
+      return;
     }
     process.stderr.write(`\n${sig}: undoing the fault, stopping the load, cleaning up… (again to force)\n`);
     controller.abort();
@@ -106,7 +118,7 @@ export async function localGamedayCommand(scenario: string, flags: LocalGamedayF
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const result = await runGameday({ ...options, signal: controller.signal, log: (l) => process.stderr.write(`${l}\n`) });
+    const result = await runGameday({ ...options, signal: controller.signal, onLab: (l) => (lab = l), log: (l) => process.stderr.write(`${l}\n`) });
     process.stdout.write(`${formatSummary(result.report)}\n`);
     for (const f of await writeGamedayReports(result, flags)) process.stdout.write(`wrote ${f}\n`);
     if (result.report.lab.kept) process.stdout.write(`lab left running in ${result.labDir}\n`);

@@ -8,7 +8,7 @@
 // point is a request the open model could not send (no free VU): a failure, as in the built-in load.
 // The ledger comes from `solida_write_acked` points (their metadata `seq`); a script without that counter
 // falls back to the writes answered 2xx.
-import type { K6PointVisitor } from '../report/k6-points.ts';
+import type { K6PointVisitor } from '../k6/points.ts';
 import type { AckedWrite, RequestSample } from './measure.ts';
 
 export const ACKED_METRIC = 'solida_write_acked';

@@ -8,9 +8,9 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import { forEachK6Record, visitLine } from '../report/k6-points.ts';
-import { findOnPath } from '../report/k6-runner.ts';
-import { renderGamedayK6Script, type GamedayScenario } from '../report/k6-script.ts';
+import { forEachK6Record, visitLine } from '../k6/points.ts';
+import { findOnPath } from '../k6/runner.ts';
+import { renderGamedayK6Script, type GamedayScenario } from '../k6/script.ts';
 import { SolidaError } from '../util/errors.ts';
 import { collectK6Records } from './k6-records.ts';
 import type { GamedayLoadOptions, LoadSummary, RunningLoad } from './load.ts';

@@ -4,6 +4,7 @@
 // from the database the service ends up on and measure RTO, RPO, time to detect and time to mitigate.
 // Interrupted at any point (signal): the runner undoes the faults, the load stops, the lab is left
 // healthy or torn down, and the report says `aborted`.
+import type { GamedayLab } from './interrupt.ts';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -12,7 +13,7 @@ import { isAlive, labDown, labUp, readLab, withAdmin, type LabDescription } from
 import { labExists, resolveLabDir } from '../lab/description.ts';
 import { demoSloConfig } from '../lab/prometheus.ts';
 import { getRunbook } from '../runbooks/catalog.ts';
-import { LabTarget } from '../runbooks/lab-target.ts';
+import { LabTarget } from '../lab/runbook-target.ts';
 import { runRunbook } from '../runbooks/runner.ts';
 import type { Journal, JournalStep, Step } from '../runbooks/types.ts';
 import { SolidaError } from '../util/errors.ts';
@@ -58,6 +59,8 @@ export interface GamedayOptions {
   signal?: AbortSignal;
   log?: (line: string) => void;
   onStep?: (entry: JournalStep) => void;
+  /** Told which lab the run uses as soon as it is known (a second Ctrl-C needs its real directory). */
+  onLab?: (lab: GamedayLab) => void;
 }
 
 export interface GamedayResult {
@@ -132,6 +135,7 @@ export async function runGameday(opts: GamedayOptions): Promise<GamedayResult> {
   let startedHere = false;
   if (opts.labDir) {
     labDir = resolveLabDir(opts.labDir);
+    opts.onLab?.({ dir: labDir, startedHere: false, keep: true });
     if (!labIsRunning(labDir)) throw new SolidaError(`no running lab in ${labDir}`, 2, [{ message: 'lab.json missing or the lab is not up', fix: 'start it with `solida lab up --dir ...`, or omit --lab-dir' }]);
     if (opts.async) notes.push('--async ignored: the running lab keeps its own replication mode');
   } else {
@@ -140,6 +144,7 @@ export async function runGameday(opts: GamedayOptions): Promise<GamedayResult> {
     labDir = join(parent, 'lab');
     log(`starting the lab in ${labDir} (${SCENARIO_REGIONS[scenario]} region(s), ${opts.async ? 'asynchronous' : 'synchronous'} standby)`);
     startedHere = true;
+    opts.onLab?.({ dir: labDir, startedHere: true, keep: Boolean(opts.keep) });
     await labUp({ dir: labDir, regions: SCENARIO_REGIONS[scenario], async: opts.async, log: (m) => log(`  lab: ${m}`) });
   }
   const lab = readLab(labDir);

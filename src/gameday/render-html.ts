@@ -1,6 +1,6 @@
 // The game-day report as one self-contained HTML page: the figures, and an inline SVG timeline of request
 // rate and errors (top) and latency (bottom), with the fault, the recovery and the runbook steps marked.
-import { escapeXml } from '../report/render-burndown.ts';
+import { escapeXml } from '../util/escape.ts';
 import { renderGamedayMarkdown, stepDetail } from './render-markdown.ts';
 import type { GamedayReport } from './report.ts';
 

@@ -3,6 +3,7 @@
 import type { ScenarioName } from '../chaos/scenarios.ts';
 import type { JournalStep } from '../runbooks/types.ts';
 import type { TimelineBucket } from './measure.ts';
+import { formatTable } from '../util/table.ts';
 
 export type Verdict = 'pass' | 'fail' | 'aborted';
 
@@ -57,8 +58,7 @@ export function formatSummary(r: GamedayReport): string {
     ['time to detect', fmt(r.timeToDetectSeconds), '', r.detectedBy ?? ''],
     ['time to mitigate', fmt(r.timeToMitigateSeconds), '', ''],
   ];
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
-  const lines = rows.map((row) => row.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
+  const lines = formatTable(rows);
   const head = `game day ${r.scenario} (local lab): ${r.verdict.toUpperCase()}`;
   const why = r.reasons.length ? r.reasons.map((x) => `  - ${x}`) : [];
   return [head, ...lines, ...why].join('\n');

@@ -1,6 +1,7 @@
 // Starting one lab component and waiting until it answers. Used by `lab up` and by game days that bring
 // a killed component back.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { labSecretFile } from './secrets.ts';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { findBinaries, postgresOsUser, type LabBinaries, type OsUser } from './binaries.ts';
 import { component, writeLab, type LabComponent, type LabDescription } from './description.ts';
@@ -36,6 +37,8 @@ function inventoryEnv(lab: LabDescription, c: LabComponent): NodeJS.ProcessEnv {
     DB_HOSTS: dbs.map((d) => `127.0.0.1:${d.port}`).join(','),
     DB_NAME: lab.database.name,
     DB_USER: lab.database.user,
+    // The password stays in its 0600 file; the service reads it at start (absent for pre-secret labs).
+    DB_PASSWORD_FILE: existsSync(labSecretFile(lab.dir)) ? labSecretFile(lab.dir) : '',
     INSTANCE: c.name,
     REGION: c.region,
     AZ: c.az ?? '',
@@ -60,8 +63,8 @@ function commandFor(lab: LabDescription, c: LabComponent, rt: Runtime) {
         args: [
           `--config.file=${prometheusConfigFile(lab.dir)}`,
           `--storage.tsdb.path=${c.dataDir}`,
+          // Loopback only, and no lifecycle/admin API: nothing on the host can shut it down or delete data over HTTP.
           `--web.listen-address=127.0.0.1:${c.port}`,
-          '--web.enable-lifecycle',
           '--storage.tsdb.retention.time=2d',
           '--log.level=warn',
         ],

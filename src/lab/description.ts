@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { SolidaError } from '../util/errors.ts';
+import { rememberLabPorts } from './secrets.ts';
 
 export type ComponentKind = 'postgres' | 'inventory' | 'haproxy' | 'prometheus';
 
@@ -103,6 +104,7 @@ export function writeLab(lab: LabDescription): void {
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, `${JSON.stringify(lab, null, 2)}\n`);
   renameSync(tmp, file);
+  rememberLabPorts(lab);
 }
 
 export function labExists(dir: string): boolean {
@@ -129,6 +131,7 @@ export function readLab(dir?: string): LabDescription {
       { file, path: 'version', message: 'expected version 1 with a components list' },
     ]);
   }
+  rememberLabPorts(lab);
   return lab;
 }
 

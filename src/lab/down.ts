@@ -1,9 +1,11 @@
-// `lab down`: stop exactly what `up` recorded (by pid, whole process groups, verified dead), sweep up any
-// lab process a crashed `up` never recorded, then remove the lab directory unless asked to keep it.
+// `lab down`: stop exactly what `up` recorded (by pid, whole process groups, verified dead), then remove the
+// lab directory unless asked to keep it. Only a directory `lab up` created (marker file) is touched; no
+// process is ever chosen by its command line (`up` records each pid the moment it spawns it).
 import { existsSync, rmSync } from 'node:fs';
 import { SolidaError } from '../util/errors.ts';
 import { labFile, readLab, resolveLabDir, writeLab, type LabComponent } from './description.ts';
 import { isAlive, processesMentioning, stopProcessGroup } from './processes.ts';
+import { assertDeletableLab } from './ownership.ts';
 
 export interface DownOptions {
   /** Keep the lab directory (data, logs) for inspection. */
@@ -15,8 +17,8 @@ export interface DownResult {
   stopped: string[];
   /** Seconds each component took to stop. */
   timings: Record<string, number>;
-  /** Unrecorded processes found by their command line and killed. */
-  orphans: number[];
+  /** Processes still naming the lab directory that `up` never recorded: reported, never killed. */
+  unrecorded: number[];
   seconds: number;
 }
 
@@ -30,6 +32,10 @@ export async function teardown(dirArg: string | undefined, opts: DownOptions = {
   const started = Date.now();
   const dir = resolveLabDir(dirArg);
   const keep = opts.keep ?? false;
+  if (!existsSync(dir)) {
+    throw new SolidaError(`no lab in ${dir}`, 2, [{ file: dir, message: 'the directory does not exist; nothing to stop', fix: 'pass the --dir used with `lab up`' }]);
+  }
+  assertDeletableLab(dir, keep ? 'stop the lab in' : 'delete');
   const hasDescription = existsSync(labFile(dir));
   const lab = hasDescription ? readLab(dir) : null;
   const stopped: string[] = [];
@@ -49,18 +55,11 @@ export async function teardown(dirArg: string | undefined, opts: DownOptions = {
       }),
     );
   }
-  const orphans = processesMentioning(dir);
-  await Promise.all(orphans.map((pid) => stopProcessGroup(pid, null, 'SIGKILL', 1000)));
-  const survivors = [
-    ...(lab?.components.filter((c) => isAlive(c.pid, c.startTicks)).map((c) => `${c.name} (pid ${c.pid})`) ?? []),
-    ...processesMentioning(dir).map((pid) => `pid ${pid}`),
-  ];
+  const survivors = lab?.components.filter((c) => isAlive(c.pid, c.startTicks)).map((c) => `${c.name} (pid ${c.pid})`) ?? [];
   if (survivors.length > 0) {
     throw new SolidaError(`lab processes still alive after down: ${survivors.join(', ')}`, 1);
   }
-  if (!lab && orphans.length === 0 && !existsSync(dir)) {
-    throw new SolidaError(`no lab in ${dir}`, 2, [{ message: 'nothing to stop', fix: 'pass the --dir used with `lab up`' }]);
-  }
+  const unrecorded = processesMentioning(dir);
   if (keep) {
     if (lab) {
       lab.state = 'down';
@@ -69,7 +68,7 @@ export async function teardown(dirArg: string | undefined, opts: DownOptions = {
   } else {
     rmSync(dir, { recursive: true, force: true });
   }
-  return { dir, stopped, timings, orphans, seconds: (Date.now() - started) / 1000 };
+  return { dir, stopped, timings, unrecorded, seconds: (Date.now() - started) / 1000 };
 }
 
 export const labDown = teardown;

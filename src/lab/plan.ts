@@ -96,7 +96,7 @@ export async function planLab(opts: LabOptions): Promise<LabDescription> {
       superuser: 'postgres',
       replicationUser: 'replicator',
       osUser: opts.osUser,
-      socketDir: socketPath(dir, '.s.PGSQL.65535') ? join(dir, 'run') : null,
+      socketDir: socketPath(dir, 'pg/.s.PGSQL.65535') ? join(dir, 'run', 'pg') : null,
       synchronous: opts.synchronous !== false,
     },
     objectStore: {

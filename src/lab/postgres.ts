@@ -1,12 +1,14 @@
 // PostgreSQL for the lab: initdb, configuration, streaming replicas, WAL archiving into the object store,
 // base backups, and the live facts game days need (role, replication lag, promotion).
 import { execFile } from 'node:child_process';
-import { appendFileSync, chmodSync, chownSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
 import { SolidaError } from '../util/errors.ts';
 import type { OsUser } from './binaries.ts';
+import { passwordForPort } from './secrets.ts';
 
 const execFileAsync = promisify(execFile);
 
@@ -21,6 +23,7 @@ export async function withAdmin<T>(
     host: '127.0.0.1',
     port,
     user: 'postgres',
+    pass: passwordForPort(port),
     database: opts.database ?? 'postgres',
     max: 1,
     connect_timeout: Math.max(1, Math.ceil(timeoutMs / 1000)),
@@ -48,9 +51,9 @@ export function pgIdent(name: string): string {
   return name.replace(/[^a-z0-9_]/g, '_');
 }
 
-async function runAs(user: OsUser, command: string, args: string[], what: string): Promise<void> {
+async function runAs(user: OsUser, command: string, args: string[], what: string, env: NodeJS.ProcessEnv = {}): Promise<void> {
   try {
-    await execFileAsync(command, args, { uid: user.uid, gid: user.gid, env: { ...process.env, LC_ALL: 'C.UTF-8' } });
+    await execFileAsync(command, args, { uid: user.uid, gid: user.gid, env: { ...process.env, LC_ALL: 'C.UTF-8', ...env } });
   } catch (err) {
     const e = err as { stderr?: string; message: string };
     throw new SolidaError(`${what} failed`, 1, [{ message: (e.stderr || e.message).trim() }]);
@@ -64,14 +67,27 @@ export function ownedDir(dir: string, user: OsUser, mode = 0o700): void {
   chmodSync(dir, mode);
 }
 
-export async function initdb(pgBin: string, dataDir: string, user: OsUser, superuser: string): Promise<void> {
+/**
+ * initdb with password authentication for every connection (socket and TCP): the superuser's password is
+ * the lab secret, handed over in a file only the PostgreSQL user can read, removed right after.
+ */
+export async function initdb(pgBin: string, dataDir: string, user: OsUser, superuser: string, password?: string): Promise<void> {
   ownedDir(dataDir, user);
-  await runAs(
-    user,
-    join(pgBin, 'initdb'),
-    ['-D', dataDir, '-U', superuser, '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync'],
-    'initdb',
-  );
+  const auth = password ? ['--auth=scram-sha-256'] : ['--auth=trust'];
+  let pwDir: string | null = null;
+  if (password) {
+    pwDir = mkdtempSync(join(tmpdir(), 'solida-initdb-'));
+    const pwFile = join(pwDir, 'pw');
+    writeFileSync(pwFile, `${password}\n`, { mode: 0o600 });
+    chownSync(pwDir, user.uid, user.gid);
+    chownSync(pwFile, user.uid, user.gid);
+    auth.push(`--pwfile=${pwFile}`);
+  }
+  try {
+    await runAs(user, join(pgBin, 'initdb'), ['-D', dataDir, '-U', superuser, ...auth, '-E', 'UTF8', '--locale=C', '--no-sync'], 'initdb');
+  } finally {
+    if (pwDir) rmSync(pwDir, { recursive: true, force: true });
+  }
 }
 
 export interface ServerSettings {
@@ -92,6 +108,8 @@ export function serverSettings(s: ServerSettings): string {
     `listen_addresses = '127.0.0.1'`,
     `port = ${s.port}`,
     `unix_socket_directories = ${quote(s.socketDir ?? '')}`,
+    // Only the PostgreSQL user may even reach the socket (and every login needs the password anyway).
+    'unix_socket_permissions = 0700',
     `cluster_name = ${quote(s.clusterName)}`,
     'max_connections = 60',
     'shared_buffers = 32MB',
@@ -136,6 +154,8 @@ export interface Upstream {
   replicationUser: string;
   applicationName: string;
   slotName?: string;
+  /** The replication user's password (the lab secret); absent for labs with trust authentication. */
+  password?: string;
 }
 
 export function primaryConninfo(up: Upstream): string {
@@ -147,6 +167,8 @@ export function primaryConninfo(up: Upstream): string {
     'connect_timeout=2',
   ];
   if (up.ports.length > 1) parts.push('target_session_attrs=read-write');
+  // Stored in postgresql.auto.conf inside the 0700 data directory; PostgreSQL masks it in pg_stat_wal_receiver.
+  if (up.password) parts.push(`password=${up.password}`);
   return parts.join(' ');
 }
 
@@ -161,7 +183,8 @@ export async function baseBackup(
   const args = ['-h', '127.0.0.1', '-p', String(from.port), '-U', from.replicationUser, '-D', targetDir, '-c', 'fast', '--no-sync'];
   if (opts.slot) args.push('-X', 'stream', '-C', '-S', opts.slot);
   else args.push('-X', 'fetch');
-  await runAs(user, join(pgBin, 'pg_basebackup'), args, `pg_basebackup into ${targetDir}`);
+  const password = passwordForPort(from.port);
+  await runAs(user, join(pgBin, 'pg_basebackup'), args, `pg_basebackup into ${targetDir}`, password ? { PGPASSWORD: password } : {});
 }
 
 /** Turn a base backup into a streaming standby of `upstream`, listening on `port`. */

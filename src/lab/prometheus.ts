@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
-import { generatePrometheusRules, type RuleFile } from '../alarms/prometheus.ts';
+import { generatePrometheusRules, type RuleFile } from '../prometheus/rules.ts';
 import { loadModel } from '../slo/load.ts';
 import type { LabDescription } from './description.ts';
 

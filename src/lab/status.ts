@@ -5,6 +5,7 @@ import { serverStates } from './haproxy.ts';
 import { liveRole, replicasOf, standbyState, withAdmin, type LiveRole, type ReplicaState, type StandbyState } from './postgres.ts';
 import { isAlive, isStopped } from './processes.ts';
 import { httpGet } from './wait.ts';
+import { formatTable } from '../util/table.ts';
 
 /** passive: a service or balancer of a region whose database is a replica (it serves once promoted). */
 export type Health = 'healthy' | 'degraded' | 'unhealthy' | 'passive' | 'paused' | 'down';
@@ -156,12 +157,6 @@ export async function labStatus(dir?: string): Promise<LabStatus> {
 export function formatStatus(s: LabStatus): string {
   const header = ['NAME', 'REGION', 'AZ', 'ROLE', 'PID', 'PORT', 'HEALTH', 'DETAIL'];
   const rows = s.components.map((c) => [c.name, c.region, c.az ?? '-', c.role, String(c.pid ?? '-'), String(c.port), c.health, c.detail]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (r: string[]) =>
-    r
-      .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i])))
-      .join('  ')
-      .trimEnd();
   const warn = s.primaries.length > 1 ? `\nWARNING: ${s.primaries.length} primaries (${s.primaries.join(', ')}): split brain\n` : '';
-  return `lab ${s.dir} (${s.state})\n${[line(header), ...rows.map(line)].join('\n')}\n${warn}`;
+  return `lab ${s.dir} (${s.state})\n${formatTable([header, ...rows]).join('\n')}\n${warn}`;
 }

@@ -1,7 +1,7 @@
 // `lab up`: plan, write configs, start every process, wire replication, wait until all is healthy.
 // Any failure or Ctrl-C on the way tears down whatever was started (no orphans).
 import { spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { SolidaError } from '../util/errors.ts';
 import { spawnComponent, runtime, waitReady, type Runtime } from './components.ts';
@@ -21,6 +21,8 @@ import {
   writeServerSettings,
 } from './postgres.ts';
 import { isAlive } from './processes.ts';
+import { assertDeletableLab, claimLabDir } from './ownership.ts';
+import { createLabSecret, readLabSecret } from './secrets.ts';
 import { takeBaseBackup } from './backup.ts';
 import { demoRules, prometheusConfig } from './prometheus.ts';
 import { waitFor } from './wait.ts';
@@ -48,7 +50,8 @@ export interface UpResult {
 
 function ensureNoRunningLab(dir: string): void {
   if (!labExists(dir)) {
-    if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+    // Creates the directory (or adopts an empty one) with the ownership marker; anything else is refused.
+    claimLabDir(dir);
     return;
   }
   const old = readLab(dir);
@@ -58,8 +61,10 @@ function ensureNoRunningLab(dir: string): void {
       { message: `running: ${alive.map((c) => `${c.name} (pid ${c.pid})`).join(', ')}`, fix: `run \`solida lab down --dir ${dir}\` first, or use another --dir` },
     ]);
   }
-  // A stale lab (everything dead): its directory is replaced.
+  // A stale lab (everything dead): its directory is replaced, if solida made it.
+  assertDeletableLab(dir, 'replace the stale lab in');
   rmSync(dir, { recursive: true, force: true });
+  claimLabDir(dir);
 }
 
 // PostgreSQL runs as an unprivileged user: every directory above the lab must let it through.
@@ -106,7 +111,8 @@ function writeConfigs(lab: LabDescription, rules: { path: string; content: strin
 
 async function setUpPrimary(lab: LabDescription, primary: LabComponent, rt: Runtime): Promise<void> {
   const db = lab.database;
-  await initdb(rt.bins.pgBin, primary.dataDir!, rt.pgUser, db.superuser);
+  const password = readLabSecret(lab.dir) ?? undefined;
+  await initdb(rt.bins.pgBin, primary.dataDir!, rt.pgUser, db.superuser, password);
   writeServerSettings(primary.dataDir!, {
     port: primary.port,
     socketDir: db.socketDir,
@@ -116,8 +122,10 @@ async function setUpPrimary(lab: LabDescription, primary: LabComponent, rt: Runt
   spawnComponent(lab, primary.name, rt);
   await waitReady(lab, primary);
   await withAdmin(primary.port, async (sql) => {
-    await sql.unsafe(`create role ${db.replicationUser} with replication login`);
-    await sql.unsafe(`create role ${db.user} with login`);
+    // One lab secret for every role (base64url: safe inside the literal); null only for pre-secret labs.
+    const pw = password ? ` password '${password}'` : '';
+    await sql.unsafe(`create role ${db.replicationUser} with replication login${pw}`);
+    await sql.unsafe(`create role ${db.user} with login${pw}`);
     await sql.unsafe(`create database ${db.name} owner ${db.user}`);
   });
   await withAdmin(primary.port, (sql) => sql.unsafe(`set role ${db.user};\n${INVENTORY_SCHEMA}`).simple(), { database: db.name });
@@ -137,6 +145,7 @@ export async function startCopy(lab: LabDescription, copy: LabComponent, primary
     replicationUser: lab.database.replicationUser,
     applicationName: pgIdent(copy.name),
     slotName: slot,
+    password: readLabSecret(lab.dir) ?? undefined,
   });
   spawnComponent(lab, copy.name, rt);
   await waitReady(lab, copy);
@@ -186,6 +195,7 @@ export async function labUp(opts: UpOptions = {}): Promise<UpResult> {
   const dir = resolveLabDir(opts.dir);
   const rt = runtime();
   ensureNoRunningLab(dir);
+  createLabSecret(dir);
   checkReachable(dir, rt);
   const lab = await planLab({ dir, regions: opts.regions, synchronous: !opts.async, osUser: rt.pgUser.name });
   mkdirSync(join(dir, 'logs'), { recursive: true });
@@ -213,7 +223,8 @@ export async function labUp(opts: UpOptions = {}): Promise<UpResult> {
     ownedDir(lab.objectStore.walDir, rt.pgUser, 0o755);
     ownedDir(lab.objectStore.baseBackupsDir, rt.pgUser, 0o755);
     ownedDir(join(dir, 'pg'), rt.pgUser, 0o755);
-    if (lab.database.socketDir) chownSync(lab.database.socketDir, rt.pgUser.uid, rt.pgUser.gid);
+    // The socket directory belongs to the PostgreSQL user alone (0700): no other local user reaches the socket.
+    if (lab.database.socketDir) ownedDir(lab.database.socketDir, rt.pgUser, 0o700);
 
     // Stateless processes start first: they come up while the database is being built.
     log('starting Prometheus, HAProxy and the inventory instances');

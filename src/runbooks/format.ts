@@ -1,6 +1,7 @@
 // Human output for `solida runbook list|show|run`.
 import { humanSeconds } from '../slo/duration.ts';
 import type { Journal, JournalStep, Runbook } from './types.ts';
+import { formatTable } from '../util/table.ts';
 
 function clock(seconds: number): string {
   const m = Math.floor(seconds / 60);
@@ -11,9 +12,7 @@ function clock(seconds: number): string {
 export function formatList(runbooks: Runbook[]): string {
   const rows = runbooks.map((r) => [r.name, humanSeconds(r.objectives.rtoSeconds), humanSeconds(r.objectives.rpoSeconds), String(r.steps.length), r.summary]);
   const head = ['NAME', 'RTO', 'RPO', 'STEPS', 'SUMMARY'];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
-  return [line(head), ...rows.map(line)].join('\n');
+  return formatTable([head, ...rows]).join('\n');
 }
 
 const KIND_LABEL = { auto: 'auto  ', check: 'check ', manual: 'manual' } as const;

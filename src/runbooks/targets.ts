@@ -1,4 +1,6 @@
-// Targets a runbook can run against, by name: 'dry' (simulated, and says so in every output) and 'lab'.
+// Targets a runbook can run against, by name: 'dry' (simulated, and says so in every output) is built in;
+// targets that live in folders above runbooks (the lab, AWS) register themselves from the CLI, so this
+// folder never imports them (see docs/architecture.md, layers).
 import { SolidaError } from '../util/errors.ts';
 import { DryRunTarget } from './dry-target.ts';
 import type { TargetAdapter } from './types.ts';
@@ -7,8 +9,6 @@ export type TargetFactory = () => TargetAdapter | Promise<TargetAdapter>;
 
 const factories = new Map<string, TargetFactory>([
   ['dry', () => new DryRunTarget()],
-  // The running lab in SOLIDA_LAB_DIR (default .solida/lab); loaded on demand so `dry` needs none of it.
-  ['lab', async () => new (await import('./lab-target.ts')).LabTarget(process.env.SOLIDA_LAB_DIR)],
 ]);
 
 export function registerTarget(name: string, factory: TargetFactory): void {

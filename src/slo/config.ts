@@ -6,6 +6,8 @@ import { z } from 'zod';
 
 const durationText = z.string().describe('a duration such as 5m, 1h, 30d');
 const labels = z.record(z.string(), z.string());
+/** Who is told: page (someone now) or ticket (working hours). The one spelling of the two severities. */
+export const severitySchema = z.enum(['page', 'ticket']);
 
 const cloudWatchMetric = z.strictObject({
   namespace: z.string().min(1),
@@ -59,7 +61,7 @@ const sliInput = z.strictObject({
 
 const tierInput = z.strictObject({
   enabled: z.boolean().optional(),
-  severity: z.enum(['page', 'ticket']).optional(),
+  severity: severitySchema.optional(),
   /** Multiple of the budget-neutral error rate. Overrides budgetConsumed. */
   burnRate: z.number().positive().optional(),
   /** Percent of the period's budget the tier spends in its long window before firing (workbook: 2, 5, 10, 10). */
@@ -73,13 +75,16 @@ const tierInput = z.strictObject({
 
 const alertingInput = z.strictObject({
   /** Alert name shared by every tier (tiers are told apart by the `solida_tier` label). */
-  name: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'must be a valid Prometheus alert name').optional(),
+  // Prometheus takes any label value as an alert name; Sloth and vmalert users write dashes.
+  name: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:.-]*$/, 'must be an alert name: letters, digits, "_", ":", "." and "-"').optional(),
   labels: labels.optional(),
   annotations: labels.optional(),
   runbookUrl: z.string().url().optional(),
   /** Tiers by name; defaults page-1h, page-6h, ticket-1d, ticket-3d. Set enabled: false to drop one. */
   tiers: z.record(z.string().regex(/^[a-z0-9-]+$/, 'tier names are lowercase words with dashes'), tierInput).optional(),
-  noData: z.strictObject({ enabled: z.boolean().optional(), for: durationText.optional(), severity: z.enum(['page', 'ticket']).optional() }).optional(),
+  /** false: only the tiers listed under tiers (no page-1h/page-6h/ticket-1d/ticket-3d defaults). */
+  defaultTiers: z.boolean().optional(),
+  noData: z.strictObject({ enabled: z.boolean().optional(), for: durationText.optional(), severity: severitySchema.optional() }).optional(),
 });
 
 /** Error-budget policy (defaults from common practice: >50% burned in 7 days → freeze; 100% → fixes only). */
@@ -92,17 +97,36 @@ const budgetPolicyInput = z.strictObject({
   fixesOnlyWhenBurnedPercent: z.number().positive().optional(),
 });
 
-const windowInput = z.union([durationText, z.strictObject({ calendar: z.enum(['week', 'month']) })]);
+const windowInput = z.union([
+  durationText,
+  z.strictObject({
+    calendar: z.enum(['week', 'month']),
+    /** IANA time zone the periods start in, e.g. America/New_York. Default UTC. */
+    timeZone: z.string().optional(),
+    /** When the first period started, "YYYY-MM-DD HH:MM:SS" in timeZone (OpenSLO's calendar.startTime). */
+    startTime: z.string().optional(),
+  }),
+]);
+
+/** Names end up in file names, rule groups and label values: letters, digits, '_', '.', '-'. */
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+const NAME_RULE = 'letters, digits, "_", "." and "-", starting with a letter or digit';
 
 const sloInput = z.strictObject({
   service: z.string(),
-  name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'SLO names are lowercase letters, digits and dashes'),
+  name: z.string().regex(NAME, `SLO names are ${NAME_RULE}`),
   description: z.string().optional(),
   /** Percent, e.g. 99.9. */
   objective: z.number().gt(0).lt(100),
   /** Rolling window (28d, 30d, 7d…) or { calendar: 'month' | 'week' }. Default 30d. */
   window: windowInput.optional(),
   sli: sliInput,
+  /**
+   * Labels to keep when aggregating the SLI (e.g. [http_route] or [tenant]): one SLO per label value
+   * from one definition — every ratio, budget and alert is per value. Queries written with
+   * {{.window}} must keep these labels themselves.
+   */
+  grouping: z.array(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a Prometheus label name')).optional(),
   alerting: alertingInput.optional(),
   labels: labels.optional(),
   /** Expected traffic in events per second; enables low-traffic warnings. */
@@ -121,9 +145,12 @@ const awsInput = z.strictObject({
   cloudfront: z.strictObject({ distributionId: z.string() }).optional(),
   sns: z.strictObject({ page: z.string().optional(), ticket: z.string().optional() }).optional(),
 });
+/** A service's AWS resources; the model keeps them as given (see AwsResources in model.ts). */
+export type AwsConfig = z.infer<typeof awsInput>;
+export type SeverityConfig = z.infer<typeof severitySchema>;
 
 const serviceInput = z.strictObject({
-  name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'service names are lowercase letters, digits and dashes'),
+  name: z.string().regex(NAME, `service names are ${NAME_RULE}`),
   description: z.string().optional(),
   /** PromQL label matchers selecting the service's series. Default {job="<name>"}. */
   selector: z.string().optional(),

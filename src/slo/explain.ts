@@ -7,6 +7,8 @@ export interface TierExplanation {
   tier: string;
   severity: string;
   enabled: boolean;
+  /** Why a default tier is off for this period. */
+  disabledReason?: string;
   burnRate: number;
   longWindow: string;
   shortWindow: string;
@@ -42,6 +44,7 @@ export function explainTier(slo: Slo, t: AlertTier): TierExplanation {
     tier: t.name,
     severity: t.severity,
     enabled: t.enabled,
+    ...(t.disabledReason ? { disabledReason: t.disabledReason } : {}),
     burnRate: t.burnRate,
     longWindow: t.longWindow.text,
     shortWindow: t.shortWindow.text,
@@ -60,6 +63,12 @@ export function explainSlo(slo: Slo, model: SolidaModel): SloExplanation {
     const threshold = t.burnRate * slo.errorBudget;
     if (threshold > 1) {
       warnings.push(`tier ${t.name} can never fire: ${t.burnRate}x of a ${fmt(slo.errorBudget * 100)}% budget needs an error ratio of ${fmt(threshold * 100)}%, above 100%; lower its burnRate below ${fmt(1 / slo.errorBudget)} or disable it`);
+    }
+    if (t.burnRate < 1) {
+      // Below 1× the tier fires on an error rate that, kept up all period, still ends it within budget.
+      warnings.push(
+        `tier ${t.name} fires while the SLO is met: ${fmt(t.burnRate)}x the budget rate (${fmt(threshold * 100)}% errors) ends the ${humanSeconds(slo.periodSeconds)} period with ${fmt((1 - t.burnRate) * 100)}% of the budget left; raise its burnRate to 1 or more (budgetConsumed ≥ ${fmt((100 * t.longWindow.seconds) / slo.periodSeconds)}% for a ${t.longWindow.text} window)`,
+      );
     }
     const minWindow = 2 * model.scrapeInterval.seconds;
     for (const w of [t.shortWindow, t.longWindow]) {
@@ -92,7 +101,7 @@ export function formatExplanation(e: SloExplanation): string {
   const lines = [`${e.id}: ${e.objective}% over ${e.window} — budget ${fmt(e.errorBudget * 100)}% (${fmt(e.budgetMinutes)} min of full outage)`];
   for (const t of e.tiers) {
     if (!t.enabled) {
-      lines.push(`  ${t.tier.padEnd(10)} disabled`);
+      lines.push(`  ${t.tier.padEnd(10)} disabled${t.disabledReason ? ` (${t.disabledReason})` : ''}`);
       continue;
     }
     lines.push(

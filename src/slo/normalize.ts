@@ -1,14 +1,18 @@
 // Authoring config → normalized model. Collects every problem (never stops at the first) so a person
 // fixes a spec in one pass; each problem names the field path and how to fix it.
 import type { Problem } from '../util/errors.ts';
-import type { AlertTier, AlertingPolicy, BudgetPolicy, CloudWatchMetric, Duration, PrometheusSli, Service, Sli, Slo, SloWindow, SolidaModel } from './model.ts';
+import type { AlertTier, AlertingPolicy, BudgetPolicy, CloudWatchMetric, Duration, PrometheusSli, Service, Severity, Sli, Slo, SloWindow, SolidaModel } from './model.ts';
 import type { AlertingConfig, BudgetPolicyConfig, ServiceConfig, SliConfig, SloConfig, SolidaConfig, TierConfig } from './config.ts';
-import { duration, parseDuration } from './duration.ts';
-import { WINDOW_PLACEHOLDER, caret, checkPromQL, isVectorSelector, withMatchers } from './promql.ts';
+import { duration, humanSeconds, parseDuration } from './duration.ts';
+import { WINDOW_PLACEHOLDER, caret, checkPromQL, isVectorSelector, metricsQLFunctions, normalizeWindowPlaceholder, promqlString, withMatchers } from './promql.ts';
+import { textProblems } from './text-checks.ts';
 import { EXPORTER_HISTOGRAM, formatLe, nearestBuckets, PROMETHEUS_DEFAULT_BUCKETS } from './metrics.ts';
 
 interface DefaultTier {
-  severity: 'page' | 'ticket';
+  severity: Severity;
+  /** The workbook's burn rate for its 30-day example. */
+  burnRate: number;
+  /** The workbook's share of a 30-day budget spent in the long window (burnRate × long / 30d). */
   budgetConsumed: number;
   longWindow: string;
   shortWindow: string;
@@ -16,11 +20,44 @@ interface DefaultTier {
 
 /** The SRE workbook's tiers for a 30-day period: 2% of budget in 1h, 5% in 6h, 10% in 1d, 10% in 3d. */
 export const DEFAULT_TIERS: Record<string, DefaultTier> = {
-  'page-1h': { severity: 'page', budgetConsumed: 2, longWindow: '1h', shortWindow: '5m' },
-  'page-6h': { severity: 'page', budgetConsumed: 5, longWindow: '6h', shortWindow: '30m' },
-  'ticket-1d': { severity: 'ticket', budgetConsumed: 10, longWindow: '1d', shortWindow: '2h' },
-  'ticket-3d': { severity: 'ticket', budgetConsumed: 10, longWindow: '3d', shortWindow: '6h' },
+  'page-1h': { severity: 'page', burnRate: 14.4, budgetConsumed: 2, longWindow: '1h', shortWindow: '5m' },
+  'page-6h': { severity: 'page', burnRate: 6, budgetConsumed: 5, longWindow: '6h', shortWindow: '30m' },
+  'ticket-1d': { severity: 'ticket', burnRate: 3, budgetConsumed: 10, longWindow: '1d', shortWindow: '2h' },
+  'ticket-3d': { severity: 'ticket', burnRate: 1, budgetConsumed: 10, longWindow: '3d', shortWindow: '6h' },
 };
+
+const WORKBOOK_PERIOD = 30 * 86400;
+
+export interface DefaultTierForPeriod {
+  name: string;
+  severity: Severity;
+  burnRate: number;
+  longWindow: Duration;
+  shortWindow: Duration;
+  /** Why the tier is off by default for this period (undefined = on). */
+  offBecause?: string;
+}
+
+/**
+ * The default tiers for any SLO period. The workbook gives each tier a burn rate and a budget share
+ * for 30 days; a tier fires only when both are exceeded, so its burn rate is the larger of the two
+ * readings: the workbook's burn rate (binds below 30 days — scaling by budget share there would put
+ * ticket tiers under 1×, firing while the SLO is met, and pages at ticket rates) and its budget share
+ * (binds above 30 days, where 14.4× for an hour is a small part of a long budget). Every tier stays
+ * at 1× or more. A tier is off by default when the period is too short for it: its long window is
+ * over half the period, or its threshold is only reached after the whole budget is gone.
+ */
+export function defaultTiersFor(periodSeconds: number): DefaultTierForPeriod[] {
+  const scale = Math.max(1, periodSeconds / WORKBOOK_PERIOD);
+  return Object.entries(DEFAULT_TIERS).map(([name, d]) => {
+    const longWindow = parseDuration(d.longWindow)!;
+    const burnRate = roundRate(d.burnRate * scale);
+    let offBecause: string | undefined;
+    if (longWindow.seconds > periodSeconds / 2) offBecause = `its ${d.longWindow} window is over half the period`;
+    else if (burnRate * longWindow.seconds > periodSeconds) offBecause = `at ${burnRate}x it fires only after the whole budget is spent`;
+    return { name, severity: d.severity, burnRate, longWindow, shortWindow: parseDuration(d.shortWindow)!, offBecause };
+  });
+}
 
 const DAY = 86400;
 
@@ -47,12 +84,20 @@ class Collector {
   }
   promql(path: string, query: string): void {
     const err = checkPromQL(query);
+    const metricsQL = metricsQLFunctions(query);
+    // The grammar parses `vector(1)[5m]`; Prometheus refuses it only when it loads the rules.
+    if (!err && !metricsQL.some((f) => f.startsWith('a range'))) return;
+    if (metricsQL.length) {
+      this.add(path, `uses ${metricsQL.join(', ')} — MetricsQL (VictoriaMetrics) that Prometheus does not have`, 'solida writes Prometheus rules: rewrite the query in PromQL (e.g. a latency share as sum(rate(x_bucket{le="0.2"}[{{.window}}])) / sum(rate(x_count[{{.window}}])), a range on an expression as a subquery (…)[{{.window}}:])');
+      return;
+    }
     if (err) this.add(path, `invalid PromQL: ${err.message}\n${indent(caret(query, err.offset), 6)}`, 'correct the query; it must parse as PromQL');
   }
 }
 
 export function normalizeConfig(config: SolidaConfig, file: string): { model: SolidaModel; problems: Problem[] } {
   const c = new Collector(file);
+  c.problems.push(...textProblems(config, file));
   const scrapeInterval = c.duration('scrapeInterval', config.scrapeInterval, '30s');
   const evaluationInterval = c.duration('evaluationInterval', config.evaluationInterval, '30s');
 
@@ -88,8 +133,11 @@ function normalizeService(c: Collector, s: ServiceConfig, i: number): Service {
   const matcherBody = selector.trim();
   if (!/^\{.*\}$/s.test(matcherBody)) {
     c.add(`services[${i}].selector`, `"${selector}" is not a label-matcher list`, `write matchers in braces, e.g. {job="${s.name}"}`);
-  } else {
+  } else if (checkPromQL(`up${matcherBody}`)) {
     c.promql(`services[${i}].selector`, `up${matcherBody}`);
+  } else if (!isVectorSelector(`up${matcherBody}`)) {
+    // `{job="a"} or vector(1)` parses, but every generated query appends it to a metric name.
+    c.add(`services[${i}].selector`, `"${selector}" is more than one list of label matchers`, `write only matchers in braces, e.g. {job="${s.name}"}`);
   }
   return {
     name: s.name,
@@ -109,7 +157,21 @@ function normalizeWindow(c: Collector, path: string, w: SloConfig['window']): { 
     return { window: { kind: 'rolling', duration: d }, periodSeconds: d.seconds };
   }
   // Calendar periods use their nominal length for burn-rate scaling (the workbook's 30 days for a month).
-  return { window: { kind: 'calendar', unit: w.calendar }, periodSeconds: w.calendar === 'week' ? 7 * DAY : 30 * DAY };
+  if (w.timeZone !== undefined && !validTimeZone(w.timeZone)) c.add(`${path}.timeZone`, `"${w.timeZone}" is not an IANA time zone`, 'write a zone name such as UTC, Europe/Madrid or America/New_York');
+  if (w.startTime !== undefined && !/^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?$/.test(w.startTime)) c.add(`${path}.startTime`, `"${w.startTime}" is not a date and time`, 'write "YYYY-MM-DD HH:MM:SS" (no zone; the zone goes in timeZone)');
+  return {
+    window: { kind: 'calendar', unit: w.calendar, ...(w.timeZone !== undefined ? { timeZone: w.timeZone } : {}), ...(w.startTime !== undefined ? { startTime: w.startTime } : {}) },
+    periodSeconds: w.calendar === 'week' ? 7 * DAY : 30 * DAY,
+  };
+}
+
+function validTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function normalizeBudgetPolicy(c: Collector, path: string, base: BudgetPolicyConfig | undefined, own: BudgetPolicyConfig | undefined): BudgetPolicy {
@@ -124,11 +186,14 @@ function normalizeBudgetPolicy(c: Collector, path: string, base: BudgetPolicyCon
 
 function normalizeSlo(c: Collector, s: SloConfig, path: string, service: Service | undefined, evaluationInterval: Duration, basePolicy?: BudgetPolicyConfig): Slo | undefined {
   const { window, periodSeconds } = normalizeWindow(c, `${path}.window`, s.window);
-  const sli = normalizeSli(c, s.sli, `${path}.sli`, s.service, service);
+  const grouping = s.grouping ?? [];
+  const sli = normalizeSli(c, s.sli, `${path}.sli`, s.service, service, grouping);
+  if (grouping.length && s.sli.cloudwatch) c.add(`${path}.grouping`, 'grouping applies to Prometheus SLIs only', 'remove grouping, or give one SLO per CloudWatch dimension value');
   const errorBudget = 1 - s.objective / 100;
   const alerting = normalizeAlerting(c, s.alerting, `${path}.alerting`, s, periodSeconds, evaluationInterval);
   if (!sli) return undefined;
   return {
+    ...(grouping.length ? { grouping } : {}),
     id: `${s.service}-${s.name}`,
     service: s.service,
     name: s.name,
@@ -145,24 +210,37 @@ function normalizeSlo(c: Collector, s: SloConfig, path: string, service: Service
   };
 }
 
-function normalizeSli(c: Collector, sli: SliConfig, path: string, serviceName: string, service: Service | undefined): Sli | undefined {
+/** The aggregation every SLI series goes through: one series per SLO, or one per grouping value. */
+class Agg {
+  constructor(readonly by: string[]) {}
+  get op(): string {
+    return this.by.length ? `sum by (${this.by.join(', ')})` : 'sum';
+  }
+  /** Zero where a numerator has no series yet: a constant without labels, or zero per group that has traffic. */
+  zeroLike(total: string): string {
+    return this.by.length ? `(0 * ${total})` : 'vector(0)';
+  }
+}
+
+function normalizeSli(c: Collector, sli: SliConfig, path: string, serviceName: string, service: Service | undefined, grouping: string[] = []): Sli | undefined {
+  const agg = new Agg(grouping);
   const kinds = (['events', 'raw', 'latency', 'golden', 'cloudwatch'] as const).filter((k) => sli[k] !== undefined);
   if (kinds.length !== 1) {
     c.add(path, kinds.length === 0 ? 'no SLI kind given' : `more than one SLI kind given (${kinds.join(', ')})`, 'give exactly one of: events, raw, latency, golden, cloudwatch');
     return undefined;
   }
-  if (sli.events) return eventsSli(c, sli.events, `${path}.events`);
-  if (sli.raw) return rawSli(c, sli.raw.errorRatio, `${path}.raw.errorRatio`);
-  if (sli.latency) return latencySli(c, sli.latency, `${path}.latency`);
-  if (sli.golden) return goldenSli(c, sli.golden, `${path}.golden`, serviceName, service);
+  if (sli.events) return eventsSli(c, sli.events, `${path}.events`, agg);
+  if (sli.raw) return rawSli(c, normalizeWindowPlaceholder(sli.raw.errorRatio), `${path}.raw.errorRatio`, agg);
+  if (sli.latency) return latencySli(c, sli.latency, `${path}.latency`, agg);
+  if (sli.golden) return goldenSli(c, sli.golden, `${path}.golden`, serviceName, service, agg);
   return cloudWatchSli(c, sli.cloudwatch!, `${path}.cloudwatch`);
 }
 
 /** A counter selector becomes a rate over the window; a query must carry the window placeholder. */
-function eventRate(c: Collector, path: string, text: string): string {
+function eventRate(c: Collector, path: string, text: string, agg: Agg): string {
   if (text.includes(WINDOW_PLACEHOLDER)) {
     c.promql(path, text);
-    return `sum(${text.trim()})`;
+    return `${agg.op}(${text.trim()})`;
   }
   if (!isVectorSelector(text)) {
     const err = checkPromQL(text);
@@ -170,20 +248,22 @@ function eventRate(c: Collector, path: string, text: string): string {
     else c.add(path, 'is neither a counter selector nor a query with {{.window}}', 'write a counter selector like http_requests_total{code=~"5.."} or a query such as sum(rate(x[{{.window}}]))');
     return 'vector(0)';
   }
-  return `sum(rate(${text.trim()}[${WINDOW_PLACEHOLDER}]))`;
+  return `${agg.op}(rate(${text.trim()}[${WINDOW_PLACEHOLDER}]))`;
 }
 
-function eventsSli(c: Collector, e: NonNullable<SliConfig['events']>, path: string): PrometheusSli {
-  const total = eventRate(c, `${path}.total`, e.total);
+function eventsSli(c: Collector, raw: NonNullable<SliConfig['events']>, path: string, agg: Agg): PrometheusSli {
+  const fix = (q?: string) => (q === undefined ? undefined : normalizeWindowPlaceholder(q));
+  const e = { errors: fix(raw.errors), good: fix(raw.good), total: fix(raw.total)! };
+  const total = eventRate(c, `${path}.total`, e.total, agg);
   let errors: string;
   if ((e.errors === undefined) === (e.good === undefined)) {
     c.add(path, e.errors === undefined ? 'neither errors nor good given' : 'both errors and good given', 'give exactly one of errors (bad events) or good');
     errors = 'vector(0)';
   } else if (e.errors !== undefined) {
     // A counter with no error series yet returns nothing: count that as zero errors, not as no data.
-    errors = `(${eventRate(c, `${path}.errors`, e.errors)} or vector(0))`;
+    errors = `(${eventRate(c, `${path}.errors`, e.errors, agg)} or ${agg.zeroLike(total)})`;
   } else {
-    errors = `(${total} - (${eventRate(c, `${path}.good`, e.good!)} or vector(0)))`;
+    errors = `(${total} - (${eventRate(c, `${path}.good`, e.good!, agg)} or ${agg.zeroLike(total)}))`;
   }
   const sel = (t?: string) => (t && !t.includes(WINDOW_PLACEHOLDER) ? t.trim() : undefined);
   const q = (t?: string) => (t && t.includes(WINDOW_PLACEHOLDER) ? t.trim() : undefined);
@@ -203,21 +283,25 @@ function eventsSli(c: Collector, e: NonNullable<SliConfig['events']>, path: stri
   };
 }
 
-function rawSli(c: Collector, query: string, path: string): PrometheusSli {
+function rawSli(c: Collector, query: string, path: string, agg: Agg): PrometheusSli {
   c.promql(path, query);
   if (!query.includes(WINDOW_PLACEHOLDER)) c.add(path, 'has no {{.window}} placeholder', 'write the ratio over [{{.window}}] so solida can build every window');
-  // With no event counts, each window's "total" is one unit: ratios average over time, unweighted.
-  return { source: 'prometheus', errors: `sum(${query.trim()})`, total: 'vector(1)', origin: { kind: 'raw', errorRatioQuery: query.trim() } };
+  // With no event counts, each window's "total" is one unit per series the ratio query returns, so
+  // ratios average over time, unweighted — and when the query returns nothing there is no total
+  // either: the SLI is absent (NoData can fire) instead of a full budget from a constant vector(1).
+  const q = query.trim();
+  const count = agg.by.length ? `count by (${agg.by.join(', ')})` : 'count';
+  return { source: 'prometheus', errors: `${agg.op}(${q})`, total: `${count}(${q})`, origin: { kind: 'raw', errorRatioQuery: q } };
 }
 
-function histogramRates(histogram: string, matchers: string[], thresholdSeconds: number): { errors: string; total: string } {
+function histogramRates(histogram: string, matchers: string[], thresholdSeconds: number, agg: Agg): { errors: string; total: string } {
   const count = withMatchers(`${histogram}_count`, matchers);
   const good = withMatchers(`${histogram}_bucket`, [...matchers, formatLe(thresholdSeconds)]);
-  const total = `sum(rate(${count}[${WINDOW_PLACEHOLDER}]))`;
-  return { total, errors: `(${total} - (sum(rate(${good}[${WINDOW_PLACEHOLDER}])) or vector(0)))` };
+  const total = `${agg.op}(rate(${count}[${WINDOW_PLACEHOLDER}]))`;
+  return { total, errors: `(${total} - (${agg.op}(rate(${good}[${WINDOW_PLACEHOLDER}])) or ${agg.zeroLike(total)}))` };
 }
 
-function latencySli(c: Collector, l: NonNullable<SliConfig['latency']>, path: string): PrometheusSli | undefined {
+function latencySli(c: Collector, l: NonNullable<SliConfig['latency']>, path: string, agg: Agg): PrometheusSli | undefined {
   const selector = l.histogram.trim();
   if (!isVectorSelector(selector)) {
     c.promql(`${path}.histogram`, selector);
@@ -235,21 +319,21 @@ function latencySli(c: Collector, l: NonNullable<SliConfig['latency']>, path: st
     const near = [below, above].filter((x) => x !== undefined).map((x) => `${x}s`).join(' or ');
     c.add(`${path}.threshold`, `${threshold}s is not a bucket boundary of ${name} (buckets: ${buckets.join(', ')})`, `use a bucket boundary (nearest: ${near}), or add ${threshold} to the histogram's buckets and list them under buckets`);
   }
-  const rates = histogramRates(name, matchers, threshold);
+  const rates = histogramRates(name, matchers, threshold, agg);
   return { source: 'prometheus', ...rates, origin: { kind: 'latency', histogram: name, matchers: matchers.join(','), thresholdSeconds: threshold, buckets } };
 }
 
-function goldenSli(c: Collector, g: NonNullable<SliConfig['golden']>, path: string, serviceName: string, service: Service | undefined): PrometheusSli | undefined {
+function goldenSli(c: Collector, g: NonNullable<SliConfig['golden']>, path: string, serviceName: string, service: Service | undefined, agg: Agg): PrometheusSli | undefined {
   const base = service ? splitMatchers(service.selector.slice(1, -1)) : [`job="${serviceName}"`];
-  const matchers = g.route ? [...base, `http_route="${g.route.replace(/"/g, '\\"')}"`] : base;
+  const matchers = g.route ? [...base, `http_route=${promqlString(g.route)}`] : base;
   if (g.signal === 'availability') {
     if (g.threshold !== undefined) c.add(`${path}.threshold`, 'availability takes no threshold', 'remove threshold, or use signal: latency');
     const count = (extra: string[]) => withMatchers(`${EXPORTER_HISTOGRAM}_count`, [...matchers, ...extra]);
     return {
       source: 'prometheus',
       // The exporter sets error_type on every 5xx, timeout, abort and thrown error (OTel semconv).
-      errors: `(sum(rate(${count(['error_type!=""'])}[${WINDOW_PLACEHOLDER}])) or vector(0))`,
-      total: `sum(rate(${count([])}[${WINDOW_PLACEHOLDER}]))`,
+      errors: `(${agg.op}(rate(${count(['error_type!=""'])}[${WINDOW_PLACEHOLDER}])) or ${agg.zeroLike(`${agg.op}(rate(${count([])}[${WINDOW_PLACEHOLDER}]))`)})`,
+      total: `${agg.op}(rate(${count([])}[${WINDOW_PLACEHOLDER}]))`,
       origin: { kind: 'golden', signal: 'availability', service: serviceName, route: g.route },
     };
   }
@@ -262,7 +346,7 @@ function goldenSli(c: Collector, g: NonNullable<SliConfig['golden']>, path: stri
   // No bucket check: the exporter adds every latency-SLO threshold of its service to the buckets.
   return {
     source: 'prometheus',
-    ...histogramRates(EXPORTER_HISTOGRAM, matchers, threshold),
+    ...histogramRates(EXPORTER_HISTOGRAM, matchers, threshold, agg),
     origin: { kind: 'golden', signal: 'latency', service: serviceName, route: g.route, thresholdSeconds: threshold },
   };
 }
@@ -284,26 +368,29 @@ function cloudWatchSli(c: Collector, cw: NonNullable<SliConfig['cloudwatch']>, p
 
 function normalizeAlerting(c: Collector, a: AlertingConfig | undefined, path: string, s: SloConfig, periodSeconds: number, evaluationInterval: Duration): AlertingPolicy {
   const userTiers = a?.tiers ?? {};
-  const names = [...new Set([...Object.keys(DEFAULT_TIERS), ...Object.keys(userTiers)])];
+  const defaults = new Map((a?.defaultTiers === false ? [] : defaultTiersFor(periodSeconds)).map((d) => [d.name, d]));
+  const names = [...new Set([...defaults.keys(), ...Object.keys(userTiers)])];
   const tiers: AlertTier[] = [];
   for (const name of names) {
     const t: TierConfig = userTiers[name] ?? {};
-    const d = DEFAULT_TIERS[name];
+    const d = defaults.get(name);
     const tpath = `${path}.tiers.${name}`;
     if (!d && (t.longWindow === undefined || t.shortWindow === undefined || (t.burnRate === undefined && t.budgetConsumed === undefined) || t.severity === undefined)) {
-      c.add(tpath, 'a new tier needs severity, longWindow, shortWindow and burnRate (or budgetConsumed)', `complete it, or use a default tier name: ${Object.keys(DEFAULT_TIERS).join(', ')}`);
+      c.add(tpath, 'a new tier needs severity, longWindow, shortWindow and burnRate (or budgetConsumed)', a?.defaultTiers === false ? 'complete it' : `complete it, or use a default tier name: ${Object.keys(DEFAULT_TIERS).join(', ')}`);
       continue;
     }
-    const longWindow = c.duration(`${tpath}.longWindow`, t.longWindow, d?.longWindow ?? '1h');
-    const shortWindow = c.duration(`${tpath}.shortWindow`, t.shortWindow, d?.shortWindow ?? '5m');
+    const longWindow = t.longWindow === undefined && d ? d.longWindow : c.duration(`${tpath}.longWindow`, t.longWindow, '1h');
+    const shortWindow = t.shortWindow === undefined && d ? d.shortWindow : c.duration(`${tpath}.shortWindow`, t.shortWindow, '5m');
     if (shortWindow.seconds >= longWindow.seconds) c.add(`${tpath}.shortWindow`, `short window ${shortWindow.text} is not shorter than long window ${longWindow.text}`, 'the short window is typically 1/12 of the long window');
     if (longWindow.seconds > periodSeconds) c.add(`${tpath}.longWindow`, `long window ${longWindow.text} is longer than the SLO period`, 'use a long window within the SLO window');
-    // Keep the budget fraction of the workbook's tier and scale the burn rate to this period.
-    const burnRate = t.burnRate ?? ((t.budgetConsumed ?? d!.budgetConsumed) / 100) * (periodSeconds / longWindow.seconds);
+    // A budget share is the workbook's own measure: the burn rate that spends it in the long window.
+    const burnRate = t.burnRate ?? (t.budgetConsumed !== undefined ? (t.budgetConsumed / 100) * (periodSeconds / longWindow.seconds) : d!.burnRate);
     const forDuration = t.for === undefined ? { text: '0s', seconds: 0 } : c.duration(`${tpath}.for`, t.for, '0s');
+    const offByDefault = t.enabled === undefined && d?.offBecause !== undefined;
     tiers.push({
       name,
-      enabled: t.enabled ?? true,
+      enabled: t.enabled ?? !offByDefault,
+      ...(offByDefault ? { disabledReason: `off for a ${humanSeconds(periodSeconds)} period: ${d!.offBecause}` } : {}),
       severity: t.severity ?? d!.severity,
       burnRate: roundRate(burnRate),
       longWindow,

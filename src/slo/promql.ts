@@ -4,6 +4,37 @@ import { parser } from '@prometheus-io/lezer-promql';
 
 export const WINDOW_PLACEHOLDER = '{{.window}}';
 
+/** Go templates allow `{{ .window }}` (Sloth's docs write both); one spelling inside solida. */
+export function normalizeWindowPlaceholder(query: string): string {
+  return query.replace(/\{\{-?\s*\.window\s*-?\}\}/g, WINDOW_PLACEHOLDER);
+}
+
+/**
+ * Functions only VictoriaMetrics' MetricsQL has. A query using one does not parse as PromQL, and the
+ * real blocker is the function, not the syntax error the parser reports at it.
+ */
+const METRICSQL_ONLY = [
+  'histogram_share', 'histogram_over_time', 'histogram_avg', 'histogram_stddev', 'histogram_stdvar', 'histogram_quantiles',
+  'share_le_over_time', 'share_gt_over_time', 'share_eq_over_time', 'count_le_over_time', 'count_gt_over_time', 'count_eq_over_time', 'count_ne_over_time',
+  'rollup', 'rollup_rate', 'rollup_increase', 'rollup_delta', 'rollup_deriv', 'rollup_candlestick', 'rollup_scrape_interval',
+  'range_avg', 'range_max', 'range_min', 'range_sum', 'range_first', 'range_last', 'range_median', 'range_quantile',
+  'increase_pure', 'increase_prometheus', 'rate_prometheus', 'delta_prometheus', 'lag', 'lifetime', 'tlast_over_time', 'tfirst_over_time',
+  'median_over_time', 'distinct_over_time', 'ideriv', 'integrate', 'zscore_over_time', 'ascent_over_time', 'descent_over_time',
+  'running_sum', 'running_avg', 'running_max', 'running_min', 'remove_resets', 'keep_last_value', 'keep_next_value', 'interpolate',
+  'label_set', 'label_del', 'label_keep', 'label_copy', 'label_move', 'label_transform', 'label_value', 'label_map', 'label_uppercase', 'label_lowercase',
+  'union', 'alias', 'limit_offset', 'outliersk', 'any', 'mode', 'zscore', 'share', 'bitmap_and', 'bitmap_or', 'prometheus_buckets', 'buckets_limit',
+  'range_normalize', 'rand', 'now', 'step',
+];
+
+/** MetricsQL-only functions a query calls (empty when it uses none). */
+export function metricsQLFunctions(query: string): string[] {
+  const found = new Set<string>();
+  for (const m of query.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)\s*\(/g)) if (METRICSQL_ONLY.includes(m[1])) found.add(m[1]);
+  // `vector(1)[5m]`: MetricsQL lets a range follow any expression; PromQL needs a subquery `[5m:]`.
+  if (/\)\s*\[(?:\{\{\.window\}\}|\d+[smhdwy])\]/.test(query)) found.add('a range on an expression (…)[w]');
+  return [...found];
+}
+
 export interface PromQLError {
   /** Offset of the first syntax error in the query text. */
   offset: number;
@@ -74,4 +105,9 @@ export function withMatchers(selector: string, extra: string[]): string {
   const inner = s.slice(open + 1, s.lastIndexOf('}')).trim().replace(/,\s*$/, '');
   const all = [inner, ...extra].filter((x) => x.length > 0);
   return `${name}{${all.join(',')}}`;
+}
+
+/** A PromQL double-quoted string literal (label matcher values): backslashes, quotes and line breaks escaped. */
+export function promqlString(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t')}"`;
 }

@@ -6,7 +6,7 @@ import { DescribeDBInstancesCommand, RDSClient, RestoreDBInstanceToPointInTimeCo
 import { mockClient } from 'aws-sdk-client-mock';
 import { Command } from 'commander';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { validateRequest } from '../../src/aws/smithy.ts';
+import { validateRequest } from '../../src/aws-models/smithy.ts';
 import { registerAwsGamedayCommand, registerFisCommands } from '../../src/cli/commands/fis.ts';
 
 // Loosely typed, as in fis-run.test.ts: the SDK clients and the mock library pin different @smithy/types.

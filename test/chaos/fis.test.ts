@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateRequest } from '../../src/aws/smithy.ts';
+import { validateRequest } from '../../src/aws-models/smithy.ts';
 import { generateFisPlan, type FisOptions } from '../../src/chaos/fis.ts';
 import { checkFisQuotas, isoDuration, parseIsoDuration } from '../../src/chaos/fis-limits.ts';
 import type { IamPolicyDocument } from '../../src/chaos/iam.ts';

@@ -1,15 +1,12 @@
 // A hand-built normalized model: two services on one Aurora cluster and one on a Multi-AZ instance.
 import type { Service, SolidaModel } from '../../src/slo/model.ts';
+import { buildModel, buildService } from '../support/model.ts';
 
-function service(name: string, aws: Service['aws']): Service {
-  return { name, selector: `{job="${name}"}`, labels: {}, aws, runbooks: {} };
-}
+const service = (name: string, aws: Service['aws']): Service => buildService(name, { aws });
 
 export function sampleModel(overrides: Partial<SolidaModel> = {}): SolidaModel {
   return {
-    source: 'test/solida.config.ts',
-    scrapeInterval: { text: '30s', seconds: 30 },
-    evaluationInterval: { text: '30s', seconds: 30 },
+    ...buildModel([], { source: 'test/solida.config.ts' }),
     services: [
       service('inventory', {
         region: 'us-east-1',
@@ -29,7 +26,6 @@ export function sampleModel(overrides: Partial<SolidaModel> = {}): SolidaModel {
       }),
       service('docs', {}),
     ],
-    slos: [],
     ...overrides,
   };
 }

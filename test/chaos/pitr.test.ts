@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateRequest } from '../../src/aws/smithy.ts';
+import { validateRequest } from '../../src/aws-models/smithy.ts';
 import { generatePitrPlan } from '../../src/chaos/pitr.ts';
 import { SolidaError } from '../../src/util/errors.ts';
 import { ACCOUNT, sampleModel } from './fixtures.ts';

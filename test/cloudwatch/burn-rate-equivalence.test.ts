@@ -2,9 +2,9 @@
 // exactly when the multiwindow multi-burn-rate rule says so: long-window ratio > burn × budget AND
 // short-window ratio > burn × budget (the condition of the Prometheus rules).
 import { describe, expect, it } from 'vitest';
-import { generateCloudWatch } from '../../src/aws/cloudwatch-generate.ts';
-import { resolveCloudWatchOptions } from '../../src/slo/aws-model.ts';
-import { evaluateAlarmRule, parseAlarmRule, type AlarmState } from '../../src/aws/composite-rule.ts';
+import { generateCloudWatch } from '../../src/cloudwatch/generate.ts';
+import { resolveCloudWatchOptions } from '../../src/cloudwatch/options.ts';
+import { evaluateAlarmRule, parseAlarmRule, type AlarmState } from '../../src/cloudwatch/composite-rule.ts';
 import { alarmState, evalExpression, metricKey, MinuteStore, type Series } from './cloudwatch-sim.ts';
 import { inventoryModel, WORKBOOK_TIERS } from './fixtures.ts';
 

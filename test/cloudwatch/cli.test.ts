@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { registerCloudWatchCommands } from '../../src/cli/commands/cloudwatch.ts';
-import { validateRequest } from '../../src/aws/smithy.ts';
+import { validateRequest } from '../../src/aws-models/smithy.ts';
 import { SolidaError } from '../../src/util/errors.ts';
 import { FakeCloudWatch } from './fake-cloudwatch.ts';
 
@@ -55,13 +55,16 @@ describe('solida generate cloudwatch', () => {
     expect(validateRequest('cloudwatch', 'PutDashboard', dash)).toEqual([]);
   });
 
-  it('removes request files an earlier run wrote that are no longer generated', async () => {
+  it('removes only the request files its previous run wrote (per manifest) and nobody changed since', async () => {
     const target = join(dir, 'stale');
     await run(['generate', 'cloudwatch', '--config', CONFIG, '--out', target]);
+    // Not solida's: a file someone else put there, and a generated file someone edited.
     await writeFile(join(target, 'alarms', 'solida-gone.json'), '{}');
+    await writeFile(join(target, 'alarms', 'solida-inventory-rds-free-storage.json'), '{"edited": true}');
     await run(['generate', 'cloudwatch', '--config', CONFIG, '--out', target, '--prefix', 'acme']);
     const alarms = await readdir(join(target, 'alarms'));
-    expect(alarms.every((a) => a.startsWith('acme-'))).toBe(true);
+    expect(alarms.filter((a) => !a.startsWith('acme-')).sort()).toEqual(['solida-gone.json', 'solida-inventory-rds-free-storage.json']);
+    expect(alarms.some((a) => a.startsWith('acme-'))).toBe(true);
   });
 
   it('exports Terraform JSON and CloudFormation with composite dependencies', async () => {

@@ -9,10 +9,10 @@
 // Limits (CloudWatch quotas / dashboard body structure): 500 widgets per dashboard, 500 metrics per
 // graph widget, 2,500 metrics per dashboard; solida keeps the body under 1 MB.
 import { describe, expect, it } from 'vitest';
-import { generateCloudWatch } from '../../src/aws/cloudwatch-generate.ts';
-import { checkDashboard } from '../../src/aws/cloudwatch-rules.ts';
-import { validateRequest } from '../../src/aws/smithy.ts';
-import { resolveCloudWatchOptions } from '../../src/slo/aws-model.ts';
+import { generateCloudWatch } from '../../src/cloudwatch/generate.ts';
+import { checkDashboard } from '../../src/cloudwatch/constraints.ts';
+import { validateRequest } from '../../src/aws-models/smithy.ts';
+import { resolveCloudWatchOptions } from '../../src/cloudwatch/options.ts';
 import { DISTRIBUTION, FUNCTION, ordersModel, QUEUE } from './fixtures.ts';
 
 interface Widget { type: string; x: number; y: number; width: number; height: number; properties: { title?: string; region?: string; metrics?: unknown[][] } }

@@ -20,7 +20,7 @@ import {
   type MetricAlarm,
   type Tag,
 } from '@aws-sdk/client-cloudwatch';
-import { parseAlarmRule, ruleAlarms } from '../../src/aws/composite-rule.ts';
+import { parseAlarmRule, ruleAlarms } from '../../src/cloudwatch/composite-rule.ts';
 
 const ARN = (name: string) => `arn:aws:cloudwatch:eu-west-1:123456789012:alarm:${name}`;
 

@@ -1,23 +1,12 @@
 // Hand-built normalized models (independent of the config readers) for the CloudWatch generators.
-import type { AlertTier, Duration, Service, Slo, SolidaModel } from '../../src/slo/model.ts';
+import type { Service, Slo, SolidaModel } from '../../src/slo/model.ts';
+import { buildModel, buildSlo, d, WORKBOOK_TIERS } from '../support/model.ts';
 
-export const d = (text: string, seconds: number): Duration => ({ text, seconds });
+export { d, WORKBOOK_TIERS };
 
 export const PAGE_TOPIC = 'arn:aws:sns:eu-west-1:123456789012:inventory-page';
 export const TICKET_TOPIC = 'arn:aws:sns:eu-west-1:123456789012:inventory-ticket';
 export const LB = 'app/inventory-alb/50dc6c495c0c9188';
-
-function tier(name: string, severity: 'page' | 'ticket', burnRate: number, long: Duration, short: Duration): AlertTier {
-  return { name, enabled: true, severity, burnRate, longWindow: long, shortWindow: short, for: d('0s', 0), labels: {}, annotations: {} };
-}
-
-/** The SRE workbook tiers for 30 days: 2 % of budget in 1h, 5 % in 6h, 10 % in 1d, 10 % in 3d. */
-export const WORKBOOK_TIERS: AlertTier[] = [
-  tier('page-1h', 'page', 14.4, d('1h', 3600), d('5m', 300)),
-  tier('page-6h', 'page', 6, d('6h', 21600), d('30m', 1800)),
-  tier('ticket-1d', 'ticket', 3, d('1d', 86400), d('2h', 7200)),
-  tier('ticket-3d', 'ticket', 1, d('3d', 259200), d('6h', 21600)),
-];
 
 export const inventory: Service = {
   name: 'inventory',
@@ -37,14 +26,11 @@ export const inventory: Service = {
 const alb = (metricName: string, stat = 'Sum') => ({ namespace: 'AWS/ApplicationELB', metricName, dimensions: { LoadBalancer: LB }, stat });
 
 function slo(name: string, sli: Slo['sli'], tiers = WORKBOOK_TIERS): Slo {
-  return {
-    id: `inventory-${name}`,
+  return buildSlo({
     service: 'inventory',
     name,
     objective: 99.9,
     errorBudget: 0.001,
-    window: { kind: 'rolling', duration: d('30d', 2592000) },
-    periodSeconds: 2592000,
     sli,
     alerting: {
       name: 'InventorySLO',
@@ -54,9 +40,7 @@ function slo(name: string, sli: Slo['sli'], tiers = WORKBOOK_TIERS): Slo {
       tiers,
       noData: { enabled: false, for: d('10m', 600), severity: 'ticket' },
     },
-    labels: {},
-    budgetPolicy: { freezeWeeklyConsumed: 0.5, fixesOnlyConsumed: 1, weekSeconds: 604800 },
-  };
+  });
 }
 
 export const availability = slo('availability', {
@@ -80,13 +64,10 @@ export const checkout = slo('checkout', {
 });
 
 export function inventoryModel(): SolidaModel {
-  return {
+  return buildModel([structuredClone(availability), structuredClone(latency), structuredClone(checkout)], {
     source: 'test/cloudwatch/fixtures.ts',
-    scrapeInterval: d('30s', 30),
-    evaluationInterval: d('30s', 30),
     services: [structuredClone(inventory)],
-    slos: [structuredClone(availability), structuredClone(latency), structuredClone(checkout)],
-  };
+  });
 }
 
 export const QUEUE = 'orders-events';
@@ -114,11 +95,5 @@ export function ordersModel(): SolidaModel {
   const handler = slo('handler', { source: 'cloudwatch', errors: [lambdaMetric('Errors')], total: [lambdaMetric('Invocations')] });
   handler.id = 'orders-handler';
   handler.service = 'orders';
-  return {
-    source: 'test/cloudwatch/fixtures.ts',
-    scrapeInterval: d('30s', 30),
-    evaluationInterval: d('30s', 30),
-    services: [structuredClone(orders)],
-    slos: [handler],
-  };
+  return buildModel([handler], { source: 'test/cloudwatch/fixtures.ts', services: [structuredClone(orders)] });
 }

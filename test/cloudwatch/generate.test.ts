@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { PutMetricAlarmInput } from '@aws-sdk/client-cloudwatch';
-import { generateCloudWatch, checkCloudWatchArtifacts } from '../../src/aws/cloudwatch-generate.ts';
-import { validateRequest } from '../../src/aws/smithy.ts';
-import { checkCompositeAlarms, checkDashboard, checkMetricAlarm } from '../../src/aws/cloudwatch-rules.ts';
-import { resolveCloudWatchOptions } from '../../src/slo/aws-model.ts';
+import { generateCloudWatch, checkCloudWatchArtifacts } from '../../src/cloudwatch/generate.ts';
+import { validateRequest } from '../../src/aws-models/smithy.ts';
+import { checkCompositeAlarms, checkDashboard, checkMetricAlarm } from '../../src/cloudwatch/constraints.ts';
+import { resolveCloudWatchOptions } from '../../src/cloudwatch/options.ts';
 import { SolidaError } from '../../src/util/errors.ts';
 import { availability, inventoryModel, LB, PAGE_TOPIC, TICKET_TOPIC } from './fixtures.ts';
 

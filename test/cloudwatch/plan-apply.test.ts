@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DescribeAlarmsCommand, ListDashboardsCommand } from '@aws-sdk/client-cloudwatch';
 import { applyCloudWatch, formatPlan, planCloudWatch } from '../../src/aws/cloudwatch-plan.ts';
-import { generateCloudWatch } from '../../src/aws/cloudwatch-generate.ts';
-import { resolveCloudWatchOptions, type CloudWatchOptionsInput } from '../../src/slo/aws-model.ts';
+import { generateCloudWatch } from '../../src/cloudwatch/generate.ts';
+import { resolveCloudWatchOptions, type CloudWatchOptionsInput } from '../../src/cloudwatch/options.ts';
 import type { SolidaModel } from '../../src/slo/model.ts';
 import { FakeCloudWatch } from './fake-cloudwatch.ts';
 import { inventoryModel } from './fixtures.ts';

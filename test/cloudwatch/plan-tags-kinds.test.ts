@@ -5,8 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { ListTagsForResourceCommand, PutCompositeAlarmCommand, PutMetricAlarmCommand, TagResourceCommand, UntagResourceCommand } from '@aws-sdk/client-cloudwatch';
 import { applyCloudWatch, formatPlan, planCloudWatch } from '../../src/aws/cloudwatch-plan.ts';
-import { generateCloudWatch, type CloudWatchArtifacts } from '../../src/aws/cloudwatch-generate.ts';
-import { resolveCloudWatchOptions, type CloudWatchOptionsInput } from '../../src/slo/aws-model.ts';
+import { generateCloudWatch, type CloudWatchArtifacts } from '../../src/cloudwatch/generate.ts';
+import { resolveCloudWatchOptions, type CloudWatchOptionsInput } from '../../src/cloudwatch/options.ts';
 import { FakeCloudWatch } from './fake-cloudwatch.ts';
 import { SolidaError } from '../../src/util/errors.ts';
 import { inventoryModel } from './fixtures.ts';

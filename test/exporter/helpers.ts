@@ -3,6 +3,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Slo } from '../../src/slo/model.ts';
+import { buildSlo, d } from '../support/model.ts';
 
 export interface Sample {
   name: string;
@@ -33,25 +34,14 @@ export function total(samples: Sample[], name: string, labels: Record<string, st
 }
 
 export function latencySlo(service: string, thresholdSeconds: number): Slo {
-  const d = (text: string, seconds: number) => ({ text, seconds });
-  return {
-    id: `${service}-latency`,
+  return buildSlo({
     service,
     name: 'latency',
     objective: 99,
     errorBudget: 0.01,
-    window: { kind: 'rolling', duration: d('30d', 2592000) },
-    periodSeconds: 2592000,
-    sli: {
-      source: 'prometheus',
-      errors: 'x',
-      total: 'y',
-      origin: { kind: 'golden', signal: 'latency', service, thresholdSeconds },
-    },
+    sli: { source: 'prometheus', errors: 'x', total: 'y', origin: { kind: 'golden', signal: 'latency', service, thresholdSeconds } },
     alerting: { name: 'A', labels: {}, annotations: {}, tiers: [], noData: { enabled: false, for: d('10m', 600), severity: 'ticket' } },
-    labels: {},
-    budgetPolicy: { freezeWeeklyConsumed: 0.5, fixesOnlyConsumed: 1, weekSeconds: 604800 },
-  };
+  });
 }
 
 export interface HttpResult {

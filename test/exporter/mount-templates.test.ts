@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import express from 'express';
 import { describe, expect, it } from 'vitest';
 import { createExporter } from '../../src/exporter/index.ts';
-import { mountChains, mountResolver } from '../../src/exporter/mountTemplates.ts';
+import { mountChains, mountResolver } from '../../src/exporter/mount-templates.ts';
 import { close, listen, parseExposition, pick, request, total } from './helpers.ts';
 
 const express4 = createRequire(import.meta.url)('express4') as typeof express;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createExporter, type Exporter, type MetricsServer } from '../../src/exporter/index.ts';
-import { generatePrometheusRules } from '../../src/alarms/prometheus.ts';
+import { generatePrometheusRules } from '../../src/prometheus/rules.ts';
 import { normalizeConfig } from '../../src/slo/normalize.ts';
 import { close, eventually, listen, request } from './helpers.ts';
 import { freePort } from '../../src/lab/ports.ts';

@@ -2,11 +2,11 @@
 import { createRequire } from 'node:module';
 import { Histogram } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { seriesObserver } from '../../src/exporter/fastObserve.ts';
+import { seriesObserver } from '../../src/exporter/fast-observe.ts';
 import { classifyOutcome, createExporter, histogramBuckets, leLabel, sloLatencyThresholds } from '../../src/exporter/index.ts';
 import { BoundedLabel, methodLabeler, statusLabel } from '../../src/exporter/labels.ts';
-import { joinRoute } from '../../src/exporter/expressRoute.ts';
-import { pathnameOf } from '../../src/exporter/routeTable.ts';
+import { joinRoute } from '../../src/exporter/express-route.ts';
+import { pathnameOf } from '../../src/exporter/route-table.ts';
 import { latencySlo } from './helpers.ts';
 
 describe('buckets', () => {

@@ -13,7 +13,7 @@ import { collectK6Records } from '../../src/gameday/k6-records.ts';
 import { resolveK6, startK6GamedayLoad } from '../../src/gameday/load-k6.ts';
 import { runGameday, type GamedayResult } from '../../src/gameday/orchestrator.ts';
 import { component, labDown, readLab, withAdmin } from '../../src/lab/index.ts';
-import { forEachK6Record } from '../../src/report/k6-points.ts';
+import { forEachK6Record } from '../../src/k6/points.ts';
 import { SolidaError } from '../../src/util/errors.ts';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/k6');

@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { readK6Summary, parseK6Summary } from '../../src/report/k6-summary.ts';
-import { readK6Points, forEachK6Record } from '../../src/report/k6-points.ts';
-import { k6Percentile } from '../../src/report/k6-sinks.ts';
-import { parseMetricKey } from '../../src/report/k6-selector.ts';
-import { parseThresholdExpr, decideFromRange } from '../../src/report/k6-threshold-expr.ts';
+import { readK6Summary, parseK6Summary } from '../../src/k6/summary.ts';
+import { readK6Points, forEachK6Record } from '../../src/k6/points.ts';
+import { k6Percentile } from '../../src/k6/sinks.ts';
+import { parseMetricKey } from '../../src/k6/selector.ts';
+import { parseThresholdExpr, decideFromRange } from '../../src/k6/threshold-expr.ts';
 import { SolidaError } from '../../src/util/errors.ts';
 import { fixture, tmp } from './helpers.ts';
 

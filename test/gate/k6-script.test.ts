@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generateK6Scripts, renderGamedayK6Script, GAMEDAY_SCENARIOS, type GamedayScenario } from '../../src/report/k6-script.ts';
+import { generateK6Scripts, renderGamedayK6Script, GAMEDAY_SCENARIOS, type GamedayScenario } from '../../src/k6/script.ts';
 import { availability, latency, model, slo } from './model.ts';
 import { runCli, tmp } from './helpers.ts';
 

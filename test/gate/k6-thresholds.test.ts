@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { k6ThresholdsFromModel } from '../../src/report/k6-thresholds.ts';
+import { k6ThresholdsFromModel } from '../../src/k6/thresholds.ts';
 import { loadModel } from '../../src/slo/load.ts';
 import { availability, latency, model, slo } from './model.ts';
 import { tmp } from './helpers.ts';

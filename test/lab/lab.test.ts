@@ -1,6 +1,7 @@
 // Brings one real lab up (PostgreSQL primary + synchronous standby, two inventory instances, HAProxy,
 // Prometheus) and checks it does what game days rely on, then breaks it and tears it down.
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import postgres from 'postgres';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,6 +74,27 @@ describe('solida lab', () => {
     expect(new Set(ports).size).toBe(ports.length);
     expect(component(described, 'db-r1-a')).toMatchObject({ region: 'r1', az: 'a', role: 'primary' });
     expect(component(described, 'db-r1-b')).toMatchObject({ region: 'r1', az: 'b', role: 'standby' });
+  });
+
+  it('is not open to other local users: password logins, private socket directory, secret in a 0600 file, no lifecycle API', async () => {
+    const secretFile = join(dir, 'secrets', 'postgres-password');
+    const secret = readFileSync(secretFile, 'utf8').trim();
+    expect(statSync(secretFile).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir, 'secrets')).mode & 0o777).toBe(0o700);
+    expect(statSync(lab.database.socketDir!).mode & 0o777).toBe(0o700);
+    const db = component(lab, 'db-r1-a');
+    for (const pass of ['wrong', secret.slice(1)]) {
+      const sql = postgres({ host: '127.0.0.1', port: db.port, user: 'postgres', pass, max: 1, connect_timeout: 3, onnotice: () => {} });
+      await expect(sql`select 1`, pass).rejects.toMatchObject({ code: '28P01' });
+      await sql.end({ timeout: 0 });
+    }
+    // The services get the password's file, never the password, on their command line or environment.
+    const inventory = component(lab, 'inventory-r1-a');
+    for (const f of ['cmdline', 'environ']) expect(readFileSync(`/proc/${inventory.pid}/${f}`, 'utf8')).not.toContain(secret);
+    const prometheus = component(lab, 'prometheus');
+    const quit = await fetch(`${prometheus.url}/-/quit`, { method: 'POST' });
+    expect(quit.status).not.toBe(200);
+    expect(isAlive(prometheus.pid, prometheus.startTicks)).toBe(true);
   });
 
   it('reports every component healthy, one primary, and a synchronous standby', async () => {
@@ -190,7 +212,7 @@ describe('solida lab', () => {
     const described = readLab(dir);
     const result = await labDown(dir);
     downDone = true;
-    expect(result.orphans).toEqual([]);
+    expect(result.unrecorded).toEqual([]);
     for (const c of described.components) {
       expect(isAlive(c.pid, c.startTicks), `${c.name} pid ${c.pid}`).toBe(false);
       for (const port of [c.port, ...Object.values(c.extraPorts)]) expect(await isListening(port), `${c.name} port ${port}`).toBe(false);

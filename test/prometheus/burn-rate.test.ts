@@ -143,31 +143,39 @@ describe('burn-rate alerts in promtool', () => {
         input_series: series('0+1x60', '0+0x60'),
         alert_rule_test: [
           { eval_time: '5m', alertname: 'ApiSlo0BudgetBurnNoData', exp_alerts: [] },
-          { eval_time: '15m', alertname: 'ApiSlo0BudgetBurnNoData', exp_alerts: [{ exp_labels: { severity: 'ticket', sloth_id: 'api-slo0', sloth_service: 'api', sloth_slo: 'slo0', sloth_severity: 'ticket' } }] },
+          { eval_time: '15m', alertname: 'ApiSlo0BudgetBurnNoData', exp_alerts: [{ exp_labels: { severity: 'ticket', sloth_id: 'api-slo0', sloth_service: 'api', sloth_slo: 'slo0' } }] },
         ],
       },
     ]);
   });
 
-  it('burn rates scale with the period: 1.4% errors page a 28d and a 7d SLO on the 1h tier, not a 30d or calendar-month one', async () => {
-    // 1h tier thresholds: 30d 14.4×0.1% = 1.44%; 28d 13.44×0.1% = 1.344%; 7d 3.36×0.1% = 0.336%;
-    // calendar month scales as 30 days.
+  it('the 1h tier is 14.4x for any period up to 30 days and keeps the workbook budget share beyond: 1.5% errors page 30d, 28d, 7d and a month, not 90d', async () => {
+    // 1h tier thresholds: 30d, 28d, 7d and a calendar month 14.4×0.1% = 1.44%; 90d keeps the workbook's
+    // 2% of the budget in an hour: 43.2×0.1% = 4.32%. (Scaling 7d and 28d by budget share would page 7d
+    // at 0.336% and put its ticket tiers under 1×.)
     const config = cfg([
       { name: 'thirty', window: '30d', alerting: only('page-1h') },
       { name: 'twentyeight', window: '28d', alerting: only('page-1h') },
       { name: 'seven', window: '7d', alerting: only('page-1h') },
       { name: 'month', window: { calendar: 'month' }, alerting: only('page-1h') },
+      { name: 'ninety', window: '90d', alerting: only('page-1h') },
     ]);
-    const at = (slo: string, firing: boolean) => ({
-      eval_time: '120m',
+    const at = (slo: string, firing: boolean, eval_time = '120m') => ({
+      eval_time,
       alertname: `Api${slo[0].toUpperCase()}${slo.slice(1)}BudgetBurn`,
       exp_alerts: firing ? [{ exp_labels: alertLabels(slo, 'page-1h') }] : [],
     });
     await expectPass(config, [
       {
         interval: '1m',
+        input_series: series(counter([[5910, 130]]), counter([[90, 130]])),
+        alert_rule_test: [at('thirty', true), at('twentyeight', true), at('seven', true), at('month', true), at('ninety', false)],
+      },
+      {
+        // 1.4% is under 1.44% everywhere: nothing pages (the old budget-share scaling paged 7d and 28d here).
+        interval: '1m',
         input_series: series(counter([[5916, 130]]), counter([[84, 130]])),
-        alert_rule_test: [at('thirty', false), at('twentyeight', true), at('seven', true), at('month', false)],
+        alert_rule_test: [at('thirty', false), at('twentyeight', false), at('seven', false), at('month', false), at('ninety', false)],
       },
     ]);
   });
@@ -178,16 +186,18 @@ describe('calendar-month budget in promtool', () => {
     // 10 req/s with 0.5% errors all of January 1970, none in February. Objective 99% ⇒ half the budget
     // is spent during January; on Feb 2nd the month-to-date budget is whole again, while a rolling
     // 30d window would still show about half spent.
-    // Hourly evaluation keeps promtool fast over 33 days; the month sum reads hourly rates anyway.
-    const step = 18000; // requests per 30 minutes
-    const jan = 31 * 48;
+    // Hourly evaluation keeps promtool fast over 33 days (promtool evaluates every group at each step,
+    // so the 10-minute tiles sample one tile an hour: the ratio of sums is unchanged for steady traffic).
+    // Samples every 5 minutes: a 10-minute tile needs two samples, as any real scrape interval gives.
+    const step = 3000; // requests per 5 minutes
+    const jan = 31 * 288;
     const config = cfg([{ objective: 99, window: { calendar: 'month' }, alerting: only('none') }], '1h');
     await expectPass(
       config,
       [
         {
-          interval: '30m',
-          input_series: series(counter([[step - 90, jan], [step, 120]]), counter([[90, jan], [0, 120]])),
+          interval: '5m',
+          input_series: series(counter([[step - 15, jan], [step, 720]]), counter([[15, jan], [0, 720]])),
           promql_expr_test: [
             between('slo:period_error_budget_remaining:ratio{sloth_id="api-slo0"}', '480h', 0.49, 0.51),
             between('slo:period_error_budget_remaining:ratio{sloth_id="api-slo0"}', '792h', 0.999, 1.001),

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { configSchema, type SolidaConfig } from '../../src/slo/config.ts';
 import { normalizeConfig } from '../../src/slo/normalize.ts';
-import { generatePrometheusRules } from '../../src/alarms/prometheus.ts';
-import { checkRules, testRules } from '../../src/alarms/promtool.ts';
+import { generatePrometheusRules } from '../../src/prometheus/rules.ts';
+import { checkRules, testRules } from '../../src/prometheus/promtool.ts';
 import type { SolidaModel } from '../../src/slo/model.ts';
 
 export function modelOf(config: SolidaConfig): SolidaModel {

@@ -1,7 +1,7 @@
 // The rule-file writer must produce YAML that any YAML parser reads back to exactly the same values.
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { renderRuleGroups } from '../../src/alarms/rules-yaml.ts';
+import { renderRuleGroups } from '../../src/prometheus/rules-yaml.ts';
 
 describe('rule file YAML', () => {
   it('round-trips tricky strings through a real YAML parser', () => {

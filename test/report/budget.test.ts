@@ -1,9 +1,9 @@
 // Pure pieces of the budget report: window boundaries, policy steps, exhaustion time, input parsing.
 import { describe, expect, it } from 'vitest';
-import { reportWindow } from '../../src/report/budget-window.ts';
-import { decidePolicy } from '../../src/report/budget-policy.ts';
-import { errorRatio, timeToExhaustion } from '../../src/report/budget.ts';
-import { PrometheusSource } from '../../src/report/sources/prometheus.ts';
+import { reportWindow } from '../../src/budget/window.ts';
+import { decidePolicy } from '../../src/budget/policy.ts';
+import { errorRatio, timeToExhaustion } from '../../src/budget/arithmetic.ts';
+import { PrometheusSource } from '../../src/budget/sources/prometheus.ts';
 import { parseAt } from '../../src/cli/commands/report.ts';
 import { SolidaError } from '../../src/util/errors.ts';
 import { modelOf } from '../prometheus/harness.ts';
@@ -77,7 +77,7 @@ describe('inputs', () => {
 describe('budget policy from the config', () => {
   it('reads a per-SLO policy over the config default, and the report decides with it', async () => {
     const { parseSpecText } = await import('../../src/slo/load.ts');
-    const { decidePolicy } = await import('../../src/report/budget-policy.ts');
+    const { decidePolicy } = await import('../../src/budget/policy.ts');
     const { model } = parseSpecText(
       `budgetPolicy: { freezeWhenBurnedPercent: 25, within: 14d }
 services: [{ name: api }]

@@ -4,8 +4,8 @@
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AT, config, cw, fakeGetMetricData, H } from './cloudwatch-fixture.ts';
-import { collectReports } from '../../src/report/budget-collect.ts';
-import { CloudWatchSource, minimumPeriod, periodFor } from '../../src/report/sources/cloudwatch.ts';
+import { collectReports } from '../../src/budget/collect.ts';
+import { CloudWatchSource, minimumPeriod, periodFor } from '../../src/budget/sources/cloudwatch.ts';
 import { modelOf } from '../prometheus/harness.ts';
 
 beforeEach(() => {

@@ -82,7 +82,8 @@ describe('OpenSLO v1', () => {
     expect(availability.objective).toBe(99.5);
     expect(availability.window).toEqual({ kind: 'rolling', duration: { text: '28d', seconds: 28 * 86400 } });
     expect(availability.sli).toMatchObject({ errors: '(sum(rate(http_requests_total{job="checkout",code=~"5.."}[{{.window}}])) or vector(0))' });
-    expect(fast.window).toEqual({ kind: 'calendar', unit: 'month' });
+    // startTime kept as written (UTC, the default zone, is implied).
+    expect(fast.window).toEqual({ kind: 'calendar', unit: 'month', startTime: '2022-01-01 00:00:00' });
     expect(fast.objective).toBe(99);
   });
 
@@ -97,7 +98,7 @@ describe('OpenSLO v1', () => {
     const slos = parseAllDocuments(text).map((d) => d.toJS()).filter((d) => d.kind === 'SLO');
     expect(slos[0].spec.indicator.spec.ratioMetric.bad.metricSource.spec.query).toBe('http_requests_total{job="checkout",code=~"5.."}');
     expect(slos[1].spec.indicator.spec.ratioMetric.good.metricSource.spec.query).toBe('http_request_duration_seconds_bucket{job="checkout",le="0.5"}');
-    expect(slos[1].spec.timeWindow).toEqual([{ duration: '1M', isRolling: false, calendar: { startTime: '2020-01-06 00:00:00', timeZone: 'UTC' } }]);
+    expect(slos[1].spec.timeWindow).toEqual([{ duration: '1M', isRolling: false, calendar: { startTime: '2022-01-01 00:00:00', timeZone: 'UTC' } }]);
   });
 
   it('exports a TypeScript config with golden presets as the selectors they stand for, and reads them back equal', async () => {

@@ -1,8 +1,8 @@
 import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel } from '../../src/slo/load.ts';
-import { generateK6Scripts } from '../../src/report/k6-script.ts';
-import { renderWorkflows, workflowSettingsFromModel } from '../../src/report/workflows.ts';
+import { generateK6Scripts } from '../../src/k6/script.ts';
+import { renderWorkflows, workflowSettingsFromModel } from '../../src/ci/workflows.ts';
 import { FILES, generate, parseWithGitHubParser, steps, type Generated, type ParsedWorkflow } from './harness.ts';
 
 let g: Generated;

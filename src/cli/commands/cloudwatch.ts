@@ -1,26 +1,27 @@
 // generate / plan / apply cloudwatch.
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { parse } from 'yaml';
 import { loadModel } from '../../slo/load.ts';
 import type { SolidaModel } from '../../slo/model.ts';
-import { cloudWatchOptionsSchema, resolveCloudWatchOptions, type CloudWatchOptions, type CloudWatchOptionsInput } from '../../slo/aws-model.ts';
+import { cloudWatchOptionsSchema, resolveCloudWatchOptions, type CloudWatchOptions, type CloudWatchOptionsInput } from '../../cloudwatch/options.ts';
 import { zodProblems } from '../../slo/issues.ts';
-import { generateCloudWatch, type CloudWatchArtifacts } from '../../aws/cloudwatch-generate.ts';
+import { generateCloudWatch, type CloudWatchArtifacts } from '../../cloudwatch/generate.ts';
 import { applyCloudWatch, formatPlan, planCloudWatch } from '../../aws/cloudwatch-plan.ts';
-import { toCloudFormation, toTerraformJson } from '../../aws/cloudwatch-export.ts';
+import { toCloudFormation, toTerraformJson } from '../../cloudwatch/export.ts';
 import { writeFilesAtomically, type OutputFile } from '../../util/files.ts';
 import { SolidaError } from '../../util/errors.ts';
+import { clientConfig, ENDPOINT_URL_HELP, parseEndpointUrl } from '../../aws/endpoint.ts';
 import { parentCommand, resolveConfigPath } from '../shared.ts';
 
 export interface CloudWatchCliDeps {
   /** Builds the client for plan/apply (tests pass a mocked one); credentials come from the standard chain. */
-  client: (region: string) => CloudWatchClient;
+  client: (region: string, endpointUrl?: string) => CloudWatchClient;
 }
 
-const defaultDeps: CloudWatchCliDeps = { client: (region) => new CloudWatchClient({ region }) };
+const defaultDeps: CloudWatchCliDeps = { client: (region, endpointUrl) => new CloudWatchClient(clientConfig({ region, endpointUrl })) };
 
 interface CommonOpts {
   config?: string;
@@ -66,19 +67,6 @@ export function apiFiles(a: CloudWatchArtifacts): OutputFile[] {
 }
 
 /** Removes request files of an earlier run that this run no longer produces (a stale file would be applied by mistake). */
-async function removeStale(out: string, files: OutputFile[]): Promise<void> {
-  const keep = new Set(files.map((f) => f.path));
-  for (const dir of ['dashboards', 'alarms', 'composite-alarms']) {
-    let entries: string[];
-    try {
-      entries = await readdir(join(out, dir));
-    } catch {
-      continue;
-    }
-    for (const e of entries) if (e.endsWith('.json') && !keep.has(`${dir}/${e}`)) await rm(join(out, dir, e));
-  }
-}
-
 function regionFor(model: SolidaModel, given: string | undefined): string {
   if (given) return given;
   const regions = [...new Set(model.services.map((s) => s.aws?.region).filter((r): r is string => !!r))];
@@ -111,8 +99,10 @@ export function registerCloudWatchCommands(program: Command, deps: CloudWatchCli
       else if (opts.format === 'terraform') files = [{ path: 'cloudwatch.tf.json', content: `${JSON.stringify(toTerraformJson(artifacts), null, 2)}\n` }];
       else if (opts.format === 'cloudformation') files = [{ path: 'cloudwatch.cfn.json', content: `${JSON.stringify(toCloudFormation(artifacts), null, 2)}\n` }];
       else throw new SolidaError(`unknown format "${opts.format}"`, 2, [{ message: 'unknown --format', fix: 'use api, terraform or cloudformation' }]);
-      await writeFilesAtomically(opts.out, files);
-      if (opts.format === 'api') await removeStale(resolve(opts.out), files);
+      // Only files the previous run recorded in the output's manifest (and nobody changed since) are removed.
+      const written = await writeFilesAtomically(opts.out, files, { manifest: `generate cloudwatch --format ${opts.format}` });
+      for (const r of written.removed ?? []) process.stdout.write(`removed ${r} (written by the previous run, no longer generated)\n`);
+      for (const k of written.keptChanged ?? []) process.stderr.write(`warning: kept ${k}: the previous run wrote it but it has been changed since\n`);
       process.stdout.write(
         `wrote ${artifacts.dashboards.length} dashboard(s), ${artifacts.metricAlarms.length} alarm(s), ${artifacts.compositeAlarms.length} composite alarm(s) to ${opts.out} (${opts.format})\n`,
       );
@@ -124,11 +114,12 @@ export function registerCloudWatchCommands(program: Command, deps: CloudWatchCli
       .description('diff the generated CloudWatch alarms and dashboards against the account (under the prefix only)'),
   )
     .option('--region <region>', 'AWS region of the alarms (default: the services\' aws.region)')
+    .option('--endpoint-url <url>', ENDPOINT_URL_HELP, parseEndpointUrl)
     .option('--prune', 'show deletions as they would be applied with --prune')
     .option('--show-unchanged', 'list unchanged resources too')
-    .action(async (opts: CommonOpts & { region?: string; prune?: boolean; showUnchanged?: boolean }) => {
+    .action(async (opts: CommonOpts & { region?: string; endpointUrl?: string; prune?: boolean; showUnchanged?: boolean }) => {
       const { model, artifacts } = await build(opts);
-      const plan = await planCloudWatch(deps.client(regionFor(model, opts.region)), artifacts);
+      const plan = await planCloudWatch(deps.client(regionFor(model, opts.region), opts.endpointUrl), artifacts);
       process.stdout.write(`${formatPlan(plan, { prune: !!opts.prune, showUnchanged: opts.showUnchanged })}\n`);
     });
 
@@ -138,10 +129,11 @@ export function registerCloudWatchCommands(program: Command, deps: CloudWatchCli
       .description('create/update CloudWatch alarms and dashboards under the prefix; delete removed ones only with --prune'),
   )
     .option('--region <region>', 'AWS region of the alarms (default: the services\' aws.region)')
+    .option('--endpoint-url <url>', ENDPOINT_URL_HELP, parseEndpointUrl)
     .option('--prune', 'delete alarms and dashboards solida made that the config no longer describes')
-    .action(async (opts: CommonOpts & { region?: string; prune?: boolean }) => {
+    .action(async (opts: CommonOpts & { region?: string; endpointUrl?: string; prune?: boolean }) => {
       const { model, artifacts } = await build(opts);
-      const client = deps.client(regionFor(model, opts.region));
+      const client = deps.client(regionFor(model, opts.region), opts.endpointUrl);
       const plan = await planCloudWatch(client, artifacts);
       process.stdout.write(`${formatPlan(plan, { prune: !!opts.prune })}\n`);
       const result = await applyCloudWatch(client, plan, { prune: !!opts.prune });

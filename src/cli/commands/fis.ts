@@ -12,6 +12,7 @@ import { describeRdsRestore, runRdsRestore, DEFAULT_RESTORE_TIMEOUT_MS, type Rds
 import { objectivesFor, parseScenario, SCENARIOS, type ScenarioName } from '../../chaos/scenarios.ts';
 import { pageAlarmNames } from '../../chaos/stop-alarms.ts';
 import { parentCommand, resolveConfigPath } from '../shared.ts';
+import { clientConfig, ENDPOINT_URL_HELP, parseEndpointUrl } from '../../aws/endpoint.ts';
 import { durationSeconds, localGamedayCommand, type LocalGamedayFlags } from '../../gameday/command.ts';
 import { awsGamedayRecord } from '../../gameday/aws-record.ts';
 import type { SolidaModel } from '../../slo/model.ts';
@@ -33,6 +34,7 @@ export interface FisFlags {
   service: string[];
   corruptedAt?: string;
   instanceClass?: string;
+  endpointUrl?: string;
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -74,7 +76,8 @@ function withFisOptions(cmd: Command, opts: { configRequired?: boolean } = {}): 
     .option('--stop-alarm-prefix <prefix>', 'use the page alarms `generate cloudwatch` created with this prefix as stop conditions')
     .option('--service <name>', 'limit to these services (repeatable)', collect, [])
     .option('--corrupted-at <iso-time>', 'pitr: when the bad write happened (generates the restore request)')
-    .option('--instance-class <class>', 'pitr: instance class of the restored database');
+    .option('--instance-class <class>', 'pitr: instance class of the restored database')
+    .option('--endpoint-url <url>', `aws: ${ENDPOINT_URL_HELP}`, parseEndpointUrl);
 }
 
 function fisOptions(model: SolidaModel, flags: FisFlags, scenario: ScenarioName): FisOptions {
@@ -137,7 +140,10 @@ export async function generateFisCommand(flags: FisFlags & { out: string; scenar
     files.push(...scenarioFiles(plan, pitr));
     notes.push(...plan.warnings.map((w) => `${scenario}: ${w}`));
   }
-  for (const path of await writeFilesAtomically(flags.out, files)) process.stdout.write(`wrote ${path}\n`);
+  // Stale files of the previous run of the same selection (manifest) are removed; nothing else is.
+  const written = await writeFilesAtomically(flags.out, files, { manifest: `generate fis ${flags.scenario ?? 'all'}` });
+  for (const path of written) process.stdout.write(`wrote ${path}\n`);
+  for (const r of written.removed ?? []) process.stdout.write(`removed ${r} (written by the previous run, no longer generated)\n`);
   for (const n of notes) process.stderr.write(`warning: ${n}\n`);
 }
 
@@ -203,7 +209,7 @@ export async function awsGamedayCommand(scenarioName: string, flags: AwsGamedayF
   try {
     try {
       experiment = await runFisExperiment({
-        client: new FisClient({ region: plan.location.region }),
+        client: new FisClient(clientConfig({ region: plan.location.region, endpointUrl: flags.endpointUrl })),
         template: plan.template,
         signal: controller.signal,
         onEvent: (e) => out(`${e.at.toISOString()} experiment ${e.status}${e.reason ? `: ${e.reason}` : ''}`),
@@ -225,7 +231,7 @@ export async function awsGamedayCommand(scenarioName: string, flags: AwsGamedayF
       phase = 'no longer waiting for the restore (what it created is left in place)';
       out(`restoring ${pitr.source} to ${pitr.restoreTime.toISOString()} into ${pitr.target}…`);
       restore = await runRdsRestore({
-        client: new RDSClient({ region: plan.location.region }),
+        client: new RDSClient(clientConfig({ region: plan.location.region, endpointUrl: flags.endpointUrl })),
         requests: pitr.requests,
         signal: controller.signal,
         timeoutMs: restoreTimeoutMs,

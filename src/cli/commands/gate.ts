@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadModel } from '../../slo/load.ts';
 import { SolidaError } from '../../util/errors.ts';
-import { runGate, type GateOptions } from '../../report/gate-run.ts';
-import { generateK6Scripts } from '../../report/k6-script.ts';
+import { runGate, type GateOptions } from '../../gate/run.ts';
+import { generateK6Scripts } from '../../k6/script.ts';
 import { writeFileAtomically } from '../../util/files.ts';
 
 const collect = (value: string, previous: string[]) => [...previous, value];

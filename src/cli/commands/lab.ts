@@ -63,9 +63,10 @@ export function registerLabCommands(program: Command): void {
     .option('--keep', 'keep the data and logs for inspection')
     .action(async (opts: { dir?: string; keep?: boolean }) => {
       const result = await labDown(opts.dir, { keep: opts.keep });
-      const orphans = result.orphans.length ? `, ${result.orphans.length} unrecorded process(es) killed` : '';
+      // solida kills only what it recorded; anything else naming the directory is the operator's to judge.
+      if (result.unrecorded.length) err(`warning: process(es) ${result.unrecorded.join(', ')} mention ${result.dir} but were not started by this lab; not killed`);
       process.stdout.write(
-        `lab down in ${result.seconds.toFixed(1)} s: stopped ${result.stopped.length} component(s)${orphans}; ${opts.keep ? `kept ${result.dir}` : `removed ${result.dir}`}\n`,
+        `lab down in ${result.seconds.toFixed(1)} s: stopped ${result.stopped.length} component(s); ${opts.keep ? `kept ${result.dir}` : `removed ${result.dir}`}\n`,
       );
     });
 

@@ -2,22 +2,24 @@
 import type { Command } from 'commander';
 import { loadModel } from '../../slo/load.ts';
 import { SolidaError } from '../../util/errors.ts';
-import { collectReports } from '../../report/budget-collect.ts';
-import type { CalendarPeriod } from '../../report/budget-window.ts';
+import { collectReports } from '../../budget/collect.ts';
+import type { CalendarPeriod } from '../../budget/window.ts';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import type { BudgetSource } from '../../report/budget-source.ts';
-import { CloudWatchSource } from '../../report/sources/cloudwatch.ts';
-import { PrometheusSource } from '../../report/sources/prometheus.ts';
-import { renderJson } from '../../report/render-json.ts';
-import { renderMarkdown } from '../../report/render-markdown.ts';
-import { renderHtml } from '../../report/render-html.ts';
+import type { BudgetSource } from '../../budget/source.ts';
+import { CloudWatchSource } from '../../budget/sources/cloudwatch.ts';
+import { PrometheusSource } from '../../budget/sources/prometheus.ts';
+import { renderJson } from '../../budget/render-json.ts';
+import { renderMarkdown } from '../../budget/render-markdown.ts';
+import { renderHtml } from '../../budget/render-html.ts';
 import { writeFileAtomically } from '../../util/files.ts';
 import { resolveConfigPath } from '../shared.ts';
+import { clientConfig, ENDPOINT_URL_HELP, parseEndpointUrl } from '../../aws/endpoint.ts';
 
 interface ReportOptions {
   source: string;
   url?: string;
   region?: string;
+  endpointUrl?: string;
   config?: string;
   format: string;
   at?: string;
@@ -28,10 +30,10 @@ interface ReportOptions {
 
 export interface ReportCliDeps {
   /** Builds the client for --source cloudwatch (tests pass a mocked one); credentials come from the standard chain. */
-  cloudWatchClient: (region: string | undefined) => CloudWatchClient;
+  cloudWatchClient: (region: string | undefined, endpointUrl?: string) => CloudWatchClient;
 }
 
-const defaultDeps: ReportCliDeps = { cloudWatchClient: (region) => new CloudWatchClient(region ? { region } : {}) };
+const defaultDeps: ReportCliDeps = { cloudWatchClient: (region, endpointUrl) => new CloudWatchClient(clientConfig({ region, endpointUrl })) };
 
 const FORMATS = ['markdown', 'json', 'html'] as const;
 type Format = (typeof FORMATS)[number];
@@ -43,6 +45,7 @@ export function registerReportCommands(program: Command, deps: ReportCliDeps = d
     .option('--source <source>', 'metrics source: prometheus or cloudwatch', 'prometheus')
     .option('--url <url>', 'Prometheus base URL, e.g. http://localhost:9090')
     .option('--region <region>', 'AWS region for --source cloudwatch (default: the SDK\'s, e.g. AWS_REGION)')
+    .option('--endpoint-url <url>', `--source cloudwatch: ${ENDPOINT_URL_HELP}`, parseEndpointUrl)
     .option('-c, --config <file>', 'spec file')
     .option('--format <format>', 'markdown, json or html', 'markdown')
     .option('--at <time>', 'report as of this time: RFC 3339 (2026-05-01T00:00:00Z), unix seconds, or now', 'now')
@@ -68,7 +71,7 @@ export function registerReportCommands(program: Command, deps: ReportCliDeps = d
 }
 
 function makeSource(opts: ReportOptions, deps: ReportCliDeps): BudgetSource {
-  if (opts.source === 'cloudwatch') return new CloudWatchSource(deps.cloudWatchClient(opts.region));
+  if (opts.source === 'cloudwatch') return new CloudWatchSource(deps.cloudWatchClient(opts.region, opts.endpointUrl));
   if (opts.source !== 'prometheus') throw new SolidaError(`unknown --source ${JSON.stringify(opts.source)}`, 2, [{ message: 'not a report source', fix: 'use prometheus (with --url) or cloudwatch' }]);
   if (!opts.url) throw new SolidaError('--url is required with --source prometheus', 2, [{ message: 'no Prometheus URL', fix: 'pass --url http://prometheus:9090' }]);
   return new PrometheusSource(opts.url);

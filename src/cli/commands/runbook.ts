@@ -7,8 +7,11 @@ import type { Objectives } from '../../chaos/scenarios.ts';
 import { getRunbook, listRunbooks } from '../../runbooks/catalog.ts';
 import { formatJournalStep, formatJournalSummary, formatList, formatRunbook } from '../../runbooks/format.ts';
 import { runRunbook } from '../../runbooks/runner.ts';
-import { createTarget, targetNames } from '../../runbooks/targets.ts';
+import { createTarget, registerTarget, targetNames } from '../../runbooks/targets.ts';
 import type { RunbookParams } from '../../runbooks/types.ts';
+
+// The running lab in SOLIDA_LAB_DIR (default .solida/lab); loaded on demand so `dry` needs none of it.
+registerTarget('lab', async () => new (await import('../../lab/runbook-target.ts')).LabTarget(process.env.SOLIDA_LAB_DIR));
 
 function seconds(flag: string) {
   return (text: string): number => {

@@ -3,8 +3,8 @@ import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { loadSpec } from '../../slo/load.ts';
 import { explainModel, formatExplanation } from '../../slo/explain.ts';
-import { generatePrometheusRules } from '../../alarms/prometheus.ts';
-import { checkRules } from '../../alarms/promtool.ts';
+import { generatePrometheusRules } from '../../prometheus/rules.ts';
+import { checkRules } from '../../prometheus/promtool.ts';
 import { modelToOpenSlo } from '../../slo/formats/openslo.ts';
 import { writeFileAtomically, writeFilesAtomically } from '../../util/files.ts';
 import { SolidaError } from '../../util/errors.ts';
@@ -43,13 +43,18 @@ export function registerSloCommands(program: Command): void {
       const model = (await loadSpec(resolveConfigPath(opts.config))).model;
       const files = generatePrometheusRules(model);
       if (files.length === 0) throw new SolidaError('nothing to generate', 2, [{ message: 'no SLO has a Prometheus SLI', fix: 'add an SLO with an events, latency, raw or golden SLI' }]);
-      const written = await writeFilesAtomically(opts.out, files);
+      // promtool checks the staged copies: rejected rules never reach the output directory.
+      const check = opts.check
+        ? async (staged: string[], stagingDir: string) => {
+            const result = await checkRules(staged);
+            if (!result.ok) throw new SolidaError(`promtool rejected the generated rules (nothing was written):\n${result.output.split(stagingDir).join(opts.out)}`, 1);
+          }
+        : undefined;
+      const written = await writeFilesAtomically(opts.out, files, { check, manifest: 'generate prometheus' });
       for (const w of written) process.stdout.write(`wrote ${w}\n`);
-      if (opts.check) {
-        const result = await checkRules(written);
-        if (!result.ok) throw new SolidaError(`promtool rejected the generated rules:\n${result.output}`, 1);
-        process.stdout.write(`promtool check rules: ${written.length} file(s) OK\n`);
-      }
+      for (const r of written.removed ?? []) process.stdout.write(`removed ${r} (written by the previous run, no longer generated)\n`);
+      for (const k of written.keptChanged ?? []) process.stderr.write(`warning: kept ${k}: the previous run wrote it but it has been changed since\n`);
+      if (opts.check) process.stdout.write(`promtool check rules: ${written.length} file(s) OK\n`);
     });
 
   parentCommand(program, 'export', 'write the SLOs in another spec format')

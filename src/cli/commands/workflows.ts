@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { loadModel } from '../../slo/load.ts';
 import { SolidaError } from '../../util/errors.ts';
 import { writeFilesAtomically } from '../../util/files.ts';
-import { renderWorkflows, workflowSettingsFromModel } from '../../report/workflows.ts';
+import { renderWorkflows, workflowSettingsFromModel } from '../../ci/workflows.ts';
 import { parentCommand } from '../shared.ts';
 
 export function registerWorkflowCommands(program: Command): void {
@@ -20,7 +20,7 @@ export function registerWorkflowCommands(program: Command): void {
       if (settings.services.length === 0) {
         throw new SolidaError('no SLO to gate', 2, [{ file: opts.config, path: 'slos', message: 'the load gate runs one k6 script per service with SLOs, and there is none', fix: 'add an SLO' }]);
       }
-      const written = await writeFilesAtomically(opts.out, renderWorkflows(settings));
+      const written = await writeFilesAtomically(opts.out, renderWorkflows(settings), { manifest: 'generate workflows' });
       process.stdout.write(written.map((p) => `wrote ${relative(process.cwd(), p) || p}\n`).join(''));
     });
 }

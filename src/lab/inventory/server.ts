@@ -1,6 +1,7 @@
 // Entry point of one inventory instance, started by `solida lab up` as
 // `node --import tsx src/lab/inventory/server.ts --lab-dir=DIR` with its settings in the environment:
-//   PORT, DB_HOSTS (host:port,host:port), DB_NAME, DB_USER, INSTANCE, REGION, AZ
+//   PORT, DB_HOSTS (host:port,host:port), DB_NAME, DB_USER, DB_PASSWORD_FILE, INSTANCE, REGION, AZ
+import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createExporter } from '../../exporter/index.ts';
 import { createInventoryApp } from './app.ts';
@@ -17,7 +18,9 @@ function env(name: string, fallback?: string): string {
 
 const port = Number(env('PORT'));
 const who = { instance: env('INSTANCE', 'inventory'), region: env('REGION', 'r1'), az: env('AZ', 'a') };
-const db = new PrimaryPool({ hosts: parseHosts(env('DB_HOSTS')), database: env('DB_NAME', 'inventory'), user: env('DB_USER', 'inventory') });
+const passwordFile = process.env.DB_PASSWORD_FILE;
+const password = passwordFile ? readFileSync(passwordFile, 'utf8').trim() : undefined;
+const db = new PrimaryPool({ hosts: parseHosts(env('DB_HOSTS')), database: env('DB_NAME', 'inventory'), user: env('DB_USER', 'inventory'), password });
 // Golden-signal metrics on /metrics; Prometheus adds job="inventory", region and az when it scrapes.
 const exporter = createExporter({ service: 'inventory' });
 const app = createInventoryApp(db, who, exporter);

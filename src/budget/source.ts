@@ -1,0 +1,18 @@
+// What a metrics backend must answer for a budget report: event counts over an exact window ending at
+// an instant, and per-step event counts for the burn-down chart.
+import type { Slo } from '../slo/model.ts';
+import type { EventCounts } from './arithmetic.ts';
+
+export interface StepCounts extends EventCounts {
+  /** End of the step (ms since epoch). */
+  t: number;
+}
+
+export interface BudgetSource {
+  /** Whether this source can read the SLO's SLI (a Prometheus source cannot read a CloudWatch SLI). */
+  supports(slo: Slo): boolean;
+  /** Events over (at - windowSeconds, at]; null when the total is absent or zero. */
+  events(slo: Slo, windowSeconds: number, at: Date): Promise<EventCounts | null>;
+  /** Events per step of `stepSeconds` ending at start+step, …, end; steps without data are left out. */
+  steps(slo: Slo, start: Date, end: Date, stepSeconds: number): Promise<StepCounts[]>;
+}

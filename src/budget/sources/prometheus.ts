@@ -1,0 +1,102 @@
+// Budget source over the Prometheus HTTP API, straight from the SLI's PromQL templates rendered with
+// the exact window (in seconds), so no recording rule or rule evaluation history is needed and a
+// calendar month is measured to the second. Templates are rates: rate × window = events.
+import type { PrometheusSli, Slo } from '../../slo/model.ts';
+import { renderWindow } from '../../slo/promql.ts';
+import { SolidaError } from '../../util/errors.ts';
+import type { EventCounts } from '../arithmetic.ts';
+import type { BudgetSource, StepCounts } from '../source.ts';
+
+interface PromResponse {
+  status: 'success' | 'error';
+  error?: string;
+  data?: { resultType: string; result: { metric: Record<string, string>; value?: [number, string]; values?: [number, string][] }[] };
+}
+
+export class PrometheusSource implements BudgetSource {
+  private readonly base: string;
+
+  constructor(url: string, private readonly fetchImpl: typeof fetch = fetch) {
+    this.base = url.replace(/\/+$/, '');
+  }
+
+  supports(slo: Slo): boolean {
+    return slo.sli.source === 'prometheus';
+  }
+
+  async events(slo: Slo, windowSeconds: number, at: Date): Promise<EventCounts | null> {
+    const sli = prometheusSli(slo);
+    const w = `${Math.round(windowSeconds)}s`;
+    const time = String(at.getTime() / 1000);
+    const [errors, total] = await Promise.all([
+      this.instant(renderWindow(sli.errors, w), time),
+      this.instant(renderWindow(sli.total, w), time),
+    ]);
+    if (total === null || !(total > 0)) return null;
+    // An error query over a healthy service often has no series at all (no 5xx yet): that is 0 errors.
+    return { errors: (errors ?? 0) * windowSeconds, total: total * windowSeconds };
+  }
+
+  async steps(slo: Slo, start: Date, end: Date, stepSeconds: number): Promise<StepCounts[]> {
+    const sli = prometheusSli(slo);
+    const w = `${Math.round(stepSeconds)}s`;
+    const first = new Date(start.getTime() + stepSeconds * 1000);
+    if (first > end) return [];
+    const [errors, total] = await Promise.all([
+      this.range(renderWindow(sli.errors, w), first, end, stepSeconds),
+      this.range(renderWindow(sli.total, w), first, end, stepSeconds),
+    ]);
+    const out: StepCounts[] = [];
+    for (const [t, rate] of total) {
+      if (!(rate > 0)) continue;
+      out.push({ t, total: rate * stepSeconds, errors: (errors.get(t) ?? 0) * stepSeconds });
+    }
+    return out;
+  }
+
+  private async instant(query: string, time: string): Promise<number | null> {
+    const body = await this.call('/api/v1/query', { query, time });
+    const result = body.data?.result ?? [];
+    if (body.data?.resultType === 'scalar') return Number((body.data.result as unknown as [number, string])[1]);
+    if (result.length === 0 || !result[0].value) return null;
+    if (result.length > 1) throw new SolidaError(`the query returns ${result.length} series, not one`, 2, [{ message: query, fix: 'wrap the SLI query in sum()' }]);
+    const v = Number(result[0].value[1]);
+    return Number.isFinite(v) ? v : null;
+  }
+
+  private async range(query: string, start: Date, end: Date, step: number): Promise<Map<number, number>> {
+    const body = await this.call('/api/v1/query_range', { query, start: String(start.getTime() / 1000), end: String(end.getTime() / 1000), step: String(step) });
+    const series = body.data?.result ?? [];
+    const out = new Map<number, number>();
+    for (const [t, v] of series[0]?.values ?? []) {
+      const n = Number(v);
+      if (Number.isFinite(n)) out.set(Math.round(t * 1000), n);
+    }
+    return out;
+  }
+
+  private async call(path: string, params: Record<string, string>): Promise<PromResponse> {
+    const url = `${this.base}${path}`;
+    let res: Response;
+    try {
+      res = await this.fetchImpl(url, { method: 'POST', body: new URLSearchParams(params), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    } catch (err) {
+      throw new SolidaError(`cannot reach Prometheus at ${this.base}`, 2, [{ message: (err as Error).message, fix: 'check --url (e.g. http://prometheus:9090) and that the server is up' }]);
+    }
+    let body: PromResponse;
+    try {
+      body = (await res.json()) as PromResponse;
+    } catch {
+      throw new SolidaError(`${url} answered HTTP ${res.status} without a Prometheus API response`, 2, [{ message: 'not JSON', fix: 'point --url at the Prometheus server root' }]);
+    }
+    if (!res.ok || body.status !== 'success') {
+      throw new SolidaError(`Prometheus rejected a query (HTTP ${res.status})`, 2, [{ message: `${body.error ?? 'unknown error'}: ${params.query}`, fix: 'check the SLI query in the config' }]);
+    }
+    return body;
+  }
+}
+
+function prometheusSli(slo: Slo): PrometheusSli {
+  if (slo.sli.source !== 'prometheus') throw new SolidaError(`${slo.id} has a CloudWatch SLI`, 2, [{ message: 'the Prometheus source reads Prometheus SLIs only' }]);
+  return slo.sli;
+}
