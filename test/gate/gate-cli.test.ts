@@ -245,8 +245,8 @@ describe('bad input: exit 2 with a clear message, no output files', () => {
     ['unknown metric', () => ['--k6-summary', fixture('pass-summary-export.json'), '--threshold', 'http_req_durations: avg<3'], /metric not in the results/],
     ['missing config', () => ['--k6-summary', fixture('pass-summary-export.json'), '--config', '/nonexistent/slo.yaml'], /no such file/],
     ['no thresholds', () => { const f = join(tmp(), 's.json'); writeFileSync(f, '{"metrics":{"http_reqs":{"count":3,"rate":1}}}'); return ['--k6-summary', f]; }, /nothing to gate on/],
-    ['target and files', () => ['--k6-summary', fixture('pass-summary-export.json'), '--target', 'http://127.0.0.1:1'], /cannot be combined/],
-    ['bad rate', () => ['--target', 'http://127.0.0.1:1', '--rate', '-3'], /--rate must be a positive number/],
+    ['target and files', () => ['--k6-summary', fixture('pass-summary-export.json'), '--url', 'http://127.0.0.1:1'], /cannot be combined/],
+    ['bad rate', () => ['--url', 'http://127.0.0.1:1', '--rate', '-3'], /--rate must be a positive number/],
   ];
   for (const [name, args, message] of cases) {
     it(name, async () => {

@@ -5,6 +5,7 @@
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
+import { withExamples } from '../shared.ts';
 import { loadSpec } from '../../slo/load.ts';
 import { explainModel, formatExplanation } from '../../slo/explain.ts';
 import { generatePrometheusRules } from '../../prometheus/rules.ts';
@@ -19,7 +20,7 @@ import { localGamedayCommand } from '../../gameday/command.ts';
 export const EXAMPLE_CONFIG = fileURLToPath(new URL('../../../examples/solida.config.ts', import.meta.url));
 
 export function registerDemoCommand(program: Command): void {
-  program
+  const demo = program
     .command('demo')
     .description('end-to-end run on the embedded example: validate, explain, generate and check rules and CloudWatch requests, then the az-failure game day on the lab')
     .option('-c, --config <file>', 'spec file', EXAMPLE_CONFIG)
@@ -71,4 +72,5 @@ export function registerDemoCommand(program: Command): void {
 
       say(`\n== Done: rules, CloudWatch requests and game-day reports under ${show(resolve(opts.out))}. With AWS credentials: \`solida plan cloudwatch -c <config> --region <region>\`.`);
     });
+  withExamples(demo, 'solida demo                    # what npm run demo runs', 'solida demo --no-gameday -o out/demo   # only the steps that need no lab');
 }
