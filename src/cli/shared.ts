@@ -25,8 +25,17 @@ export function parentCommand(program: Command, name: string, description: strin
  * test/cli/conventions.test.ts checks that every command has one.
  */
 export function withExamples(cmd: Command, ...lines: string[]): Command {
-  return cmd.addHelpText('after', `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}`);
+  // Shared parents (generate, plan…) get examples from each module that adds a subcommand: one block.
+  const known = examplesOf.get(cmd);
+  if (known) {
+    known.push(...lines);
+    return cmd;
+  }
+  examplesOf.set(cmd, [...lines]);
+  return cmd.addHelpText('after', () => `\nExamples:\n${examplesOf.get(cmd)!.map((l) => `  $ ${l}`).join('\n')}`);
 }
+
+const examplesOf = new WeakMap<Command, string[]>();
 
 const warned = new Set<string>();
 

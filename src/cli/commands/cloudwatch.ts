@@ -145,6 +145,8 @@ export function registerCloudWatchCommands(program: Command, deps: CloudWatchCli
       process.stdout.write(`${formatPlan(plan, { prune: !!opts.prune, showUnchanged: opts.showUnchanged })}\n`);
     });
   withExamples(plan, 'solida plan cloudwatch --region us-east-1', 'solida plan cloudwatch -c solida.config.ts --prune --show-unchanged');
+  withExamples(parentCommand(program, 'plan', 'show what apply would change'), 'solida plan cloudwatch --region us-east-1');
+  withExamples(parentCommand(program, 'apply', 'make the account match the generated resources'), 'solida apply cloudwatch --region us-east-1');
 
   const apply = common(
     parentCommand(program, 'apply', 'make the account match the generated resources')

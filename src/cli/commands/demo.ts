@@ -24,7 +24,7 @@ export function registerDemoCommand(program: Command): void {
     .command('demo')
     .description('end-to-end run on the embedded example: validate, explain, generate and check rules and CloudWatch requests, then the az-failure game day on the lab')
     .option('-c, --config <file>', 'spec file', EXAMPLE_CONFIG)
-    .option('-o, --out <dir>', 'output directory', 'out/demo')
+    .option('-o, --out <dir>', 'folder for the rules, CloudWatch requests and game-day reports', 'out/demo')
     .option('--no-gameday', 'skip step 4 (the az-failure game day on the local lab)')
     .action(async (opts: { config: string; out: string; gameday: boolean }) => {
       const say = (s = '') => process.stdout.write(`${s}\n`);

@@ -20,14 +20,23 @@ export interface InitOptions {
 const q = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 function awsBlock(o: InitOptions): string {
-  const line = (on: boolean, text: string, off: string) => (on ? text : off);
+  const region = o.region ? `region: ${q(o.region)},` : "// region: 'us-east-1',";
+  const alb = o.alb
+    ? `alb: { loadBalancer: ${q(o.alb)}${o.targetGroup ? `, targetGroup: ${q(o.targetGroup)}` : ''} },`
+    : "// alb: { loadBalancer: 'app/my-alb/50dc6c495c0c9188', targetGroup: 'targetgroup/my-tg/943f017f100becff' },";
+  const ecs = o.ecsCluster && o.ecsService ? `ecs: { cluster: ${q(o.ecsCluster)}, service: ${q(o.ecsService)} },` : `// ecs: { cluster: 'my-cluster', service: ${q(o.service)} },`;
+  const rds = o.rdsCluster
+    ? `rds: { cluster: ${q(o.rdsCluster)}, engine: 'aurora-postgresql' },`
+    : o.rdsInstance
+      ? `rds: { instance: ${q(o.rdsInstance)}, engine: 'postgres' },`
+      : "// rds: { instance: 'my-db', engine: 'postgres' },";
   return `      // Where the service runs in AWS: CloudWatch alarms, dashboards and FIS experiments use these.
       // Leave any of them out (or commented) until you need it.
       aws: {
-        ${line(!!o.region, `region: ${q(o.region!)},`, `// region: 'us-east-1',`)}
-        ${line(!!o.alb, `alb: { loadBalancer: ${q(o.alb!)}${o.targetGroup ? `, targetGroup: ${q(o.targetGroup)}` : ''} },`, `// alb: { loadBalancer: 'app/my-alb/50dc6c495c0c9188', targetGroup: 'targetgroup/my-tg/943f017f100becff' },`)}
-        ${line(!!(o.ecsCluster && o.ecsService), `ecs: { cluster: ${q(o.ecsCluster ?? '')}, service: ${q(o.ecsService ?? '')} },`, `// ecs: { cluster: 'my-cluster', service: ${q(o.service)} },`)}
-        ${line(!!(o.rdsInstance || o.rdsCluster), `rds: { ${o.rdsCluster ? `cluster: ${q(o.rdsCluster)}` : `instance: ${q(o.rdsInstance!)}`}, engine: 'postgres' },`, `// rds: { instance: 'my-db', engine: 'postgres' },`)}
+        ${region}
+        ${alb}
+        ${ecs}
+        ${rds}
         // sns: { page: 'arn:aws:sns:us-east-1:123456789012:my-page', ticket: 'arn:aws:sns:us-east-1:123456789012:my-ticket' },
       },`;
 }
