@@ -4,6 +4,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { labDown, labUp } from '../src/lab/index.ts';
+import { EXAMPLE_SPEC } from '../src/slo/example.ts';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(name);
@@ -22,7 +23,7 @@ try {
   for (let i = 0; i < runs; i++) {
     const dir = join(parent, `lab-${i}`);
     let t = performance.now();
-    await labUp({ dir, regions });
+    await labUp({ dir, regions, sloConfig: EXAMPLE_SPEC });
     ups.push((performance.now() - t) / 1000);
     t = performance.now();
     await labDown(dir);

@@ -14,7 +14,8 @@ export type AwsService =
   | 'cloudwatch-logs'
   | 'route53'
   | 'arc-zonal-shift'
-  | 'application-signals';
+  | 'application-signals'
+  | 'elbv2';
 
 const MODEL_FILES: Record<AwsService, string> = {
   cloudwatch: 'cloudwatch-2010-08-01.json',
@@ -24,6 +25,7 @@ const MODEL_FILES: Record<AwsService, string> = {
   route53: 'route-53-2013-04-01.json',
   'arc-zonal-shift': 'arc-zonal-shift-2022-10-30.json',
   'application-signals': 'application-signals-2024-04-15.json',
+  elbv2: 'elastic-load-balancing-v2-2015-12-01.json',
 };
 
 interface MemberRef {

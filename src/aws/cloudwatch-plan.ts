@@ -3,7 +3,8 @@
 // diffs normalized definitions, then writes in dependency order: metric alarms, composites (children
 // first), dashboards; and only with prune, deletes: composites before the alarms they reference.
 // Nothing outside `<prefix>-` is read or written; a resource under the prefix is deleted only when
-// it carries solida's ownership mark (tag managed-by=solida, or the dashboard's managed-by text).
+// it carries solida's ownership mark (tag managed-by=solida; for dashboards, a fingerprint of name and body,
+// src/cloudwatch/ownership.ts). A dashboard solida cannot prove it wrote is overwritten only with `adopt`.
 import {
   CloudWatchClient,
   DeleteAlarmsCommand,
@@ -33,7 +34,7 @@ import type { CloudWatchArtifacts } from '../cloudwatch/generate.ts';
 import { assertValidRequest } from '../aws-models/smithy.ts';
 import { parseAlarmRule, ruleAlarms } from '../cloudwatch/composite-rule.ts';
 import { MANAGED_BY_TAG, MANAGED_BY_VALUE } from '../cloudwatch/alarms.ts';
-import { MANAGED_MARKER } from '../cloudwatch/dashboards.ts';
+import { provesOwnership } from '../cloudwatch/ownership.ts';
 
 export type ResourceKind = 'metric-alarm' | 'composite-alarm' | 'dashboard';
 export type Action = 'create' | 'update' | 'delete' | 'unchanged';
@@ -68,6 +69,10 @@ export interface CloudWatchPlan {
   changes: PlanChange[];
   /** Resources under the prefix that solida does not own: never changed. */
   foreign: string[];
+  /** Wanted dashboards whose name is taken by one solida cannot prove it wrote: apply refuses unless adopting. */
+  dashboardConflicts: string[];
+  /** Dashboards taken over (adopt): written although solida did not write what is there now. */
+  adopted: string[];
   desired: CloudWatchArtifacts;
   /** Existing composite rules, to delete parents before children. */
   existingComposites: Map<string, string[]>;
@@ -236,10 +241,12 @@ export function diffTags(arn: string, have: Tag[], want: Tag[] | undefined): Tag
 
 // ---------- plan ----------
 
-export async function planCloudWatch(client: CloudWatchClient, desired: CloudWatchArtifacts): Promise<CloudWatchPlan> {
+export async function planCloudWatch(client: CloudWatchClient, desired: CloudWatchArtifacts, opts: { adopt?: boolean } = {}): Promise<CloudWatchPlan> {
   const existing = await readExisting(client, desired.prefix);
   const changes: PlanChange[] = [];
   const foreign: string[] = [];
+  const dashboardConflicts: string[] = [];
+  const adopted: string[] = [];
 
   const wantMetric = new Map(desired.metricAlarms.map((a) => [a.AlarmName!, a]));
   const wantComposite = new Map(desired.compositeAlarms.map((a) => [a.AlarmName!, a]));
@@ -294,7 +301,11 @@ export async function planCloudWatch(client: CloudWatchClient, desired: CloudWat
   for (const [name, d] of wantDashboards) {
     const e = existing.dashboards.get(name);
     if (e === undefined) changes.push({ kind: 'dashboard', name, action: 'create' });
-    else {
+    else if (!provesOwnership(name, e) && !opts.adopt) {
+      foreign.push(name);
+      dashboardConflicts.push(name);
+    } else {
+      if (!provesOwnership(name, e)) adopted.push(name);
       const fields = changedFields(normalizeDashboardBody(e), normalizeDashboardBody(d));
       changes.push(fields.length ? { kind: 'dashboard', name, action: 'update', fields } : { kind: 'dashboard', name, action: 'unchanged' });
     }
@@ -307,11 +318,11 @@ export async function planCloudWatch(client: CloudWatchClient, desired: CloudWat
   }
   for (const [name, body] of existing.dashboards) {
     if (wantDashboards.has(name)) continue;
-    if (body.includes(MANAGED_MARKER)) changes.push({ kind: 'dashboard', name, action: 'delete' });
+    if (provesOwnership(name, body)) changes.push({ kind: 'dashboard', name, action: 'delete' });
     else foreign.push(name);
   }
   await findDeleteBlockers(client, changes, wantComposite);
-  return { prefix: desired.prefix, changes, foreign, desired, existingComposites };
+  return { prefix: desired.prefix, changes, foreign, dashboardConflicts, adopted, desired, existingComposites };
 }
 
 /**
@@ -375,6 +386,14 @@ export interface ApplyResult {
 }
 
 export async function applyCloudWatch(client: CloudWatchClient, plan: CloudWatchPlan, opts: { prune: boolean }): Promise<ApplyResult> {
+  // Same rule as alarms: what solida did not make is not overwritten, unless taken over on purpose.
+  if (plan.dashboardConflicts?.length) {
+    throw new SolidaError(`refusing to overwrite ${plan.dashboardConflicts.length} dashboard(s) solida did not write (nothing was sent)`, 2, plan.dashboardConflicts.map((name) => ({
+      path: name,
+      message: 'the name is taken by a dashboard without a matching solida fingerprint (made by someone else, or edited in the console)',
+      fix: 'choose another --prefix, delete or rename that dashboard, or pass --adopt to take it over',
+    })));
+  }
   // A delete CloudWatch would refuse half-way: refuse before sending anything.
   const blocked = plan.changes.filter((c) => c.blockedBy?.length && (c.replaced || opts.prune));
   if (blocked.length) {
@@ -489,7 +508,12 @@ export function formatPlan(plan: CloudWatchPlan, opts: { prune: boolean; showUnc
     const blocked = c.blockedBy?.length ? ` (blocked: referenced by ${c.blockedBy.join(', ')}; CloudWatch refuses the delete until their AlarmRule drops it)` : '';
     lines.push(`  ${SYMBOL[c.action]} ${c.kind} ${c.name}${extra}${blocked}`);
   }
-  for (const f of plan.foreign) lines.push(`  ! ${f}: under the prefix but not managed by solida; left alone`);
+  for (const f of plan.foreign) {
+    lines.push(plan.dashboardConflicts?.includes(f)
+      ? `  ! ${f}: dashboard solida did not write (or edited since) has a name solida wants; apply refuses (use --adopt to take it over)`
+      : `  ! ${f}: under the prefix but not managed by solida; left alone`);
+  }
+  for (const a of plan.adopted ?? []) lines.push(`  ~ ${a}: adopted (--adopt): solida's version replaces it`);
   const replacing = replacements ? `, ${replacements} to replace (delete, then create)` : '';
   lines.push(`Plan: ${count('create')} to create, ${count('update')} to update, ${count('delete')} to delete${opts.prune ? '' : ' (only with --prune)'}${replacing}, ${count('unchanged')} unchanged.`);
   return lines.join('\n');

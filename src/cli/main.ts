@@ -7,6 +7,7 @@ import { COMMANDS } from './commands/index.ts';
 import { colouredWriter } from './colour.ts';
 import { useCliIo } from './context.ts';
 import { processIo, type CliIo } from './io.ts';
+import { describeThrown } from './process-guards.ts';
 
 export type { CliIo } from './io.ts';
 
@@ -86,8 +87,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       err(`${formatError(e)}\n`);
       return e.exitCode;
     }
-    err(`internal error: ${e instanceof Error ? e.message : String(e)}\n`);
-    if (process.env.SOLIDA_DEBUG) err(`${(e as Error).stack}\n`);
+    err(`internal error: ${describeThrown(e)}\n`);
+    if (process.env.SOLIDA_DEBUG && e instanceof Error) err(`${e.stack}\n`);
     return 1;
   } finally {
     restoreIo();

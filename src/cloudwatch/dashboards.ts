@@ -3,6 +3,7 @@
 // then one section per SLO (SLI vs objective, budget remaining, burn rate per alerting window, alarm
 // states). Widgets flow on CloudWatch's 24-column grid; a dashboard that would exceed CloudWatch's
 // limits is split into numbered dashboards at section boundaries.
+import { FINGERPRINT_PLACEHOLDER, stampDashboard } from './ownership.ts';
 import type { PutDashboardInput, Tag } from '@aws-sdk/client-cloudwatch';
 import type { Service, Slo, SolidaModel } from '../slo/model.ts';
 import type { CloudWatchOptions } from './options.ts';
@@ -114,7 +115,7 @@ function headerMarkdown(service: Service, part: number): string {
   return [
     `# ${service.name}${part > 1 ? ` (part ${part})` : ''}${service.description ? ` — ${service.description}` : ''}`,
     links.length ? `Runbooks: ${links.join(' · ')}` : 'Runbooks: none declared (add services[].runbooks)',
-    `${MANAGED_MARKER} from the SLO config: changes made in the console are overwritten by the next apply.`,
+    `${MANAGED_MARKER} from the SLO config: apply refuses to overwrite or prune it once changed in the console (unless --adopt). ${FINGERPRINT_PLACEHOLDER}`,
   ].join('\n\n');
 }
 
@@ -160,7 +161,8 @@ function packDashboards(name: string, header: (part: number) => Sized, sections:
   };
   const flush = () => {
     const part = out.length + 1;
-    out.push({ DashboardName: part === 1 ? name : `${name}-${part}`, DashboardBody: body(layout([[header(part)], ...current])) });
+    const dashboardName = part === 1 ? name : `${name}-${part}`;
+    out.push({ DashboardName: dashboardName, DashboardBody: stampDashboard(dashboardName, body(layout([[header(part)], ...current]))) });
     current = [];
   };
   for (const section of sections) {

@@ -1,6 +1,7 @@
 // Metric math for error ratios: the same queries feed the burn-rate alarms and the SLO dashboard widgets.
 import type { MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import type { CloudWatchMetric } from '../slo/model.ts';
+import { roundSignificant } from '../util/numbers.ts';
 
 /** CloudWatch accepts periods of 10, 30 or a multiple of 60 seconds (PutMetricAlarm Period). */
 export function isValidPeriod(seconds: number): boolean {
@@ -66,5 +67,5 @@ export function ratioQueries(sli: { errors: CloudWatchMetric[]; total: CloudWatc
 
 /** A number as CloudWatch should see it: no binary noise (14.4 * 0.001 = 0.014400000000000001). */
 export function cleanNumber(n: number): number {
-  return Number(n.toPrecision(12));
+  return roundSignificant(n, 12);
 }

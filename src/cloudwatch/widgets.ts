@@ -16,7 +16,9 @@ export type Sized = Omit<Widget, 'x' | 'y'>;
 export type MetricLine = unknown[];
 
 export function metricLine(m: { namespace: string; metricName: string; dimensions: Dimensions }, opts: Record<string, unknown>): MetricLine {
-  const dims = Object.entries(m.dimensions).sort(([a], [b]) => a.localeCompare(b)).flat();
+  const dims = Object.entries(m.dimensions)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .flat();
   return [m.namespace, m.metricName, ...dims, opts];
 }
 

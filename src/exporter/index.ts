@@ -14,7 +14,7 @@ import { histogramBuckets, sloLatencyThresholds } from './buckets.ts';
 import { EmfAggregator } from './emf.ts';
 import { cloudWatchLogsSink, stdoutSink, type CloudWatchLogsSinkOptions, type EmfSink } from './emf-sink.ts';
 import { ensureRouteCapture, expressRouteTemplate } from './express-route.ts';
-import { BoundedLabel, KNOWN_METHODS, methodLabeler } from './labels.ts';
+import { BoundedLabel, BoundedStatus, KNOWN_METHODS, methodLabeler } from './labels.ts';
 import { createMetrics, type AnyRegistry } from './metrics.ts';
 import { Recorder, type RouteResolver } from './recorder.ts';
 import { compileRouteTable, pathnameOf } from './route-table.ts';
@@ -50,6 +50,8 @@ export interface ExporterOptions {
   maxRoutes?: number;
   /** http_route value past the cap. Default "OTHER". */
   overflowRoute?: string;
+  /** Cap on distinct status codes; later new codes are labelled by class (5XX). Default 50. */
+  maxStatusCodes?: number;
   /** Methods kept as-is; others become "_OTHER". Default: the OTel semconv list. */
   knownMethods?: readonly string[];
   /** Require `Authorization: Bearer <token>` on /metrics. */
@@ -126,6 +128,7 @@ export function createExporter(options: ExporterOptions): Exporter {
     metrics,
     methodLabel: methodLabeler(options.knownMethods ?? KNOWN_METHODS),
     routes: new BoundedLabel(options.maxRoutes ?? 200, options.overflowRoute ?? 'OTHER'),
+    statuses: new BoundedStatus(options.maxStatusCodes ?? 50),
     unmatchedRoute: options.unmatchedRoute ?? 'UNMATCHED',
     errorTypes: new BoundedLabel(MAX_ERROR_TYPES, '_OTHER'),
     tracing,

@@ -18,6 +18,24 @@ export function statusLabel(code: number): string {
 }
 
 /**
+ * Caps the distinct status codes like routes and methods: the first `max` codes are kept as seen; later
+ * new codes collapse into their class (`5XX`), so a client sending hundreds of odd codes adds at most nine
+ * series, and `code=~"5.."`-style queries still count them in the right class.
+ */
+export class BoundedStatus {
+  private readonly seen = new Set<string>();
+  constructor(readonly max: number) {}
+
+  label(code: number): string {
+    const text = statusLabel(code);
+    if (text === '' || this.seen.has(text)) return text;
+    if (this.seen.size >= this.max) return `${text[0]}XX`;
+    this.seen.add(text);
+    return text;
+  }
+}
+
+/**
  * Caps the distinct values one label can take. The first `max` values are kept as seen;
  * later new values collapse into `overflow`, so a flood of new values adds at most one series.
  */

@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Context, Span } from '@opentelemetry/api';
 import { classifyOutcome } from './error-type.ts';
-import { BoundedLabel, statusLabel } from './labels.ts';
+import type { BoundedLabel, BoundedStatus } from './labels.ts';
 import type { EmfAggregator } from './emf.ts';
 import type { ExporterMetrics, SeriesLabels } from './metrics.ts';
 import { seriesObserver, type Observe } from './fast-observe.ts';
@@ -18,6 +18,7 @@ export interface RecorderConfig {
   metrics: ExporterMetrics;
   methodLabel: (method: string | undefined) => string;
   routes: BoundedLabel;
+  statuses: BoundedStatus;
   unmatchedRoute: string;
   errorTypes: BoundedLabel;
   tracing?: RequestTracing;
@@ -106,7 +107,7 @@ export class Recorder implements RequestOwner {
     const template = state.resolveRoute(req, state);
     const route = template === undefined ? cfg.unmatchedRoute : cfg.routes.label(template);
     const method = state.method;
-    const status = headersSent ? statusLabel(statusCode) : '';
+    const status = headersSent ? cfg.statuses.label(statusCode) : '';
     const series = this.seriesFor(method, route, status, errorType);
     const labels = series.labels;
     const hist = cfg.metrics.duration;

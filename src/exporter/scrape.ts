@@ -72,7 +72,10 @@ function classicView(registry: AnyRegistry): AnyRegistry {
 
 export interface ServeOptions {
   port?: number;
-  /** Default 0.0.0.0 (the scraper is on another host/task). */
+  /**
+   * Default 127.0.0.1: metrics are not exposed beyond the host unless asked. Pass '0.0.0.0' (or the
+   * task's address) when the scraper runs elsewhere, ideally with `bearerToken`.
+   */
   host?: string;
   path?: string;
 }
@@ -97,7 +100,7 @@ export function serveMetrics(handler: MetricsHandler, opts: ServeOptions = {}): 
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port ?? 9464, opts.host ?? '0.0.0.0', () => {
+    server.listen(opts.port ?? 9464, opts.host ?? '127.0.0.1', () => {
       server.off('error', reject);
       const addr = server.address();
       resolve({

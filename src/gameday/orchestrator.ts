@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { objectivesFor, type Objectives, type ScenarioName } from '../chaos/scenarios.ts';
 import { isAlive, labDown, labUp, readLab, withAdmin, type LabDescription } from '../lab/index.ts';
 import { labExists, resolveLabDir } from '../lab/description.ts';
-import { demoSloConfig } from '../lab/prometheus.ts';
+import { EXAMPLE_SPEC } from '../slo/example.ts';
 import { getRunbook } from '../runbooks/catalog.ts';
 import { LabTarget } from '../lab/runbook-target.ts';
 import { runRunbook } from '../runbooks/runner.ts';
@@ -111,7 +111,7 @@ export async function runGameday(opts: GamedayOptions): Promise<GamedayResult> {
   const scenario = opts.scenario;
   const objectives = objectivesFor(scenario, { explicit: opts.objectives });
   const runbook = getRunbook(scenario, objectives);
-  const slo = await availabilityObjective(opts.sloConfig ?? demoSloConfig(), opts.service ?? 'inventory');
+  const slo = await availabilityObjective(opts.sloConfig ?? EXAMPLE_SPEC, opts.service ?? 'inventory');
   const cfg = {
     rate: opts.ratePerSecond ?? 50,
     writeEvery: opts.writeEvery ?? 2,
@@ -145,7 +145,7 @@ export async function runGameday(opts: GamedayOptions): Promise<GamedayResult> {
     log(`starting the lab in ${labDir} (${SCENARIO_REGIONS[scenario]} region(s), ${opts.async ? 'asynchronous' : 'synchronous'} standby)`);
     startedHere = true;
     opts.onLab?.({ dir: labDir, startedHere: true, keep: Boolean(opts.keep) });
-    await labUp({ dir: labDir, regions: SCENARIO_REGIONS[scenario], async: opts.async, log: (m) => log(`  lab: ${m}`) });
+    await labUp({ dir: labDir, regions: SCENARIO_REGIONS[scenario], async: opts.async, sloConfig: EXAMPLE_SPEC, log: (m) => log(`  lab: ${m}`) });
   }
   const lab = readLab(labDir);
   if (lab.regions.length < SCENARIO_REGIONS[scenario]) {

@@ -7,6 +7,7 @@ import { parseMetricKey, selectorIdentity, formatMetricKey, type MetricSelector 
 import { decideFromRange, parseThresholdExpr, compare, type ThresholdExpr } from '../k6/threshold-expr.ts';
 import type { K6Check, K6Metric, K6Result } from '../k6/types.ts';
 import type { DerivedThreshold, SkippedSlo } from '../k6/thresholds.ts';
+import { shortNumber } from '../util/numbers.ts';
 
 export interface ThresholdSpec {
   metric: string;
@@ -221,10 +222,8 @@ function trendStatsWith(summary: K6Result | undefined, stat: string): string {
   return current.split(',').includes(stat) ? current : `${current},${stat}`;
 }
 
-export function fmt(n: number): string {
-  if (Number.isInteger(n)) return String(n);
-  return String(Number(n.toPrecision(4)));
-}
+/** Threshold values and results as shown in the gate's outputs. */
+export const fmt = shortNumber;
 
 /** Percentiles the thresholds need, so point aggregation computes exactly those. */
 export function percentilesNeeded(specs: { expression: string }[]): number[] {

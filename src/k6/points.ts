@@ -2,15 +2,16 @@
 // each metric (type, thresholds, sub-metrics) and `Point` records with one sample and its tags.
 // Streamed line by line: a long test's output is gigabytes, and only the numbers of the tracked
 // selectors are kept.
+import { impossiblePoint } from './sanity.ts';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { SolidaError } from '../util/errors.ts';
 import { SampleAggregator } from './sinks.ts';
 import { parseMetricKey, type MetricSelector } from './selector.ts';
 import type { K6Check, K6MetricType, K6ReportedThreshold, K6Result } from './types.ts';
+import { PointLineParser } from './point-line.ts';
 
 export interface K6MetricRecord {
   name: string;
@@ -70,15 +71,35 @@ export async function forEachK6Record(file: string, visitor: K6PointVisitor): Pr
     stream.on('error', reject);
   });
   failure.catch(() => undefined);
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  // Lines are split by hand from decoded chunks: readline costs more than the parsing itself.
+  stream.setEncoding('utf8');
+  const fast = new PointLineParser();
   let n = 0;
+  let carry = '';
+  const visit = (line: string) => {
+    n++;
+    if (line.length === 0 || line.trim() === '') return;
+    visitLine(line, n, file, visitor, fast);
+  };
   try {
     const consume = (async () => {
-      for await (const line of lines) {
-        n++;
-        if (line.trim() === '') continue;
-        visitLine(line, n, file, visitor);
+      for await (const chunk of stream as AsyncIterable<string>) {
+        let start = 0;
+        let nl = chunk.indexOf('\n');
+        if (nl >= 0 && carry !== '') {
+          visit(stripCr(carry + chunk.slice(0, nl)));
+          carry = '';
+          start = nl + 1;
+          nl = chunk.indexOf('\n', start);
+        }
+        while (nl >= 0) {
+          visit(stripCr(chunk.slice(start, nl)));
+          start = nl + 1;
+          nl = chunk.indexOf('\n', start);
+        }
+        carry += chunk.slice(start);
       }
+      if (carry !== '') visit(stripCr(carry));
     })();
     consume.catch(() => undefined); // the race below reports it; avoid a second, unhandled report
     await Promise.race([consume, failure]);
@@ -86,14 +107,27 @@ export async function forEachK6Record(file: string, visitor: K6PointVisitor): Pr
     if (err instanceof SolidaError) throw err;
     throw badInput(file, `${gz ? 'gzip stream' : 'file'} is damaged: ${(err as Error).message}`, n || undefined);
   } finally {
-    lines.close();
     raw.destroy();
   }
   if (n === 0) throw badInput(file, 'the file is empty');
 }
 
-/** One NDJSON line (for a caller tailing a file k6 is still writing). */
-export function visitLine(line: string, n: number, file: string, visitor: K6PointVisitor): void {
+function stripCr(line: string): string {
+  return line.endsWith('\r') ? line.slice(0, -1) : line;
+}
+
+/**
+ * One NDJSON line (for a caller tailing a file k6 is still writing). `fast` reads k6's usual Point
+ * lines without a full JSON.parse; any other line takes the general path below.
+ */
+export function visitLine(line: string, n: number, file: string, visitor: K6PointVisitor, fast?: PointLineParser): void {
+  if (fast && visitor.onPoint) {
+    const p = fast.parse(line);
+    if (p) {
+      visitor.onPoint(p);
+      return;
+    }
+  }
   let rec: unknown;
   try {
     rec = JSON.parse(line);
@@ -140,8 +174,12 @@ export async function readK6Points(file: string, opts: ReadPointsOptions = {}): 
   const agg = new SampleAggregator(opts.selectors ?? [], opts.percentiles);
   const thresholds: K6ReportedThreshold[] = [];
   const checks = new Map<string, K6Check>();
+  // Declared types and units, to refuse samples no k6 run can produce (src/k6/sanity.ts).
+  const declared = new Map<string, { type: string; contains?: string }>();
+  let line = 0;
   await forEachK6Record(file, {
     onMetric(m) {
+      declared.set(m.name, { type: m.type, contains: m.contains });
       agg.declare(m.name, m.type);
       for (const s of m.submetrics) {
         const sel = parseMetricKey(s);
@@ -151,6 +189,10 @@ export async function readK6Points(file: string, opts: ReadPointsOptions = {}): 
       for (const t of m.thresholds) thresholds.push({ metric: m.name, expression: t });
     },
     onPoint(p) {
+      line++;
+      const d = declared.get(p.metric);
+      const impossible = impossiblePoint(p.metric, d?.type, p.value, d?.contains);
+      if (impossible) throw badInput(file, `${p.metric} point #${line}: ${impossible}`);
       agg.add(p.metric, p.value, p.tags, p.time);
       if (p.metric === 'checks' && p.tags.check !== undefined) {
         const path = `${p.tags.group ?? ''}::${p.tags.check}`;

@@ -2,7 +2,7 @@
 // built-in generator equal the ones k6 prints (percentiles: linear interpolation between closest
 // ranks, as k6's TrendSink.P does).
 import { percentileKey } from './threshold-expr.ts';
-import { formatMetricKey, selectorIdentity, selectorMatches, type MetricSelector } from './selector.ts';
+import { formatMetricKey, selectorIdentity, type MetricSelector } from './selector.ts';
 import type { K6Metric, K6MetricType, K6Stats } from './types.ts';
 
 /** Growable Float64Array: a long test keeps millions of durations without boxing each one. */
@@ -122,6 +122,13 @@ class GaugeSink implements Sink {
   }
 }
 
+function matchesFilter(filter: [string, string][], tags: Record<string, string> | null | undefined): boolean {
+  for (let i = 0; i < filter.length; i++) {
+    if (!tags || tags[filter[i][0]] !== filter[i][1]) return false;
+  }
+  return true;
+}
+
 export function newSink(type: K6MetricType): Sink {
   switch (type) {
     case 'trend': return new TrendSink();
@@ -133,6 +140,8 @@ export function newSink(type: K6MetricType): Sink {
 
 interface Tracked {
   selector: MetricSelector;
+  /** The selector's tag filter as pairs, computed once: matching runs for every sample. */
+  filter: [string, string][];
   type?: K6MetricType;
   sink?: Sink;
 }
@@ -162,7 +171,7 @@ export class SampleAggregator {
     const list = this.byName.get(selector.name) ?? [];
     const id = selectorIdentity(selector);
     if (list.some((t) => selectorIdentity(t.selector) === id)) return;
-    list.push({ selector, type: this.types.get(selector.name) });
+    list.push({ selector, filter: Object.entries(selector.tags), type: this.types.get(selector.name) });
     this.byName.set(selector.name, list);
   }
 
@@ -185,7 +194,7 @@ export class SampleAggregator {
     if (timeMs < this.firstTime) this.firstTime = timeMs;
     if (timeMs > this.lastTime) this.lastTime = timeMs;
     for (const t of this.byName.get(name)!) {
-      if (!selectorMatches(t.selector, name, tags)) continue;
+      if (!matchesFilter(t.filter, tags)) continue;
       t.type ??= this.types.get(name) ?? 'trend';
       t.sink ??= newSink(t.type);
       t.sink.add(value, timeMs);

@@ -5,6 +5,7 @@
 // - summary-export rate metrics say `passes` for non-zero samples: for http_req_failed those are the
 //   failed requests. Both become `nonZero`/`zero`.
 // - checks and groups are objects keyed by name in one, arrays in the other.
+import { impossibleStats } from './sanity.ts';
 import { readFile } from 'node:fs/promises';
 import { SolidaError, type Problem } from '../util/errors.ts';
 import { parseMetricKey } from './selector.ts';
@@ -60,6 +61,8 @@ export function parseK6Summary(data: unknown, file?: string): K6Result {
     const declared = typeof raw.type === 'string' && ['counter', 'gauge', 'rate', 'trend'].includes(raw.type) ? (raw.type as K6MetricType) : undefined;
     const type = declared ?? inferType(stats);
     metrics[key] = { key, name: sel.name, tags: sel.tags, type, stats: normaliseStats(stats, type) };
+    const impossible = impossibleStats(sel.name, type, metrics[key].stats, typeof raw.contains === 'string' ? raw.contains : undefined);
+    if (impossible) problems.push({ file, path, message: impossible, fix: 'pass the summary k6 wrote, unedited' });
     if (raw.thresholds !== undefined) readThresholds(raw.thresholds, key, handleSummary, `${path}.thresholds`, file, problems, thresholds);
   }
 

@@ -36,7 +36,7 @@ export interface UpOptions {
   handleSignals?: boolean;
   /** Progress messages (the CLI prints them to stderr). */
   log?: (msg: string) => void;
-  /** SLO spec whose rules Prometheus loads (default examples/solida.config.ts). */
+  /** SLO spec whose rules Prometheus loads (none: Prometheus runs without SLO rules; the CLI passes the example spec). */
   sloConfig?: string;
 }
 

@@ -12,7 +12,8 @@ export function alertRules(ctx: SloRuleContext): RuleGroup[] {
   const tiers = slo.alerting.tiers.filter((t) => t.enabled);
   const alerts: AlertingRule[] = tiers.map((t) => tierAlert(ctx, t));
   // Sloth emits no alert at all when a spec disables both of its alerts; a Sloth spec gets the same.
-  const slothSilenced = slo.source?.format === 'sloth' && tiers.length === 0;
+  const sloth = slo.source?.sloth;
+  const slothSilenced = slo.source?.format === 'sloth' && (sloth ? sloth.pageDisabled && sloth.ticketDisabled : tiers.length === 0);
   if (slo.alerting.noData.enabled && !slothSilenced) alerts.push(noDataAlert(ctx));
   return [{ ...ctx.groups.fast, rules: alerts }];
 }

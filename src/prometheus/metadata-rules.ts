@@ -3,14 +3,15 @@
 import { num, sortLabels, type RecordingRule, type RuleGroup } from './rule-group.ts';
 import { BASE_WINDOW, RECORD, type SloRuleContext } from './slo-context.ts';
 
-/** solida's own specs; Sloth input echoes the spec and mode Sloth itself would write. */
-const SOLIDA_SOURCE = { spec: 'solida/v1', mode: 'solida' };
+/** Written as Sloth's `sloth_version`: which generator wrote the rules. */
 const VERSION = 'solida';
 
 export function metadataRules(ctx: SloRuleContext): RuleGroup[] {
   const { slo, labels, sel, groups } = ctx;
   const budget = num(slo.errorBudget);
-  const source = slo.source ?? SOLIDA_SOURCE;
+  // Sloth input echoes the spec and mode Sloth itself would write; solida's own specs say so.
+  const spec = slo.source?.spec ?? 'solida/v1';
+  const mode = slo.source?.mode ?? 'solida';
   const fast: RecordingRule[] = [
     { record: RECORD.currentBurnRate, expr: `sum without (sloth_window) (${RECORD.errorRatio(BASE_WINDOW)}${sel}) / ${budget}`, labels },
   ];
@@ -23,7 +24,7 @@ export function metadataRules(ctx: SloRuleContext): RuleGroup[] {
     {
       record: RECORD.info,
       expr: 'vector(1)',
-      labels: sortLabels({ ...labels, sloth_mode: source.mode ?? SOLIDA_SOURCE.mode, sloth_spec: source.spec, sloth_version: VERSION, sloth_objective: String(slo.objective) }),
+      labels: sortLabels({ ...(slo.source?.sloth?.infoLabels ?? {}), ...labels, sloth_mode: mode, sloth_spec: spec, sloth_version: VERSION, sloth_objective: String(slo.objective) }),
     },
   ];
   return [

@@ -1,5 +1,9 @@
 // Runs the real promtool on generated rules: solida's output must pass Prometheus's own checks.
 import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { parse } from 'yaml';
 import { promisify } from 'node:util';
 import { SolidaError } from '../util/errors.ts';
 import { findBinary } from '../util/binaries.ts';
@@ -29,5 +33,28 @@ export async function testRules(testFiles: string[], cwd?: string): Promise<{ ok
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string };
     return { ok: false, output: `${e.stdout ?? ''}${e.stderr ?? ''}` };
+  }
+}
+
+/**
+ * promtool reads rule files, not Kubernetes objects: the groups of each PrometheusRule are extracted
+ * into a temporary rule file and checked there, so both output formats pass the same check.
+ */
+export async function checkPrometheusRuleObjects(files: string[]): Promise<{ ok: boolean; output: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'solida-prometheusrule-'));
+  try {
+    const extracted: string[] = [];
+    for (const f of files) {
+      const doc = parse(readFileSync(f, 'utf8')) as { apiVersion?: string; kind?: string; spec?: { groups?: unknown[] } };
+      if (doc?.apiVersion !== 'monitoring.coreos.com/v1' || doc.kind !== 'PrometheusRule' || !doc.spec?.groups?.length) {
+        return { ok: false, output: `${f}: not a monitoring.coreos.com/v1 PrometheusRule with spec.groups` };
+      }
+      const out = join(dir, basename(f));
+      writeFileSync(out, JSON.stringify({ groups: doc.spec.groups }));
+      extracted.push(out);
+    }
+    return await checkRules(extracted);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -15,7 +15,11 @@ export interface RuleFile {
   content: string;
 }
 
-export const RULE_FAMILIES = [sliRules, metadataRules, alertRules] as const;
+export const RULE_FAMILIES = [
+  { key: 'sli', rules: sliRules },
+  { key: 'metadata', rules: metadataRules },
+  { key: 'alerts', rules: alertRules },
+] as const;
 
 /** Rule groups per service, services sorted by name. */
 export function prometheusRuleGroups(model: SolidaModel): { service: string; groups: RuleGroup[] }[] {
@@ -31,7 +35,9 @@ export function prometheusRuleGroups(model: SolidaModel): { service: string; gro
 
 export function sloRuleGroups(slo: Slo, model: SolidaModel): RuleGroup[] {
   const ctx = sloRuleContext(slo, slo.sli as PrometheusSli, model.evaluationInterval);
-  return mergeGroups(RULE_FAMILIES.flatMap((family) => family(ctx)));
+  // A Sloth plugin chain with overridePrevious can leave a core family out; Sloth then writes none of it.
+  const chain = slo.source?.sloth?.rules;
+  return mergeGroups(RULE_FAMILIES.filter((f) => chain?.[f.key] !== false).flatMap((f) => f.rules(ctx)));
 }
 
 export function generatePrometheusRules(model: SolidaModel): RuleFile[] {

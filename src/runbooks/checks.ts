@@ -44,6 +44,7 @@ export function replicationLagBelow(region: (ctx: Parameters<Check>[0]) => strin
 /** Records the row count in state[key] (always ok unless the query fails). */
 export function recordRowCount(key: string): Check {
   return async (ctx) => {
+    if (ctx.target.rowCountUnavailable) return { ok: true, detail: `not measured: ${ctx.target.rowCountUnavailable}` };
     const n = await ctx.target.rowCount(ctx.params.table);
     ctx.state[key] = n;
     return { ok: true, detail: `${ctx.params.table} has ${n} rows`, value: n };
@@ -53,6 +54,7 @@ export function recordRowCount(key: string): Check {
 /** The current (or `database`'s) row count is at least state[key]: no acknowledged row lost. */
 export function rowCountAtLeast(key: string, database?: (ctx: Parameters<Check>[0]) => string | undefined): Check {
   return async (ctx) => {
+    if (ctx.target.rowCountUnavailable) return { ok: true, detail: `not measured: ${ctx.target.rowCountUnavailable}` };
     const before = ctx.state[key];
     if (typeof before !== 'number') return { ok: false, detail: `no earlier row count recorded as '${key}'` };
     const db = database?.(ctx);

@@ -28,6 +28,8 @@ export interface TargetAdapter {
   readonly name: string;
   /** True when nothing real is touched: every output is then labelled as a dry run. */
   readonly dryRun: boolean;
+  /** Set when the target cannot count rows (AWS APIs do not read tables): row-count checks say so instead of failing. */
+  readonly rowCountUnavailable?: string;
   // Faults.
   killAz(region: string, az: string): Promise<unknown>;
   reviveAz(region: string, az: string): Promise<unknown>;

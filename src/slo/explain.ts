@@ -2,6 +2,7 @@
 // it keeps firing after recovery, and the tiers or windows that cannot work as written.
 import type { AlertTier, Slo, SolidaModel } from './model.ts';
 import { humanSeconds } from './duration.ts';
+import { shortNumber } from '../util/numbers.ts';
 
 export interface TierExplanation {
   tier: string;
@@ -115,6 +116,4 @@ export function formatExplanation(e: SloExplanation): string {
   return lines.join('\n');
 }
 
-function fmt(x: number): string {
-  return String(Number(x.toPrecision(4)));
-}
+const fmt = shortNumber;

@@ -1,27 +1,21 @@
-// Imports a user's solida.config.ts/.js. The runtime's own loader first (plain Node for .js; vitest or
-// Node's type stripping can load .ts). Otherwise esbuild (the compiler tsx uses) bundles the config with
-// the TypeScript files it imports into one module, imported from memory; every other import (solida,
-// zod, …) is resolved where the config is and left to Node. That costs a few tens of milliseconds, where
-// registering tsx's loader slows every later import of the process (~3x the CPU of `solida validate`).
-// Nothing is written next to the user's file.
+// Turns a user's solida.config.ts/.js into a module URL plain Node can import (the config sandbox imports it
+// in a worker). JavaScript is imported as is. TypeScript is bundled by esbuild (the compiler tsx uses) with
+// the TypeScript files it imports into one module, imported from memory (a data: URL); every other import
+// (solida, zod, …) is resolved where the config is and left to Node. That costs a few tens of milliseconds,
+// where a TypeScript loader slows every later import of the process. Nothing is written next to the file,
+// and bundling only reads and transforms the code: the config runs only where it is imported.
 import { isBuiltin } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Plugin } from 'esbuild';
 
-const NEEDS_LOADER = new Set(['ERR_UNKNOWN_FILE_EXTENSION', 'ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX', 'ERR_UNSUPPORTED_NODE_MODULES_TYPE_STRIPPING']);
 const TYPESCRIPT = /\.(?:[cm]?ts|tsx)$/;
 
-type Module = { default?: unknown };
-
-export async function importConfigModule(href: string): Promise<Module> {
-  try {
-    return (await import(href)) as Module;
-  } catch (err) {
-    if (!NEEDS_LOADER.has((err as NodeJS.ErrnoException)?.code ?? '')) throw err;
-  }
+export async function configModuleUrl(href: string): Promise<string> {
+  const path = fileURLToPath(new URL(href.replace(/\?.*$/, '')));
+  if (!TYPESCRIPT.test(path)) return href;
   const { build } = await import('esbuild');
   const out = await build({
-    entryPoints: [fileURLToPath(new URL(href.replace(/\?.*$/, '')))],
+    entryPoints: [path],
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -32,8 +26,7 @@ export async function importConfigModule(href: string): Promise<Module> {
     logLevel: 'silent',
     plugins: [packagesByUrl],
   });
-  const code = out.outputFiles[0].text;
-  return (await import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`)) as Module;
+  return `data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`;
 }
 
 /** Packages stay outside the bundle as absolute file URLs (a data: module cannot look up node_modules). */

@@ -78,7 +78,7 @@ interface ZodDefLike {
 }
 
 function def(schema: z.ZodType): ZodDefLike {
-  return (schema as unknown as { _zod: { def: ZodDefLike } })._zod.def;
+  return schema._zod.def as ZodDefLike;
 }
 
 /** Walks the schema along an issue path to list the fields the object there accepts. */

@@ -1,18 +1,18 @@
 // Reads any supported spec (solida.config.ts, solida YAML, Sloth, OpenSLO v1, Pyrra) into the
 // normalized model. All problems are gathered and thrown together as one SolidaError (exit code 2).
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { SolidaError, type Problem } from '../util/errors.ts';
 import { readSpecFile } from './read-spec-file.ts';
+import { loadConfigModule } from './config-sandbox.ts';
 import { configSchema, type SolidaConfig } from './config.ts';
 import { normalizeConfig } from './normalize.ts';
 import { zodProblems } from './issues.ts';
 import { readDocuments } from './formats/read.ts';
 import { foreignModel } from './formats/to-model.ts';
 import type { SolidaModel } from './model.ts';
-import { importConfigModule } from './import-config.ts';
 
 export type SpecFormat = 'typescript' | 'solida-yaml' | 'sloth' | 'openslo' | 'pyrra';
 
@@ -63,19 +63,18 @@ export function parseSpecText(text: string, file: string): LoadedSpec {
   return { format: 'solida-yaml', model: fromConfig(reading.value, file) };
 }
 
+// A config is someone's code: it runs in a worker with a deadline (config-sandbox.ts). A long-lived process
+// (tests, serve) loading the same unchanged file again reuses the value instead of paying for a worker.
+const loadedConfigs = new Map<string, { stamp: string; value: unknown }>();
+
 async function importConfig(path: string, file: string): Promise<unknown> {
-  try {
-    // Cache-busting query: a long-lived process (tests, watch) re-reads an edited config.
-    const mod = await importConfigModule(`${pathToFileURL(path).href}?t=${Date.now()}`);
-    if (mod.default === undefined) throw new SolidaError(`${file} has no default export`, 2, [{ file, message: 'no default export', fix: 'end the file with: export default defineConfig({ services, slos })' }]);
-    return mod.default;
-  } catch (err) {
-    if (err instanceof SolidaError) throw err;
-    const message = (err as Error).message.split('\n')[0];
-    const missing = /Cannot find (?:package|module) '([^']+)'/.exec(message)?.[1];
-    const fix = missing && !missing.startsWith('.') && !missing.startsWith('/') ? `install it in this project: npm install ${missing}` : 'fix the TypeScript error (run: npx tsc --noEmit)';
-    throw new SolidaError(`${file} could not be loaded`, 2, [{ file, message, fix }]);
-  }
+  const st = statSync(path);
+  const stamp = `${st.mtimeMs}:${st.size}`;
+  const cached = loadedConfigs.get(path);
+  if (cached?.stamp === stamp) return structuredClone(cached.value);
+  const value = await loadConfigModule(pathToFileURL(path).href, file);
+  loadedConfigs.set(path, { stamp, value });
+  return structuredClone(value);
 }
 
 function fromConfig(value: unknown, file: string): SolidaModel {

@@ -20,6 +20,7 @@ const SERVICE_OF_CLIENT: Record<string, AwsService> = {
   'route-53': 'route53',
   'arc-zonal-shift': 'arc-zonal-shift',
   'application-signals': 'application-signals',
+  'elastic-load-balancing-v2': 'elbv2',
 };
 
 function sourceFiles(dir: string): string[] {

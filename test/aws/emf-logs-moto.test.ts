@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand, DescribeLogStreamsCommand, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { EmfAggregator } from '../../src/exporter/emf.ts';
-import { cloudWatchLogsSink, PUT_LOG_EVENTS_LIMITS } from '../../src/exporter/emfSink.ts';
+import { cloudWatchLogsSink, PUT_LOG_EVENTS_LIMITS } from '../../src/exporter/emf-sink.ts';
 import { credentialsEnv, DUMMY_CREDENTIALS, MOTO_REGION, startMoto, type Moto } from '../support/moto.ts';
 
 let moto: Moto;

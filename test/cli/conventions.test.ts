@@ -165,6 +165,8 @@ describe('solida init', () => {
       ['aws', ['--region', 'eu-west-1', '--alb', 'app/checkout/50dc6c495c0c9188', '--target-group', 'targetgroup/checkout/943f017f100becff', '--ecs-cluster', 'prod', '--ecs-service', 'checkout', '--rds-cluster', 'checkout-db']],
     ] as const) {
       const cwd = mkdtempSync(join(dir, `init-${name}-`));
+      // As in a project with solida installed; here 'solida' is the sources under test (tsconfig paths).
+      writeFileSync(join(cwd, 'tsconfig.json'), JSON.stringify({ compilerOptions: { paths: { solida: [join(ROOT, 'src/index.ts')] } } }));
       const init = await runSolida(['init', '--service', 'checkout', ...extra], { cwd });
       expect(init.code, init.stderr).toBe(0);
       const text = readFileSync(join(cwd, 'solida.config.ts'), 'utf8');

@@ -104,6 +104,35 @@ describe('plan and apply against a mocked CloudWatch', () => {
     expect(cw.mock.commandCalls(ListDashboardsCommand).length).toBeGreaterThan(0);
   });
 
+  it('never overwrites a dashboard solida did not write unless adopting, and never prunes one', async () => {
+    const cw = new FakeCloudWatch();
+    // Someone else's dashboard with the name solida wants, and two under the prefix that merely look like solida's.
+    const theirs = JSON.stringify({ widgets: [{ type: 'text', x: 0, y: 0, width: 6, height: 2, properties: { markdown: 'ours' } }] });
+    cw.dashboards.set('solida-inventory', theirs);
+    cw.dashboards.set('solida-lookalike', JSON.stringify({ widgets: [{ type: 'text', x: 0, y: 0, width: 6, height: 2, properties: { markdown: 'Managed by solida' } }] }));
+    const plan = await planCloudWatch(cw.client, desired());
+    expect(plan.dashboardConflicts).toEqual(['solida-inventory']);
+    expect(formatPlan(plan, { prune: true })).toContain('apply refuses (use --adopt');
+    const callsBefore = cw.calls.length;
+    await expect(applyCloudWatch(cw.client, plan, { prune: true })).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('refusing to overwrite 1 dashboard') });
+    expect(cw.calls.length).toBe(callsBefore);
+    expect(cw.dashboards.get('solida-inventory')).toBe(theirs);
+
+    // Taken over on purpose: written, and from then on provably solida's.
+    const adopted = await planCloudWatch(cw.client, desired(), { adopt: true });
+    expect(adopted.adopted).toEqual(['solida-inventory']);
+    await applyCloudWatch(cw.client, adopted, { prune: true });
+    expect(cw.dashboards.get('solida-inventory')).toBe(desired().dashboards[0].DashboardBody);
+    expect(cw.dashboards.has('solida-lookalike')).toBe(true);
+
+    // A copy of solida's body under another name proves nothing either; an edit in the console makes it foreign.
+    cw.dashboards.set('solida-copy', desired().dashboards[0].DashboardBody!);
+    cw.dashboards.set('solida-inventory', cw.dashboards.get('solida-inventory')!.replace('"height":', '"height": 1, "h":'));
+    const later = await planCloudWatch(cw.client, desired());
+    expect(later.changes.filter((c) => c.kind === 'dashboard' && c.action === 'delete')).toEqual([]);
+    expect(later.dashboardConflicts).toEqual(['solida-inventory']);
+  });
+
   it('only ever asks for names under the prefix', async () => {
     const cw = new FakeCloudWatch();
     await planAndApply(cw, undefined, { prefix: 'acme' });

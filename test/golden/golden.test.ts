@@ -32,7 +32,9 @@ describe.each(GOLDEN_CASES)('golden outputs: $name ($input)', (c) => {
       }
       return;
     }
-    const stored = filesUnder(dir).map((p) => relative(dir, p)).sort();
+    const stored = filesUnder(dir)
+      .map((p) => relative(dir, p))
+      .sort();
     expect(actual.map((f) => f.path).sort(), 'generated file names').toEqual(stored);
     for (const f of actual) expect(f.content, f.path).toBe(readFileSync(join(dir, f.path), 'utf8'));
   });

@@ -24,6 +24,7 @@ import {
   type LabDescription,
   type UpResult,
 } from '../../src/lab/index.ts';
+import { EXAMPLE_SPEC } from '../../src/slo/example.ts';
 
 const parent = mkdtempSync(join(tmpdir(), 'solida-lab-test-'));
 chmodSync(parent, 0o755); // PostgreSQL runs as an unprivileged user and must reach the lab dir
@@ -53,7 +54,7 @@ async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 5
 }
 
 beforeAll(async () => {
-  up = await labUp({ dir });
+  up = await labUp({ dir, sloConfig: EXAMPLE_SPEC });
   lab = up.lab;
 }, 60_000);
 

@@ -10,7 +10,7 @@
 //   - tags of composite alarms.
 // Everything else (metric alarms with metric math, tags, dashboards, metric data) is moto's own answer.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { parseAlarmRule, ruleAlarms } from '../../src/aws/composite-rule.ts';
+import { parseAlarmRule, ruleAlarms } from '../../src/cloudwatch/composite-rule.ts';
 
 interface Composite {
   AlarmName: string;

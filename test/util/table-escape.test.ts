@@ -4,15 +4,25 @@ import { formatTable } from '../../src/util/table.ts';
 
 describe('formatTable', () => {
   it('aligns columns two spaces apart and leaves no trailing blanks', () => {
-    expect(formatTable([['NAME', 'RTO', 'NOTE'], ['az-failure', '2m', ''], ['pitr', '20m', 'restore']])).toEqual([
-      'NAME        RTO  NOTE',
-      'az-failure  2m',
-      'pitr        20m  restore',
-    ]);
+    expect(
+      formatTable([
+        ['NAME', 'RTO', 'NOTE'],
+        ['az-failure', '2m', ''],
+        ['pitr', '20m', 'restore'],
+      ]),
+    ).toEqual(['NAME        RTO  NOTE', 'az-failure  2m', 'pitr        20m  restore']);
   });
 
   it('puts a dashed rule under the header when asked', () => {
-    expect(formatTable([['', 'metric'], ['PASS', 'http_req_failed']], { rule: true })).toEqual(['      metric', '----  ---------------', 'PASS  http_req_failed']);
+    expect(
+      formatTable(
+        [
+          ['', 'metric'],
+          ['PASS', 'http_req_failed'],
+        ],
+        { rule: true },
+      ),
+    ).toEqual(['      metric', '----  ---------------', 'PASS  http_req_failed']);
   });
 });
 

@@ -4,20 +4,37 @@
 import type { PrometheusSli, Slo } from '../../slo/model.ts';
 import { renderWindow } from '../../slo/promql.ts';
 import { SolidaError } from '../../util/errors.ts';
+import { DEFAULT_HTTP_LIMITS, fetchLimited, redactUrl, type HttpLimits } from '../../util/http.ts';
 import type { EventCounts } from '../arithmetic.ts';
 import type { BudgetSource, StepCounts } from '../source.ts';
+
+interface PromSeries {
+  metric: Record<string, string>;
+  value?: [number, string];
+  values?: [number, string][];
+}
+
+/** The HTTP API's data: a scalar is one [time, value] pair, vectors and matrices are lists of series. */
+type PromData = { resultType: 'scalar'; result: [number, string] } | { resultType: 'vector' | 'matrix' | 'string'; result: PromSeries[] };
 
 interface PromResponse {
   status: 'success' | 'error';
   error?: string;
-  data?: { resultType: string; result: { metric: Record<string, string>; value?: [number, string]; values?: [number, string][] }[] };
+  data?: PromData;
 }
 
 export class PrometheusSource implements BudgetSource {
   private readonly base: string;
+  /** The base URL as messages show it (credentials redacted). */
+  private readonly shown: string;
 
-  constructor(url: string, private readonly fetchImpl: typeof fetch = fetch) {
+  constructor(
+    url: string,
+    private readonly fetchImpl: typeof fetch = fetch,
+    private readonly limits: HttpLimits = DEFAULT_HTTP_LIMITS,
+  ) {
     this.base = url.replace(/\/+$/, '');
+    this.shown = redactUrl(this.base);
   }
 
   supports(slo: Slo): boolean {
@@ -56,8 +73,8 @@ export class PrometheusSource implements BudgetSource {
 
   private async instant(query: string, time: string): Promise<number | null> {
     const body = await this.call('/api/v1/query', { query, time });
+    if (body.data?.resultType === 'scalar') return Number(body.data.result[1]);
     const result = body.data?.result ?? [];
-    if (body.data?.resultType === 'scalar') return Number((body.data.result as unknown as [number, string])[1]);
     if (result.length === 0 || !result[0].value) return null;
     if (result.length > 1) throw new SolidaError(`the query returns ${result.length} series, not one`, 2, [{ message: query, fix: 'wrap the SLI query in sum()' }]);
     const v = Number(result[0].value[1]);
@@ -66,7 +83,7 @@ export class PrometheusSource implements BudgetSource {
 
   private async range(query: string, start: Date, end: Date, step: number): Promise<Map<number, number>> {
     const body = await this.call('/api/v1/query_range', { query, start: String(start.getTime() / 1000), end: String(end.getTime() / 1000), step: String(step) });
-    const series = body.data?.result ?? [];
+    const series = body.data && body.data.resultType !== 'scalar' ? body.data.result : [];
     const out = new Map<number, number>();
     for (const [t, v] of series[0]?.values ?? []) {
       const n = Number(v);
@@ -77,20 +94,25 @@ export class PrometheusSource implements BudgetSource {
 
   private async call(path: string, params: Record<string, string>): Promise<PromResponse> {
     const url = `${this.base}${path}`;
-    let res: Response;
-    try {
-      res = await this.fetchImpl(url, { method: 'POST', body: new URLSearchParams(params), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-    } catch (err) {
-      throw new SolidaError(`cannot reach Prometheus at ${this.base}`, 2, [{ message: (err as Error).message, fix: 'check --url (e.g. http://prometheus:9090) and that the server is up' }]);
-    }
+    const res = await fetchLimited(
+      url,
+      { method: 'POST', body: new URLSearchParams(params), headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+      this.limits,
+      this.fetchImpl,
+    ).catch((err: SolidaError) => {
+      if (err.message.startsWith('cannot reach')) {
+        throw new SolidaError(`cannot reach Prometheus at ${this.shown}`, 2, [{ message: err.problems[0]?.message ?? err.message, fix: 'check --url (e.g. http://prometheus:9090) and that the server is up' }]);
+      }
+      throw err;
+    });
     let body: PromResponse;
     try {
-      body = (await res.json()) as PromResponse;
+      body = JSON.parse(res.text) as PromResponse;
     } catch {
-      throw new SolidaError(`${url} answered HTTP ${res.status} without a Prometheus API response`, 2, [{ message: 'not JSON', fix: 'point --url at the Prometheus server root' }]);
+      throw new SolidaError(`${this.shown}${path} answered HTTP ${res.status} without a Prometheus API response`, 2, [{ message: 'not JSON', fix: 'point --url at the Prometheus server root' }]);
     }
-    if (!res.ok || body.status !== 'success') {
-      throw new SolidaError(`Prometheus rejected a query (HTTP ${res.status})`, 2, [{ message: `${body.error ?? 'unknown error'}: ${params.query}`, fix: 'check the SLI query in the config' }]);
+    if (!res.ok || body?.status !== 'success') {
+      throw new SolidaError(`Prometheus rejected a query (HTTP ${res.status})`, 2, [{ message: `${body?.error ?? 'unknown error'}: ${params.query}`, fix: 'check the SLI query in the config' }]);
     }
     return body;
   }

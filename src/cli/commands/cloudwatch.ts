@@ -36,14 +36,14 @@ function pendingChanges(plan: CloudWatchPlan, prune: boolean): number {
   return plan.changes.filter((c) => c.action !== 'unchanged' && (c.action !== 'delete' || prune || c.replaced)).length;
 }
 
-interface CommonOpts {
+export interface CommonOpts {
   config?: string;
   prefix?: string;
   options?: string;
   accountId?: string;
 }
 
-async function readOptions(opts: CommonOpts): Promise<CloudWatchOptions> {
+export async function readOptions(opts: CommonOpts): Promise<CloudWatchOptions> {
   let input: CloudWatchOptionsInput = {};
   if (opts.options) {
     let raw: unknown;
@@ -80,7 +80,7 @@ export function apiFiles(a: CloudWatchArtifacts): OutputFile[] {
 }
 
 /** Removes request files of an earlier run that this run no longer produces (a stale file would be applied by mistake). */
-function regionFor(model: SolidaModel, given: string | undefined): string {
+export function regionFor(model: SolidaModel, given: string | undefined): string {
   if (given) return given;
   const regions = [...new Set(model.services.map((s) => s.aws?.region).filter((r): r is string => !!r))];
   if (regions.length === 1) return regions[0];
@@ -136,12 +136,13 @@ export function registerCloudWatchCommands(program: Command, deps: CloudWatchCli
     .option('--endpoint-url <url>', ENDPOINT_URL_HELP, parseEndpointUrl)
     .option('--prune', 'show deletions as they would be applied with --prune')
     .option('--show-unchanged', 'list unchanged resources too')
-    .action(async (opts: CommonOpts & { region?: string; endpointUrl?: string; prune?: boolean; showUnchanged?: boolean }) => {
+    .option('--adopt', 'take over dashboards under the prefix solida cannot prove it wrote (made by someone else or edited in the console)')
+    .action(async (opts: CommonOpts & { region?: string; endpointUrl?: string; prune?: boolean; showUnchanged?: boolean; adopt?: boolean }) => {
       const { model, artifacts } = await build(opts);
       const client = await deps.client(regionFor(model, opts.region), opts.endpointUrl);
       await assertAwsReady(client, 'plan cloudwatch');
       const { formatPlan, planCloudWatch } = await import('../../aws/cloudwatch-plan.ts');
-      const plan = await planCloudWatch(client, artifacts);
+      const plan = await planCloudWatch(client, artifacts, { adopt: !!opts.adopt });
       process.stdout.write(`${formatPlan(plan, { prune: !!opts.prune, showUnchanged: opts.showUnchanged })}\n`);
     });
   withExamples(plan, 'solida plan cloudwatch --region us-east-1', 'solida plan cloudwatch -c solida.config.ts --prune --show-unchanged');
@@ -156,14 +157,15 @@ export function registerCloudWatchCommands(program: Command, deps: CloudWatchCli
     .option('--region <region>', 'AWS region of the alarms (default: the services\' aws.region)')
     .option('--endpoint-url <url>', ENDPOINT_URL_HELP, parseEndpointUrl)
     .option('--prune', 'delete alarms and dashboards solida made that the config no longer describes')
+    .option('--adopt', 'take over dashboards under the prefix solida cannot prove it wrote (made by someone else or edited in the console)')
     .option('-y, --yes', 'apply without asking (needed when there is no terminal, e.g. in CI)')
-    .action(async (opts: CommonOpts & { region?: string; endpointUrl?: string; prune?: boolean; yes?: boolean }) => {
+    .action(async (opts: CommonOpts & { region?: string; endpointUrl?: string; prune?: boolean; yes?: boolean; adopt?: boolean }) => {
       const { model, artifacts } = await build(opts);
       const region = regionFor(model, opts.region);
       const client = await deps.client(region, opts.endpointUrl);
       await assertAwsReady(client, 'apply cloudwatch');
       const { applyCloudWatch, formatPlan, planCloudWatch } = await import('../../aws/cloudwatch-plan.ts');
-      const plan = await planCloudWatch(client, artifacts);
+      const plan = await planCloudWatch(client, artifacts, { adopt: !!opts.adopt });
       process.stdout.write(`${formatPlan(plan, { prune: !!opts.prune })}\n`);
       const pending = pendingChanges(plan, !!opts.prune);
       if (pending === 0) {

@@ -3,7 +3,6 @@
 // generate the CloudWatch requests and validate each against AWS's API models, then run the az-failure game
 // day on the local lab and measure its RTO/RPO.
 import { join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { withExamples } from '../shared.ts';
 import { loadSpec } from '../../slo/load.ts';
@@ -16,14 +15,14 @@ import { validateRequest } from '../../aws-models/smithy.ts';
 import { writeFilesAtomically } from '../../util/files.ts';
 import { SolidaError } from '../../util/errors.ts';
 import { localGamedayCommand } from '../../gameday/command.ts';
+import { EXAMPLE_SPEC } from '../../slo/example.ts';
 
-export const EXAMPLE_CONFIG = fileURLToPath(new URL('../../../examples/solida.config.ts', import.meta.url));
 
 export function registerDemoCommand(program: Command): void {
   const demo = program
     .command('demo')
     .description('end-to-end run on the embedded example: validate, explain, generate and check rules and CloudWatch requests, then the az-failure game day on the lab')
-    .option('-c, --config <file>', 'spec file', EXAMPLE_CONFIG)
+    .option('-c, --config <file>', 'spec file', EXAMPLE_SPEC)
     .option('-o, --out <dir>', 'folder for the rules, CloudWatch requests and game-day reports', 'out/demo')
     .option('--no-gameday', 'skip step 4 (the az-failure game day on the local lab)')
     .action(async (opts: { config: string; out: string; gameday: boolean }) => {

@@ -15,6 +15,7 @@ export interface CommandEntry {
 
 const slo = async () => (await import('./slo.ts')).registerSloCommands;
 const cloudwatch = async () => (await import('./cloudwatch.ts')).registerCloudWatchCommands as Register;
+const applicationSignals = async () => (await import('./application-signals.ts')).registerApplicationSignalsCommands as Register;
 const fis = async () => (await import('./fis.ts')).registerFisCommands;
 const gameday = async () => (await import('./fis.ts')).registerAwsGamedayCommand;
 const runbook = async () => (await import('./runbook.ts')).registerRunbookCommands;
@@ -28,10 +29,10 @@ const init = async () => (await import('./init.ts')).registerInitCommand;
 export const COMMANDS: CommandEntry[] = [
   { name: 'init', summary: 'write a commented solida.config.ts for a service', modules: [init] },
   { name: 'validate', summary: 'validate a spec (TypeScript, solida YAML, Sloth, OpenSLO); --explain shows the burn-rate math', modules: [slo] },
-  { name: 'generate', summary: 'generate Prometheus rules, CloudWatch, FIS, k6 scripts or CI workflows from the SLOs', modules: [slo, cloudwatch, fis, gate, workflows] },
+  { name: 'generate', summary: 'generate Prometheus rules, CloudWatch, Application Signals SLOs, FIS, k6 scripts or CI workflows', modules: [slo, cloudwatch, applicationSignals, fis, gate, workflows] },
   { name: 'export', summary: 'write the SLOs in another spec format (OpenSLO)', modules: [slo] },
-  { name: 'plan', summary: 'show what apply would change in AWS', modules: [cloudwatch] },
-  { name: 'apply', summary: 'make AWS match the generated resources (asks first)', modules: [cloudwatch] },
+  { name: 'plan', summary: 'show what apply would change in AWS', modules: [cloudwatch, applicationSignals] },
+  { name: 'apply', summary: 'make AWS match the generated resources (asks first)', modules: [cloudwatch, applicationSignals] },
   { name: 'gameday', args: '<scenario>', summary: 'run a DR game day (lab or AWS FIS) and measure RTO/RPO', modules: [gameday] },
   { name: 'runbook', summary: 'DR runbooks: list, show, run with a journal', modules: [runbook] },
   { name: 'lab', summary: 'the local region lab: up, status, down, logs', modules: [lab] },

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { SolidaError } from '../../util/errors.ts';
 import { emitJson, withExamples } from '../shared.ts';
 import { componentLog, formatStatus, labDown, labStatus, labUp } from '../../lab/index.ts';
+import { EXAMPLE_SPEC } from '../../slo/example.ts';
 
 const err = (msg: string) => process.stderr.write(`${msg}\n`);
 
@@ -27,6 +28,7 @@ export function registerLabCommands(program: Command): void {
         dir: opts.dir,
         regions: parseRegions(opts.regions),
         async: opts.async,
+        sloConfig: EXAMPLE_SPEC,
         handleSignals: true,
         log: (m) => err(`[lab] ${m}`),
       });

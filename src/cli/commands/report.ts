@@ -6,6 +6,9 @@ import { SolidaError } from '../../util/errors.ts';
 import { collectReports } from '../../budget/collect.ts';
 import type { CalendarPeriod } from '../../budget/window.ts';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { boundedCloudWatchClient } from '../../budget/sources/cloudwatch-limits.ts';
+import { DEFAULT_HTTP_LIMITS, redactUrl, type HttpLimits } from '../../util/http.ts';
+import { parseDuration } from '../../slo/duration.ts';
 import type { BudgetSource } from '../../budget/source.ts';
 import { CloudWatchSource } from '../../budget/sources/cloudwatch.ts';
 import { PrometheusSource } from '../../budget/sources/prometheus.ts';
@@ -31,19 +34,16 @@ interface ReportOptions {
   out?: string;
   period: string;
   service?: string;
+  timeout: string;
 }
 
 export interface ReportCliDeps {
   /** Builds the client for --source cloudwatch (tests pass a mocked one); credentials come from the standard chain. */
-  cloudWatchClient: (region: string | undefined, endpointUrl?: string) => CloudWatchClient | Promise<CloudWatchClient>;
+  cloudWatchClient: (region: string | undefined, endpointUrl?: string, limits?: HttpLimits) => CloudWatchClient;
 }
 
-const defaultDeps: ReportCliDeps = {
-  cloudWatchClient: async (region, endpointUrl) => {
-    const { CloudWatchClient } = await import('@aws-sdk/client-cloudwatch');
-    return new CloudWatchClient(clientConfig({ region, endpointUrl }));
-  },
-};
+// Deadlines and a response-size cap on every CloudWatch call (src/budget/sources/cloudwatch-limits.ts).
+const defaultDeps: ReportCliDeps = { cloudWatchClient: (region, endpointUrl, limits) => boundedCloudWatchClient(clientConfig({ region, endpointUrl }), limits) };
 
 const FORMATS = ['markdown', 'json', 'html'] as const;
 type Format = (typeof FORMATS)[number];
@@ -92,6 +92,7 @@ export function registerReportCommands(program: Command, deps: ReportCliDeps = d
     .option('--period <which>', 'calendar windows: current or previous week/month', 'current')
     .option('--service <name>', 'only the SLOs of this service')
     .option('-o, --out <dir>', 'folder for the reports given without FILE (error-budget.md, .json, .html)')
+    .option('--timeout <duration>', 'deadline for each request to the metrics source', '30s')
     .action(async (opts: ReportOptions) => {
       const outputs = reportOutputs(opts);
       const at = parseAt(opts.at ?? 'now');
@@ -120,14 +121,22 @@ export function registerReportCommands(program: Command, deps: ReportCliDeps = d
 }
 
 async function makeSource(opts: ReportOptions, deps: ReportCliDeps): Promise<BudgetSource> {
+  const timeout = parseDuration(opts.timeout ?? '30s');
+  if (!timeout || timeout.seconds <= 0) throw new SolidaError(`invalid --timeout ${JSON.stringify(opts.timeout)}`, 2, [{ message: 'not a positive duration', fix: 'e.g. --timeout 30s' }]);
+  const limits: HttpLimits = { ...DEFAULT_HTTP_LIMITS, timeoutMs: timeout.seconds * 1000 };
   if (opts.source === 'cloudwatch') {
-    const client = await deps.cloudWatchClient(opts.region, opts.endpointUrl);
+    const client = deps.cloudWatchClient(opts.region, opts.endpointUrl, limits);
     await assertAwsReady(client, 'report --source cloudwatch');
     return new CloudWatchSource(client);
   }
   if (opts.source !== 'prometheus') throw new SolidaError(`unknown --source ${JSON.stringify(opts.source)}`, 2, [{ message: 'not a report source', fix: 'use prometheus (with --url) or cloudwatch' }]);
   if (!opts.url) throw new SolidaError('--url is required with --source prometheus', 2, [{ message: 'no Prometheus URL', fix: 'pass --url http://prometheus:9090' }]);
-  return new PrometheusSource(opts.url);
+  try {
+    new URL(opts.url);
+  } catch {
+    throw new SolidaError(`--url is not a URL: ${redactUrl(opts.url)}`, 2, [{ message: 'cannot parse the URL', fix: 'pass --url http://prometheus:9090' }]);
+  }
+  return new PrometheusSource(opts.url, fetch, limits);
 }
 
 function parseFormat(value: string): Format {

@@ -9,7 +9,11 @@ import { getRunbook, listRunbooks } from '../../runbooks/catalog.ts';
 import { formatJournalStep, formatJournalSummary, formatList, formatRunbook } from '../../runbooks/format.ts';
 import { runRunbook } from '../../runbooks/runner.ts';
 import { createTarget, registerTarget, targetNames } from '../../runbooks/targets.ts';
-import type { RunbookParams } from '../../runbooks/types.ts';
+import type { RunbookParams, TargetAdapter } from '../../runbooks/types.ts';
+import { AwsTarget } from '../../aws/runbook-target.ts';
+import { loadModel } from '../../slo/load.ts';
+import { ENDPOINT_URL_HELP, parseEndpointUrl } from '../../aws/endpoint.ts';
+import { resolveConfigPath } from '../shared.ts';
 
 // The running lab in SOLIDA_LAB_DIR (default .solida/lab); loaded on demand so `dry` needs none of it.
 registerTarget('lab', async () => new (await import('../../lab/runbook-target.ts')).LabTarget(process.env.SOLIDA_LAB_DIR));
@@ -37,14 +41,65 @@ interface RunFlags {
   primaryRegion?: string;
   secondaryRegion?: string;
   table?: string;
+  // aws target
+  config?: string;
+  service?: string;
+  region?: string;
+  endpointUrl?: string;
+  execute?: boolean;
+  prefix?: string;
+}
+
+/**
+ * The on-call AWS target for the service in the config: its region, target group, database and alarm prefix.
+ * Mutating requests need --execute, then a typed yes per request (or --yes with an explicit --region).
+ */
+async function awsTarget(flags: RunFlags, ask: ((q: string) => Promise<string>) | undefined): Promise<{ target: AwsTarget; region: string }> {
+  const model = await loadModel(resolveConfigPath(flags.config));
+  const candidates = model.services.filter((s) => (flags.service ? s.name === flags.service : s.aws?.rds || s.aws?.alb));
+  if (candidates.length !== 1) {
+    throw new SolidaError(flags.service ? `no service '${flags.service}' in ${model.source}` : `${candidates.length} services with AWS resources in ${model.source}`, 2, [{ path: 'services', message: 'the aws target acts on one service', fix: `pass --service NAME (one of: ${model.services.map((s) => s.name).join(', ')})` }]);
+  }
+  const service = candidates[0];
+  const region = flags.region ?? service.aws?.region;
+  if (!region) throw new SolidaError('no region', 2, [{ path: `services.${service.name}.aws.region`, message: 'the aws target needs the service’s region', fix: 'pass --region or set aws.region' }]);
+  if (!flags.az) throw new SolidaError('--az is required with --target aws', 2, [{ path: '--az', message: 'the lost AZ, as AWS names it', fix: `e.g. --az ${region}a` }]);
+  if (flags.execute && flags.yes && !flags.region) {
+    throw new SolidaError('--execute --yes needs --region', 2, [{ path: '--region', message: 'sending changes without a prompt must name the region they may touch', fix: `add --region ${region}` }]);
+  }
+  if (flags.execute && !flags.yes && !ask) {
+    throw new SolidaError('--execute needs a terminal to confirm each change', 2, [{ message: 'no terminal to ask on', fix: `run it in a terminal, or pass --yes --region ${region}` }]);
+  }
+  const target = new AwsTarget({
+    region,
+    endpointUrl: flags.endpointUrl,
+    targetGroup: service.aws?.alb?.targetGroup,
+    db: { instance: service.aws?.rds?.instance, cluster: service.aws?.rds?.cluster },
+    lostAz: flags.az,
+    alarmPrefix: `${flags.prefix ?? 'solida'}-${service.name}`,
+    execute: !!flags.execute,
+    confirm: async (question) => (flags.yes ? true : /^y(es)?$/i.test((await ask!(`${question} [y/N] `)).trim())),
+  });
+  return { target, region };
 }
 
 async function runCommand(name: string, flags: RunFlags): Promise<void> {
   const runbook = getRunbook(name, objectiveFlags(flags));
-  const target = await createTarget(flags.target);
   const out = (line: string) => process.stdout.write(`${line}\n`);
-  if (target.dryRun) out(`DRY RUN: target '${flags.target}' simulates the topology; nothing real is touched.`);
+  const rl = process.stdin.isTTY ? createInterface({ input: process.stdin, output: process.stdout }) : undefined;
+  let target: TargetAdapter;
+  let awsRegion: string | undefined;
+  try {
+    if (flags.target === 'aws') ({ target, region: awsRegion } = await awsTarget(flags, rl ? (q) => rl.question(q) : undefined));
+    else target = await createTarget(flags.target);
+  } catch (err) {
+    rl?.close();
+    throw err;
+  }
+  if (flags.target === 'aws' && target.dryRun) out('DRY RUN (add --execute to send changes): checks read AWS for real; failovers are only described.');
+  else if (target.dryRun) out(`DRY RUN: target '${flags.target}' simulates the topology; nothing real is touched.`);
   const params: Partial<RunbookParams> = {
+    ...(awsRegion ? { primaryRegion: awsRegion } : {}),
     ...(flags.az ? { az: flags.az } : {}),
     ...(flags.primaryRegion ? { primaryRegion: flags.primaryRegion } : {}),
     ...(flags.secondaryRegion ? { secondaryRegion: flags.secondaryRegion } : {}),
@@ -56,13 +111,12 @@ async function runCommand(name: string, flags: RunFlags): Promise<void> {
     controller.abort();
   };
   process.on('SIGINT', onSigint);
-  const rl = !flags.yes && process.stdin.isTTY ? createInterface({ input: process.stdin, output: process.stdout }) : undefined;
   try {
     const journal = await runRunbook(runbook, {
       target,
       params,
       yes: flags.yes,
-      confirm: rl ? async (prompt, signal) => /^y(es)?$/i.test((await rl.question(`\n${prompt}\nDone? [y/N] `, { signal })).trim()) : undefined,
+      confirm: rl && !flags.yes ? async (prompt, signal) => /^y(es)?$/i.test((await rl.question(`\n${prompt}\nDone? [y/N] `, { signal })).trim()) : undefined,
       signal: controller.signal,
       journalFile: flags.journal,
       onStep: (e) => out(formatJournalStep(e, target.dryRun)),
@@ -105,13 +159,19 @@ export function registerRunbookCommands(program: Command): void {
     .description('run a runbook against a target, writing a journal of every step')
     .option('--yes', 'auto-confirm manual steps')
     .option('--journal <file>', 'write the JSON journal here')
-    .option('--target <name>', `where to run (${targetNames().join(', ')})`, 'dry')
+    .option('--target <name>', `where to run (${[...targetNames(), 'aws'].join(', ')})`, 'dry')
     .option('--az <az>', 'the AZ to lose (az-failure)')
     .option('--primary-region <region>', 'primary region')
     .option('--secondary-region <region>', 'DR region')
     .option('--table <name>', 'table the row-count checks read')
     .option('--rto <duration>', 'override the RTO objective', seconds('--rto'))
     .option('--rpo <duration>', 'override the RPO objective', seconds('--rpo'))
+    .option('-c, --config <file>', 'aws: the spec naming the service’s target group, database and region')
+    .option('--service <name>', 'aws: the service to act on (default: the only one with AWS resources)')
+    .option('--region <region>', 'aws: AWS region (default: the service’s aws.region)')
+    .option('--prefix <prefix>', 'aws: alarm name prefix whose alarms in ALARM are reported (default solida)')
+    .option('--endpoint-url <url>', `aws: ${ENDPOINT_URL_HELP}`, parseEndpointUrl)
+    .option('--execute', 'aws: send the failover requests (each confirmed); without it they are only described')
     .action((name: string, flags: RunFlags) => runCommand(name, flags));
   withExamples(
     run,

@@ -40,18 +40,22 @@ export function registerSloCommands(program: Command): void {
     .description('write Prometheus recording and multiwindow multi-burn-rate alert rules')
     .option('-c, --config <file>', 'spec file (default: ./solida.config.ts, .mts, .js, solida.yaml)')
     .requiredOption('-o, --out <dir>', 'folder to write the rule files into')
+    .option('--format <format>', 'prometheus (rule files) or prometheus-operator (PrometheusRule objects)', 'prometheus')
     .option('--no-check', 'skip promtool check rules')
-    .action(async (opts: { config?: string; out: string; check: boolean }) => {
+    .action(async (opts: { config?: string; out: string; check: boolean; format: string }) => {
+      const operator = opts.format === 'prometheus-operator';
+      if (!operator && opts.format !== 'prometheus') throw new SolidaError(`unknown --format ${opts.format}`, 2, [{ message: `--format ${opts.format} is not an output format`, fix: 'use --format prometheus or --format prometheus-operator' }]);
       const model = (await loadSpec(resolveConfigPath(opts.config))).model;
       const { generatePrometheusRules } = await import('../../prometheus/rules.ts');
-      const { checkRules } = await import('../../prometheus/promtool.ts');
+      const { generatePrometheusOperatorRules } = await import('../../prometheus/prometheus-operator.ts');
+      const { checkPrometheusRuleObjects, checkRules } = await import('../../prometheus/promtool.ts');
       const { writeFilesAtomically } = await import('../../util/files.ts');
-      const files = generatePrometheusRules(model);
+      const files = operator ? generatePrometheusOperatorRules(model) : generatePrometheusRules(model);
       if (files.length === 0) throw new SolidaError('nothing to generate', 2, [{ message: 'no SLO has a Prometheus SLI', fix: 'add an SLO with an events, latency, raw or golden SLI' }]);
       // promtool checks the staged copies: rejected rules never reach the output directory.
       const check = opts.check
         ? async (staged: string[], stagingDir: string) => {
-            const result = await checkRules(staged);
+            const result = operator ? await checkPrometheusRuleObjects(staged) : await checkRules(staged);
             if (!result.ok) throw new SolidaError(`promtool rejected the generated rules (nothing was written):\n${result.output.split(stagingDir).join(opts.out)}`, 1);
           }
         : undefined;

@@ -51,13 +51,23 @@ export const alb: AwsResourceMonitoring = {
     const dims = albDimension(lb.loadBalancer);
     return [
       {
-        name: 'alb-5xx', namespace: NAMESPACE, metricName: 'HTTPCode_Target_5XX_Count', dimensions: dims, stat: 'Sum',
-        comparison: 'GreaterThanThreshold', missing: 'notBreaching',
+        name: 'alb-5xx',
+        namespace: NAMESPACE,
+        metricName: 'HTTPCode_Target_5XX_Count',
+        dimensions: dims,
+        stat: 'Sum',
+        comparison: 'GreaterThanThreshold',
+        missing: 'notBreaching',
         describe: (t, p) => `more than ${t} target 5xx responses per ${formatDuration(p.period)} (${p.datapointsToAlarm} of ${p.evaluationPeriods} periods)`,
       },
       {
-        name: 'alb-p99', namespace: NAMESPACE, metricName: 'TargetResponseTime', dimensions: dims, stat: 'p99',
-        comparison: 'GreaterThanThreshold', missing: 'notBreaching',
+        name: 'alb-p99',
+        namespace: NAMESPACE,
+        metricName: 'TargetResponseTime',
+        dimensions: dims,
+        stat: 'p99',
+        comparison: 'GreaterThanThreshold',
+        missing: 'notBreaching',
         describe: (t, p) => `p99 target response time above ${t}s for ${formatDuration(p.period * p.evaluationPeriods)}`,
       },
     ];
@@ -69,11 +79,16 @@ export const alb: AwsResourceMonitoring = {
     const m = (metricName: string) => ({ namespace: NAMESPACE, metricName, dimensions: dims });
     const p99 = options.presets['alb-p99'];
     return [
-      graph('Latency (ALB target response time)', region, [
-        metricLine(m('TargetResponseTime'), { stat: 'p50', label: 'p50' }),
-        metricLine(m('TargetResponseTime'), { stat: 'p95', label: 'p95' }),
-        metricLine(m('TargetResponseTime'), { stat: 'p99', label: 'p99' }),
-      ], { period: 60, yAxis: { left: { min: 0, label: 'seconds', showUnits: false } }, ...(p99.enabled ? { annotations: hline('p99 alarm', p99.threshold) } : {}) }),
+      graph(
+        'Latency (ALB target response time)',
+        region,
+        [
+          metricLine(m('TargetResponseTime'), { stat: 'p50', label: 'p50' }),
+          metricLine(m('TargetResponseTime'), { stat: 'p95', label: 'p95' }),
+          metricLine(m('TargetResponseTime'), { stat: 'p99', label: 'p99' }),
+        ],
+        { period: 60, yAxis: { left: { min: 0, label: 'seconds', showUnits: false } }, ...(p99.enabled ? { annotations: hline('p99 alarm', p99.threshold) } : {}) },
+      ),
       graph('Traffic (requests per minute)', region, [metricLine(m('RequestCount'), { stat: 'Sum', label: 'requests' })], { period: 60 }),
       graph('Errors (4xx / 5xx per 5 min)', region, [
         metricLine(m('HTTPCode_Target_4XX_Count'), { stat: 'Sum', label: 'target 4xx', id: 'c4' }),

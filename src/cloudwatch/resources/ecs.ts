@@ -16,9 +16,19 @@ export const ecs: AwsResourceMonitoring = {
     const e = service.aws?.ecs;
     if (!e) return [];
     const dims = ecsDimensions(e);
-    return ([['ecs-cpu', 'CPUUtilization', 'CPU'], ['ecs-memory', 'MemoryUtilization', 'memory']] as const).map(([name, metricName, what]): PresetSpec => ({
-      name, namespace: NAMESPACE, metricName, dimensions: dims, stat: 'Average',
-      comparison: 'GreaterThanThreshold', missing: 'missing',
+    return (
+      [
+        ['ecs-cpu', 'CPUUtilization', 'CPU'],
+        ['ecs-memory', 'MemoryUtilization', 'memory'],
+      ] as const
+    ).map(([name, metricName, what]): PresetSpec => ({
+      name,
+      namespace: NAMESPACE,
+      metricName,
+      dimensions: dims,
+      stat: 'Average',
+      comparison: 'GreaterThanThreshold',
+      missing: 'missing',
       describe: (t, p) => `ECS service ${what} above ${t}% for ${formatDuration(p.period * p.evaluationPeriods)}`,
     }));
   },
@@ -27,10 +37,15 @@ export const ecs: AwsResourceMonitoring = {
     if (!e) return [];
     const dims = ecsDimensions(e);
     return [
-      graph('ECS CPU / memory (%)', region, [
-        metricLine({ namespace: NAMESPACE, metricName: 'CPUUtilization', dimensions: dims }, { stat: 'Average', label: 'CPU' }),
-        metricLine({ namespace: NAMESPACE, metricName: 'MemoryUtilization', dimensions: dims }, { stat: 'Average', label: 'memory' }),
-      ], { yAxis: { left: { min: 0, max: 100 } } }),
+      graph(
+        'ECS CPU / memory (%)',
+        region,
+        [
+          metricLine({ namespace: NAMESPACE, metricName: 'CPUUtilization', dimensions: dims }, { stat: 'Average', label: 'CPU' }),
+          metricLine({ namespace: NAMESPACE, metricName: 'MemoryUtilization', dimensions: dims }, { stat: 'Average', label: 'memory' }),
+        ],
+        { yAxis: { left: { min: 0, max: 100 } } },
+      ),
     ];
   },
 };

@@ -27,15 +27,25 @@ export const rds: AwsResourceMonitoring = {
     }
     const specs: PresetSpec[] = [
       {
-        name: 'rds-cpu', namespace: NAMESPACE, metricName: 'CPUUtilization', dimensions: dims, stat: 'Average',
-        comparison: 'GreaterThanThreshold', missing: 'missing',
+        name: 'rds-cpu',
+        namespace: NAMESPACE,
+        metricName: 'CPUUtilization',
+        dimensions: dims,
+        stat: 'Average',
+        comparison: 'GreaterThanThreshold',
+        missing: 'missing',
         describe: (t, p) => `RDS CPU above ${t}% for ${formatDuration(p.period * p.evaluationPeriods)}`,
       },
     ];
     if (r.instance) {
       specs.push({
-        name: 'rds-free-storage', namespace: NAMESPACE, metricName: 'FreeStorageSpace', dimensions: dims, stat: 'Average',
-        comparison: 'LessThanThreshold', missing: 'missing',
+        name: 'rds-free-storage',
+        namespace: NAMESPACE,
+        metricName: 'FreeStorageSpace',
+        dimensions: dims,
+        stat: 'Average',
+        comparison: 'LessThanThreshold',
+        missing: 'missing',
         describe: (t) => `RDS free storage below ${cleanNumber(t / 1024 ** 3)} GiB`,
       });
     } else {

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import type { AlertingConfig, SloConfig, TierConfig } from '../config.ts';
 import type { SliOrigin } from '../model.ts';
-import { WINDOW_PLACEHOLDER, checkPromQL, isVectorSelector, normalizeWindowPlaceholder, renderWindow } from '../promql.ts';
+import { WINDOW_PLACEHOLDER, caret, checkPromQL, isVectorSelector, normalizeWindowPlaceholder, renderWindow } from '../promql.ts';
 import { formatDuration, parseDuration } from '../duration.ts';
 import { type Doc, type ReadResult, PathMap, Problems, join } from './common.ts';
 import { parser } from '@prometheus-io/lezer-promql';
@@ -287,7 +287,14 @@ function sourceQuery(h: Holder, at: string, ctx: Ctx): string | undefined {
     ctx.problems.add(join(at, 'metricSource.spec.query'), 'missing query', 'add the PromQL query as spec.query');
     return undefined;
   }
-  return normalizeWindowPlaceholder(q.trim());
+  const query = normalizeWindowPlaceholder(q.trim());
+  const err = checkPromQL(query);
+  if (err) {
+    // Checked here so the problem points at this query, not at the ratio solida builds from it.
+    ctx.problems.add(join(at, 'metricSource.spec.query'), `invalid PromQL: ${err.message}\n${caret(query, err.offset).split('\n').map((l) => `      ${l}`).join('\n')}`, 'correct the query; it must parse as PromQL');
+    return undefined;
+  }
+  return query;
 }
 
 /** A vector selector, or an aggregation over one (sum(x{…}), sum by (a) (x{…})), with its parts. */
@@ -333,6 +340,7 @@ function readSli(sli: Named<SliSpec>, method: 'Occurrences' | 'Timeslices' | 'Ra
     return undefined;
   }
   const slice = method === 'Occurrences' ? undefined : sliceWindow(o, oAt, problems);
+  if (method === 'Timeslices' && o.timeSliceTarget === undefined) problems.add(join(oAt, 'timeSliceTarget'), 'is required with budgetingMethod Timeslices', 'add timeSliceTarget: the good ratio a slice must reach, e.g. 0.95');
   const origin = (errorRatioQuery: string): SliOrigin => ({ kind: 'openslo', budgetingMethod: method, indicator: spec as Record<string, unknown>, objective: o as Record<string, unknown>, errorRatioQuery });
 
   if (spec.thresholdMetric) {
@@ -345,7 +353,7 @@ function readSli(sli: Named<SliSpec>, method: 'Occurrences' | 'Timeslices' | 'Ra
     let ratio: string;
     if (method === 'Occurrences') ratio = `avg_over_time(${bad}[${WINDOW_PLACEHOLDER}:])`; // every evaluation is an occurrence
     else {
-      if (slice === undefined || o.timeSliceTarget === undefined) return needTimeSliceTarget(o, oAt, problems);
+      if (slice === undefined || o.timeSliceTarget === undefined) return undefined;
       ratio = `avg_over_time((avg_over_time(${bad}[${slice}:]) > bool ${round(1 - o.timeSliceTarget, 9)})[${WINDOW_PLACEHOLDER}:${slice}])`;
     }
     paths.set(`${cp}.sli.raw.errorRatio`, join(tAt, 'metricSource.spec.query'));
@@ -365,7 +373,7 @@ function readSli(sli: Named<SliSpec>, method: 'Occurrences' | 'Timeslices' | 'Ra
     if (method === 'Occurrences') return { sli: { raw: { errorRatio } } };
     if (slice === undefined) return undefined;
     const sliceRatio = renderWindow(errorRatio, slice);
-    const ratio = method === 'RatioTimeslices' ? `avg_over_time((${sliceRatio})[${WINDOW_PLACEHOLDER}:${slice}])` : timeslices(`1 - (${sliceRatio})`, o, oAt, slice, problems);
+    const ratio = method === 'RatioTimeslices' ? `avg_over_time((${sliceRatio})[${WINDOW_PLACEHOLDER}:${slice}])` : timeslices(`1 - (${sliceRatio})`, o, slice);
     return ratio === undefined ? undefined : { sli: { raw: { errorRatio: ratio } }, origin: origin(ratio) };
   }
   if (!r.total) {
@@ -395,21 +403,16 @@ function readSli(sli: Named<SliSpec>, method: 'Occurrences' | 'Timeslices' | 'Ra
   const t = `sum(${renderWindow(totalRate, slice)})`;
   const n = `sum(${renderWindow(numeratorRate, slice)})`;
   const goodRatio = r.good ? `(${n} / ${t})` : `(1 - ${n} / ${t})`;
-  const ratio = method === 'RatioTimeslices' ? `avg_over_time((1 - ${goodRatio})[${WINDOW_PLACEHOLDER}:${slice}])` : timeslices(goodRatio, o, oAt, slice, problems);
+  const ratio = method === 'RatioTimeslices' ? `avg_over_time((1 - ${goodRatio})[${WINDOW_PLACEHOLDER}:${slice}])` : timeslices(goodRatio, o, slice);
   if (ratio === undefined) return undefined;
   paths.set(`${cp}.sli.raw.errorRatio`, rAt);
   return { sli: { raw: { errorRatio: ratio } }, origin: origin(ratio) };
 }
 
-/** Timeslices: the share of slices whose good ratio missed timeSliceTarget. */
-function timeslices(goodRatio: string, o: Objective, oAt: string, slice: string, problems: Problems): string | undefined {
-  if (o.timeSliceTarget === undefined) return needTimeSliceTarget(o, oAt, problems);
+/** Timeslices: the share of slices whose good ratio missed timeSliceTarget (its absence is reported above). */
+function timeslices(goodRatio: string, o: Objective, slice: string): string | undefined {
+  if (o.timeSliceTarget === undefined) return undefined;
   return `avg_over_time((${goodRatio} < bool ${o.timeSliceTarget})[${WINDOW_PLACEHOLDER}:${slice}])`;
-}
-
-function needTimeSliceTarget(_o: Objective, oAt: string, problems: Problems): undefined {
-  problems.add(join(oAt, 'timeSliceTarget'), 'is required with budgetingMethod Timeslices', 'add timeSliceTarget: the good ratio a slice must reach, e.g. 0.95');
-  return undefined;
 }
 
 function sliceWindow(o: Objective, oAt: string, problems: Problems): string | undefined {

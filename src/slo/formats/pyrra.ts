@@ -120,14 +120,18 @@ export function readPyrra(docs: Doc[], file: string): ReadResult {
       paths.set(`services[${result.config.services.length}].name`, join(doc.at, metadata.namespace ? 'metadata.namespace' : 'metadata.name'));
       result.config.services.push({ name: service });
     }
-    // Pyrra copies the object's labels onto its rules, except its own pyrra.dev/ ones.
-    const labels = Object.fromEntries(Object.entries(metadata.labels ?? {}).filter(([k]) => !k.includes('/')));
+    // Pyrra puts only `pyrra.dev/`-prefixed labels on its rules (prefix dropped); the others label the
+    // Kubernetes object (e.g. prometheus: k8s for the operator's rule selector) and stay in source.
+    const prefix = 'pyrra.dev/';
+    const labels = Object.fromEntries(Object.entries(metadata.labels ?? {}).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
     paths.set(`${cp}.name`, join(doc.at, 'metadata.name'));
     paths.set(`${cp}.objective`, join(specAt, 'target'));
     paths.set(`${cp}.window`, join(specAt, 'window'));
     paths.set(`${cp}.grouping`, join(indAt, 'grouping'));
     paths.set(`${cp}.alerting`, join(specAt, 'alerting'));
     paths.set(`${cp}.sli`, indAt);
+    const alertAnnotations = Object.fromEntries(Object.entries(metadata.annotations ?? {}).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+    paths.set(`${cp}.labels`, join(doc.at, 'metadata.labels'));
     paths.set(cp, doc.at);
     result.config.slos.push({
       service,
@@ -140,6 +144,7 @@ export function readPyrra(docs: Doc[], file: string): ReadResult {
       ...(Object.keys(labels).length ? { labels } : {}),
       alerting: {
         ...(a?.name ? { name: a.name } : {}),
+        ...(Object.keys(alertAnnotations).length ? { annotations: alertAnnotations } : {}),
         tiers,
         // Pyrra's absent alert is solida's no-data alert; `disabled` turns off every alert.
         noData: { enabled: a?.disabled !== true && a?.absent !== false, ...(a?.severities?.absent ? { severity: /crit|page/i.test(a.severities.absent) ? 'page' : 'ticket' } : {}) },

@@ -1,0 +1,82 @@
+// generate / plan / apply application-signals: native CloudWatch Application Signals SLOs from the spec.
+import type { Command } from 'commander';
+import { ApplicationSignalsClient } from '@aws-sdk/client-application-signals';
+import { loadModel } from '../../slo/load.ts';
+import { generateApplicationSignals, type ApplicationSignalsArtifacts } from '../../cloudwatch/application-signals.ts';
+import { applyApplicationSignals, formatSloPlan, planApplicationSignals } from '../../aws/application-signals.ts';
+import { assertValidRequest } from '../../aws-models/smithy.ts';
+import { clientConfig, ENDPOINT_URL_HELP, parseEndpointUrl } from '../../aws/endpoint.ts';
+import { writeFilesAtomically } from '../../util/files.ts';
+import { parentCommand, resolveConfigPath, withExamples } from '../shared.ts';
+import { readOptions, regionFor, type CommonOpts } from './cloudwatch.ts';
+import type { SolidaModel } from '../../slo/model.ts';
+
+export interface ApplicationSignalsCliDeps {
+  client: (region: string, endpointUrl?: string) => ApplicationSignalsClient;
+}
+
+const defaultDeps: ApplicationSignalsCliDeps = { client: (region, endpointUrl) => new ApplicationSignalsClient(clientConfig({ region, endpointUrl })) };
+
+async function build(opts: CommonOpts): Promise<{ model: SolidaModel; artifacts: ApplicationSignalsArtifacts }> {
+  const model = await loadModel(resolveConfigPath(opts.config));
+  const o = await readOptions(opts);
+  const artifacts = generateApplicationSignals(model, { prefix: o.prefix, tags: o.tags });
+  // Every request is checked before anything is written or sent.
+  for (const r of artifacts.requests) assertValidRequest('application-signals', 'CreateServiceLevelObjective', r, `SLO ${r.Name}`);
+  for (const n of artifacts.notes) process.stderr.write(`note: ${n}\n`);
+  return { model, artifacts };
+}
+
+export function registerApplicationSignalsCommands(program: Command, deps: ApplicationSignalsCliDeps = defaultDeps): void {
+  const common = (c: Command) =>
+    c
+      .option('-c, --config <file>', 'spec file (default: ./solida.config.ts, .mts, .js, solida.yaml)')
+      .option('--prefix <prefix>', 'name prefix of every SLO (default solida)')
+      .option('--options <file>', 'CloudWatch options (YAML/JSON): prefix, tags');
+  const aws = (c: Command) =>
+    c.option('--region <region>', "AWS region (default: the services' aws.region)").option('--endpoint-url <url>', ENDPOINT_URL_HELP, parseEndpointUrl);
+
+  const generate = common(
+    parentCommand(program, 'generate', 'generate artifacts from the SLOs')
+      .command('application-signals')
+      .description('write one CreateServiceLevelObjective request (JSON) per SLO CloudWatch can measure'),
+  )
+    .requiredOption('-o, --out <dir>', 'folder to write the requests into')
+    .action(async (opts: CommonOpts & { out: string }) => {
+      const { artifacts } = await build(opts);
+      const files = artifacts.requests.map((r) => ({ path: `${r.Name}.json`, content: `${JSON.stringify(r, null, 2)}\n` }));
+      await writeFilesAtomically(opts.out, files);
+      process.stdout.write(`wrote ${files.length} Application Signals SLO request(s) to ${opts.out}\n`);
+    });
+
+  withExamples(generate, 'solida generate application-signals -o out/application-signals');
+  const plan = aws(common(
+    parentCommand(program, 'plan', 'show what apply would change')
+      .command('application-signals')
+      .description('diff the generated Application Signals SLOs against the account (under the prefix only)'),
+  ))
+    .option('--prune', 'show deletions as they would be applied with --prune')
+    .option('--show-unchanged', 'list unchanged SLOs too')
+    .action(async (opts: CommonOpts & { region?: string; endpointUrl?: string; prune?: boolean; showUnchanged?: boolean }) => {
+      const { model, artifacts } = await build(opts);
+      const plan = await planApplicationSignals(deps.client(regionFor(model, opts.region), opts.endpointUrl), artifacts);
+      process.stdout.write(`${formatSloPlan(plan, { prune: !!opts.prune, showUnchanged: opts.showUnchanged })}\n`);
+    });
+
+  withExamples(plan, 'solida plan application-signals --region us-east-1');
+  const apply = aws(common(
+    parentCommand(program, 'apply', 'make the account match the generated resources')
+      .command('application-signals')
+      .description('create/update Application Signals SLOs under the prefix; delete removed ones only with --prune'),
+  ))
+    .option('--prune', 'delete SLOs solida made that the config no longer describes')
+    .action(async (opts: CommonOpts & { region?: string; endpointUrl?: string; prune?: boolean }) => {
+      const { model, artifacts } = await build(opts);
+      const client = deps.client(regionFor(model, opts.region), opts.endpointUrl);
+      const plan = await planApplicationSignals(client, artifacts);
+      process.stdout.write(`${formatSloPlan(plan, { prune: !!opts.prune })}\n`);
+      const result = await applyApplicationSignals(client, plan, { prune: !!opts.prune });
+      process.stdout.write(`applied: ${result.sent.length} request(s)${result.keptWithoutPrune.length ? `; ${result.keptWithoutPrune.length} removed SLO(s) kept (use --prune)` : ''}\n`);
+    });
+  withExamples(apply, 'solida apply application-signals --region us-east-1 --prune');
+}

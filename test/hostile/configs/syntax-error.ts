@@ -1,0 +1,2 @@
+// A syntax error.
+export default { services: [, slos: [] };

@@ -1,0 +1,2 @@
+// Throws an object whose toString throws.
+throw Object.create(null);

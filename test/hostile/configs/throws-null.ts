@@ -1,0 +1,2 @@
+// Throws a value that is not an Error.
+throw null;

@@ -1,0 +1,3 @@
+// Leaves a rejected promise unhandled.
+Promise.reject(new Error("boom from the config"));
+export default { services: [], slos: [] };
