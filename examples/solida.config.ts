@@ -1,6 +1,6 @@
 // The reference architecture's inventory service (ALB → ECS Fargate in two AZs → RDS PostgreSQL
 // Multi-AZ), with its golden-signal SLOs. `npm run demo`, the lab and the game days run on this file.
-import { defineConfig } from '../src/slo/config.ts';
+import { defineConfig } from 'solida';
 
 export default defineConfig({
   scrapeInterval: '15s',

@@ -1,25 +1,63 @@
 #!/usr/bin/env node
 // One idempotent set-up for `npm run demo` and `npm test` on a fresh machine:
-// npm packages from the lockfile, then the Debian packages solida drives for real.
+// npm packages from the lockfile, the compiled CLI, then the Debian packages solida drives for real.
 // Plain Node with no dependencies, because it runs before node_modules exists.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const log = (msg) => process.stderr.write(`[setup] ${msg}\n`);
 
+/** npm's own record of what is installed (node_modules/.package-lock.json) matches the lockfile. */
+function installedFromLock() {
+  const hidden = join(root, 'node_modules', '.package-lock.json');
+  if (!existsSync(hidden)) return false;
+  const want = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')).packages ?? {};
+  const have = JSON.parse(readFileSync(hidden, 'utf8')).packages ?? {};
+  for (const [path, entry] of Object.entries(want)) {
+    // Optional packages for other platforms (e.g. @esbuild/darwin-arm64) are never installed here.
+    if (path === '' || entry.optional) continue;
+    if (have[path]?.version !== entry.version) return false;
+  }
+  return Object.entries(have).every(([path, entry]) => want[path]?.version === entry.version);
+}
+
 function ensureNodeModules() {
   const lock = join(root, 'package-lock.json');
   const stamp = join(root, 'node_modules', '.solida-lock-hash');
   const hash = createHash('sha256').update(readFileSync(lock)).digest('hex');
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) return;
+  // Installed by someone else's `npm ci`/`npm install` from this same lockfile: nothing to do but remember it.
+  if (installedFromLock()) {
+    writeFileSync(stamp, hash);
+    return;
+  }
   log('installing npm packages from package-lock.json (npm ci)');
-  const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: root, stdio: 'inherit' });
+  const r = spawnSync('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) throw new Error('npm ci failed');
   writeFileSync(stamp, hash);
+}
+
+/** Newest modification time of the files under dir. */
+function newest(dir) {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+/** bin/solida.js runs the compiled dist/: build it when it is missing or older than the sources. */
+function ensureBuilt() {
+  const entry = join(root, 'dist', 'cli', 'main.js');
+  if (existsSync(entry) && statSync(entry).mtimeMs >= newest(join(root, 'src'))) return;
+  log('compiling src/ to dist/ (npm run build)');
+  const r = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('npm run build failed');
 }
 
 function onPath(cmd) {
@@ -67,6 +105,7 @@ function ensureMoto() {
 
 try {
   ensureNodeModules();
+  ensureBuilt();
   ensureDebianPackages();
   ensureMoto();
 } catch (err) {

@@ -164,8 +164,8 @@ function errorBudgetReportWorkflow(s: WorkflowSettings): string {
         steps: [
           ...nodeSetupSteps(),
           requireVariables({ PROMETHEUS_URL: 'vars.PROMETHEUS_URL' }),
-          { name: 'Report to the step summary', run: `${report} --format markdown >> "$GITHUB_STEP_SUMMARY"\n` },
-          { name: 'HTML report', run: `${report} --format html --out report.html\n` },
+          { name: 'Report to the step summary', run: `${report} --markdown >> "$GITHUB_STEP_SUMMARY"\n` },
+          { name: 'HTML report', run: `${report} --html report.html\n` },
           { name: 'Upload the HTML report', uses: ACTIONS.uploadArtifact, with: { name: 'solida-error-budget-report', path: 'report.html', 'if-no-files-found': 'error' } },
         ],
       },

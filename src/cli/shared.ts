@@ -19,3 +19,76 @@ export function parentCommand(program: Command, name: string, description: strin
   if (existing) return existing;
   return program.command(name).description(description);
 }
+
+/**
+ * The "Examples:" block every command's --help ends with (one command per line, shown after `$ `).
+ * test/cli/conventions.test.ts checks that every command has one.
+ */
+export function withExamples(cmd: Command, ...lines: string[]): Command {
+  // Shared parents (generate, plan…) get examples from each module that adds a subcommand: one block.
+  const known = examplesOf.get(cmd);
+  if (known) {
+    known.push(...lines);
+    return cmd;
+  }
+  examplesOf.set(cmd, [...lines]);
+  return cmd.addHelpText('after', () => `\nExamples:\n${examplesOf.get(cmd)!.map((l) => `  $ ${l}`).join('\n')}`);
+}
+
+const examplesOf = new WeakMap<Command, string[]>();
+
+const warned = new Set<string>();
+
+/** An old spelling still works, with one note on stderr saying what to write instead. */
+export function deprecated(old: string, now: string): void {
+  if (warned.has(old)) return;
+  warned.add(old);
+  process.stderr.write(`warning: ${old} is deprecated and will be removed; use ${now}\n`);
+}
+
+/**
+ * `--json [FILE]`, the same on every command: with FILE the JSON document is written there; without it
+ * the JSON is printed on stdout (instead of the text). Returns true when the JSON went to stdout.
+ */
+export async function emitJson(target: string | boolean | undefined, value: unknown): Promise<boolean> {
+  const text = `${JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`;
+  if (target === true || target === '-') {
+    process.stdout.write(text);
+    return true;
+  }
+  if (typeof target === 'string') {
+    const { writeFileAtomically } = await import('../util/files.ts');
+    await writeFileAtomically(target, text);
+    process.stdout.write(`wrote ${target}\n`);
+  }
+  return false;
+}
+
+/**
+ * For commands whose reports are written to files by the layers below (gate, gameday): a bare `--json`
+ * (or `--json -`) gets a temporary file, and its content is printed on stdout at the end, with the
+ * command's text moved to stderr so stdout holds only the JSON.
+ */
+export async function withJsonOnStdout<T>(json: string | boolean | undefined, run: (jsonFile: string | undefined) => Promise<T>): Promise<T> {
+  if (json !== true && json !== '-') return run(typeof json === 'string' ? json : undefined);
+  const { mkdtemp, readFile, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = await mkdtemp(join(tmpdir(), 'solida-json-'));
+  const stdoutWrite = process.stdout.write;
+  process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+  let restored = false;
+  const restore = () => {
+    if (!restored) process.stdout.write = stdoutWrite;
+    restored = true;
+  };
+  try {
+    const result = await run(join(dir, 'report.json'));
+    restore();
+    process.stdout.write(await readFile(join(dir, 'report.json'), 'utf8').catch(() => ''));
+    return result;
+  } finally {
+    restore();
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -80,11 +80,11 @@ export async function runGate(opts: GateOptions, io: GateIo = processIo, load: M
   const given = [opts.k6Summary, opts.k6Points].filter(Boolean).length;
   if (given === 0 && !opts.target) {
     throw new SolidaError('nothing to evaluate', 2, [
-      { message: 'no k6 results and no target', fix: 'pass --k6-summary FILE (k6 --summary-export or handleSummary JSON), --k6-points FILE (k6 --out json), or --target URL to run the load' },
+      { message: 'no k6 results and no target', fix: 'pass --k6-summary FILE (k6 --summary-export or handleSummary JSON), --k6-points FILE (k6 --out json), or --url URL to run the load' },
     ]);
   }
   if (given > 0 && opts.target) {
-    throw new SolidaError('--target runs a new test: it cannot be combined with --k6-summary/--k6-points', 2);
+    throw new SolidaError('--url runs a new test: it cannot be combined with --k6-summary/--k6-points', 2);
   }
 
   const model = opts.config ? await load(opts.config) : undefined;

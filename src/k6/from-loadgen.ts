@@ -1,5 +1,5 @@
 // The built-in generator's records as k6 metrics (http_reqs, http_req_duration, http_req_failed,
-// dropped_iterations), tagged as k6 tags them, so `solida gate --target` and a k6 run are judged by
+// dropped_iterations), tagged as k6 tags them, so `solida gate --url` and a k6 run are judged by
 // the same thresholds and the same code.
 import type { RequestRecord, OpenModelSummary } from '../loadgen/open-model.ts';
 import { SampleAggregator } from './sinks.ts';

@@ -77,7 +77,7 @@ export interface RouteScriptSpec {
   summaryTrendStats: string[];
 }
 
-/** A constant-arrival-rate GET load over routes: the shape of the service scripts and of `gate --target` with k6. */
+/** A constant-arrival-rate GET load over routes: the shape of the service scripts and of `gate --url` with k6. */
 export function renderRouteK6Script(spec: RouteScriptSpec): string {
   const routeList = (spec.routes.length ? spec.routes : ['/']).map((r) => ({ name: r, path: concretePath(r) }));
   return `${spec.header.map((l) => `// ${oneLine(l)}`.trimEnd()).join('\n')}

@@ -11,7 +11,8 @@ export interface LabBinaries {
   haproxy: string;
   prometheus: string;
   node: string;
-  /** ESM loader that lets `node --import` run the TypeScript inventory service. */
+  /** ESM loader that lets `node --import` run the TypeScript inventory service from the sources ('' when
+   *  tsx is not installed: the installed package runs the compiled service and needs no loader). */
   tsxLoader: string;
 }
 
@@ -26,7 +27,12 @@ function pgBinDir(): string | null {
 
 function tsxLoader(): string {
   const require = createRequire(import.meta.url);
-  const pkgFile = require.resolve('tsx/package.json');
+  let pkgFile: string;
+  try {
+    pkgFile = require.resolve('tsx/package.json');
+  } catch {
+    return '';
+  }
   const pkg = require(pkgFile) as { exports: Record<string, unknown> };
   const dot = pkg.exports['.'];
   const entry = typeof dot === 'string' ? dot : (dot as { import?: string; default?: string }).import ?? 'dist/loader.mjs';

@@ -11,7 +11,9 @@ import { liveRole } from './postgres.ts';
 import { isAlive, spawnDetached } from './processes.ts';
 import { httpGet, waitFor } from './wait.ts';
 
-export const INVENTORY_SERVER = fileURLToPath(new URL('./inventory/server.ts', import.meta.url));
+// Compiled (dist/, the installed CLI) the server is plain JavaScript; from the sources it is TypeScript run through tsx.
+const FROM_SOURCES = import.meta.url.endsWith('.ts');
+export const INVENTORY_SERVER = fileURLToPath(new URL(FROM_SOURCES ? './inventory/server.ts' : './inventory/server.js', import.meta.url));
 
 export interface Runtime {
   bins: LabBinaries;
@@ -52,7 +54,7 @@ function commandFor(lab: LabDescription, c: LabComponent, rt: Runtime) {
     case 'inventory':
       return {
         command: rt.bins.node,
-        args: ['--import', pathToFileURL(rt.bins.tsxLoader).href, INVENTORY_SERVER, `--lab-dir=${lab.dir}`],
+        args: [...(FROM_SOURCES ? ['--import', pathToFileURL(rt.bins.tsxLoader).href] : []), INVENTORY_SERVER, `--lab-dir=${lab.dir}`],
         env: inventoryEnv(lab, c),
       };
     case 'haproxy':

@@ -2,16 +2,15 @@
 // CLI still ends with one clear refusal (exit 2): a throw of any value, an unhandled rejection,
 // process.exit() (which in a worker ends only the worker), a top-level await that never settles (the
 // worker's event loop drains without an answer) or a busy loop (the worker is terminated at the deadline).
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { SolidaError } from '../util/errors.ts';
+import { configModuleUrl } from './import-config.ts';
 
 export const DEFAULT_CONFIG_TIMEOUT_MS = 15_000;
 
 // Plain CommonJS, evaluated as the worker's entry: it must not depend on how the CLI itself was started
-// (compiled JavaScript or TypeScript through tsx), so it imports the config through tsx's tsImport.
+// (compiled JavaScript, vitest, tsx), so it imports plain JavaScript: the config as is, or the module
+// esbuild made of a TypeScript config (import-config.ts) before the worker starts.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const describe = (v) => {
@@ -31,8 +30,7 @@ process.on('uncaughtException', (err) => { send({ kind: 'throw', detail: describ
 (async () => {
   let mod;
   try {
-    const { tsImport } = await import(workerData.tsxApi);
-    mod = await tsImport(workerData.url, workerData.parentURL);
+    mod = await import(workerData.url);
   } catch (err) {
     return send({ kind: 'throw', detail: describe(err) });
   }
@@ -59,14 +57,6 @@ type WorkerMessage =
   | { kind: 'throw'; detail: string }
   | { kind: 'not-data'; detail: string };
 
-// tsx's ESM API (its CommonJS build cannot tsImport). Resolved through require, which works under every
-// loader (vitest's module runner has no import.meta.resolve).
-function tsxApiUrl(): string {
-  const cjs = createRequire(import.meta.url).resolve('tsx/esm/api');
-  const esm = cjs.replace(/\.cjs$/, '.mjs');
-  return pathToFileURL(existsSync(esm) ? esm : cjs).href;
-}
-
 function configTimeoutMs(): number {
   const env = Number(process.env.SOLIDA_CONFIG_TIMEOUT_MS);
   return Number.isFinite(env) && env > 0 ? env : DEFAULT_CONFIG_TIMEOUT_MS;
@@ -78,9 +68,20 @@ function refuse(file: string, message: string, fix: string): SolidaError {
 
 /** The default export of a TypeScript/JavaScript config, loaded in a worker with a deadline. */
 export async function loadConfigModule(url: string, file: string, timeoutMs = configTimeoutMs()): Promise<unknown> {
+  let moduleUrl: string;
+  try {
+    moduleUrl = await configModuleUrl(url);
+  } catch (err) {
+    // esbuild's own message names the file, line and column of a syntax error.
+    const first = (err as { errors?: Array<{ text: string; location?: { file: string; line: number; column: number } }> }).errors?.[0];
+    const where = first?.location ? ` at ${first.location.file}:${first.location.line}:${first.location.column}` : '';
+    const text = first?.text ?? (err as Error).message.split('\n')[0];
+    const missing = /Could not resolve "([^"./][^"]*)"/.exec(text)?.[1];
+    throw refuse(file, `${text}${where}`, missing ? `install it in this project: npm install ${missing}` : 'fix the TypeScript error (run: npx tsc --noEmit)');
+  }
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { url, parentURL: import.meta.url, tsxApi: tsxApiUrl() },
+    workerData: { url: moduleUrl },
     // The config's console output still reaches the terminal; its stdin is not the CLI's.
     stdin: false,
   });

@@ -89,7 +89,7 @@ describe('plan/apply cloudwatch against moto_server', () => {
     expect(created).toBeGreaterThan(20);
     expect(plan.stdout).toContain('! solida-hand-made-000: under the prefix but not managed by solida; left alone');
 
-    const apply = await runSolida(['apply', 'cloudwatch', '--config', config], env);
+    const apply = await runSolida(['apply', 'cloudwatch', '--config', config, '--yes'], env);
     expect(apply.code, apply.stderr).toBe(0);
     expect(apply.stdout).toContain('applied:');
     const afterApply = await allAlarmNames();
@@ -109,7 +109,7 @@ describe('plan/apply cloudwatch against moto_server', () => {
     expect(gaps.calls.some((c) => c.operation === 'ListDashboards' && c.input.NextToken)).toBe(true);
 
     await writeFile(config, spec(['availability']));
-    const prune = await runSolida(['apply', 'cloudwatch', '--config', config, '--prune'], env);
+    const prune = await runSolida(['apply', 'cloudwatch', '--config', config, '--prune', '--yes'], env);
     expect(prune.code, prune.stderr).toBe(0);
     const afterPrune = await allAlarmNames();
     const removed = afterApply.filter((n) => !afterPrune.includes(n));

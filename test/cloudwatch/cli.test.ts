@@ -110,7 +110,7 @@ describe('solida plan/apply cloudwatch', () => {
     const plan = await run(['plan', 'cloudwatch', '--config', CONFIG], fake);
     expect(plan).toMatch(/Plan: \d+ to create, 0 to update, 0 to delete/);
     expect(fake.metric.size).toBe(0);
-    const applied = await run(['apply', 'cloudwatch', '--config', CONFIG], fake);
+    const applied = await run(['apply', 'cloudwatch', '--config', CONFIG, '--yes'], fake);
     expect(applied).toContain('applied:');
     expect(fake.metric.size).toBeGreaterThan(0);
     const again = await run(['plan', 'cloudwatch', '--config', CONFIG, '--region', 'us-east-1'], fake);

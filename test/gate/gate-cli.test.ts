@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { fixture, FIXTURES, runBinary, runCli, tmp } from './helpers.ts';
+import { fixture, FIXTURES, runCli, runMain, tmp } from './helpers.ts';
 
 interface GateJson {
   verdict: string;
@@ -245,8 +245,8 @@ describe('bad input: exit 2 with a clear message, no output files', () => {
     ['unknown metric', () => ['--k6-summary', fixture('pass-summary-export.json'), '--threshold', 'http_req_durations: avg<3'], /metric not in the results/],
     ['missing config', () => ['--k6-summary', fixture('pass-summary-export.json'), '--config', '/nonexistent/slo.yaml'], /no such file/],
     ['no thresholds', () => { const f = join(tmp(), 's.json'); writeFileSync(f, '{"metrics":{"http_reqs":{"count":3,"rate":1}}}'); return ['--k6-summary', f]; }, /nothing to gate on/],
-    ['target and files', () => ['--k6-summary', fixture('pass-summary-export.json'), '--target', 'http://127.0.0.1:1'], /cannot be combined/],
-    ['bad rate', () => ['--target', 'http://127.0.0.1:1', '--rate', '-3'], /--rate must be a positive number/],
+    ['target and files', () => ['--k6-summary', fixture('pass-summary-export.json'), '--url', 'http://127.0.0.1:1'], /cannot be combined/],
+    ['bad rate', () => ['--url', 'http://127.0.0.1:1', '--rate', '-3'], /--rate must be a positive number/],
   ];
   for (const [name, args, message] of cases) {
     it(name, async () => {
@@ -261,13 +261,11 @@ describe('bad input: exit 2 with a clear message, no output files', () => {
   }
 });
 
-describe('the real binary', () => {
-  it('exits 0 / 1 / 2 (skipped until main.ts wires registerGateCommands)', (ctx) => {
-    const pass = runBinary(['gate', '--k6-summary', fixture('pass-summary-export.json')]);
-    if (!pass) return ctx.skip();
-    expect(pass.code).toBe(0);
-    expect(runBinary(['gate', '--k6-summary', fixture('fail-summary-export.json')])!.code).toBe(1);
-    const bad = runBinary(['gate', '--k6-summary', fixture('pass.js')])!;
+describe('the whole CLI (main.ts)', () => {
+  it('exits 0 / 1 / 2', async () => {
+    expect((await runMain(['gate', '--k6-summary', fixture('pass-summary-export.json')])).code).toBe(0);
+    expect((await runMain(['gate', '--k6-summary', fixture('fail-summary-export.json')])).code).toBe(1);
+    const bad = await runMain(['gate', '--k6-summary', fixture('pass.js')]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^error: .*not JSON/);
   });

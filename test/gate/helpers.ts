@@ -1,6 +1,5 @@
 // Runs `solida gate` / `solida generate k6` in-process the way src/cli/main.ts does (commander with
 // exitOverride, SolidaError → its exit code, process.exitCode for a failed gate), capturing output.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -57,11 +56,5 @@ export async function runCli(argv: string[]): Promise<CliRun> {
   return { code, stdout, stderr };
 }
 
-const ROOT = resolve(import.meta.dirname, '../..');
-
-/** The real binary, when main.ts wires the gate (null until then). */
-export function runBinary(argv: string[]): CliRun | null {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin/solida.js'), ...argv], { encoding: 'utf8', cwd: ROOT, timeout: 60_000 });
-  if (/unknown command 'gate'|unknown command/.test(r.stderr) || /Cannot find module|ERR_MODULE_NOT_FOUND/.test(r.stderr)) return null;
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+/** The whole CLI (src/cli/main.ts) in-process: main.ts's own wiring and exit codes. */
+export { runSolida as runMain } from '../support/cli.ts';

@@ -36,7 +36,7 @@ describe('gate --target with k6 on PATH', () => {
   it('runs k6 with a constant-arrival-rate script carrying the thresholds, then gates its files', async () => {
     const { log } = fakeK6();
     const out = join(tmp(), 'gate.json');
-    const r = await runCli(['gate', '--target', 'http://127.0.0.1:9', '--rate', '25', '--duration', '5s', '--path', '/items', '--threshold', 'http_req_duration{name:/items}: p(99)<100', '--json', out]);
+    const r = await runCli(['gate', '--url', 'http://127.0.0.1:9', '--rate', '25', '--duration', '5s', '--path', '/items', '--threshold', 'http_req_duration{name:/items}: p(99)<100', '--json', out]);
     const call = JSON.parse(readFileSync(log, 'utf8'));
     expect(call.args).toEqual(expect.arrayContaining(['run', '-e', 'TARGET=http://127.0.0.1:9', '-e', 'RATE=25', '-e', 'DURATION=5s', '--summary-export']));
     expect(call.script).toContain("executor: 'constant-arrival-rate'");
@@ -54,7 +54,7 @@ describe('gate --target with k6 on PATH', () => {
   it('k6 exit 99 (thresholds crossed) still yields results; the gate fails on its own evaluation', async () => {
     fakeK6();
     process.env.FAKE_K6_MODE = 'fail';
-    const r = await runCli(['gate', '--target', 'http://127.0.0.1:9', '--duration', '5s', '--threshold', 'http_req_failed: rate<0.1']);
+    const r = await runCli(['gate', '--url', 'http://127.0.0.1:9', '--duration', '5s', '--threshold', 'http_req_failed: rate<0.1']);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/FAIL\s+http_req_failed\s+rate<0\.01/);
     expect(r.stdout).toMatch(/PASS\s+http_req_failed\s+rate<0\.1/);
@@ -63,11 +63,11 @@ describe('gate --target with k6 on PATH', () => {
   it('a k6 crash is exit 2 with the message of k6; a missing k6 with --load k6 is exit 2', async () => {
     fakeK6();
     process.env.FAKE_K6_MODE = 'crash';
-    const r = await runCli(['gate', '--target', 'http://127.0.0.1:9', '--threshold', 'http_req_failed: rate<0.1']);
+    const r = await runCli(['gate', '--url', 'http://127.0.0.1:9', '--threshold', 'http_req_failed: rate<0.1']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/k6 exited with code 107[\s\S]*could not initialize/);
     process.env.PATH = savedPath;
-    const missing = await runCli(['gate', '--target', 'http://127.0.0.1:9', '--load', 'k6', '--threshold', 'http_req_failed: rate<0.1']);
+    const missing = await runCli(['gate', '--url', 'http://127.0.0.1:9', '--load', 'k6', '--threshold', 'http_req_failed: rate<0.1']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/k6 is not on PATH/);
   });

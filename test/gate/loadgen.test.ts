@@ -146,7 +146,7 @@ describe('solida gate --target', () => {
     reset();
     const dir = tmp();
     const out = join(dir, 'gate.json');
-    const ok = await runCli(['gate', '--target', base, '--rate', '50', '--duration', '1s', '--path', '/items', '--threshold', 'http_req_failed: rate<0.01', '--threshold', 'http_reqs: count==50', '--json', out]);
+    const ok = await runCli(['gate', '--url', base, '--rate', '50', '--duration', '1s', '--path', '/items', '--threshold', 'http_req_failed: rate<0.01', '--threshold', 'http_reqs: count==50', '--json', out]);
     expect(ok.code).toBe(0);
     expect(ok.stderr).toMatch(/sent 50, ok 50, failed 0, dropped 0/);
     const json = JSON.parse(readFileSync(out, 'utf8'));
@@ -172,7 +172,7 @@ slos:
 `);
     const out = join(dir, 'gate.json');
     // 100 requests to /flaky: every 10th is a 503 → 10% errors against a 1% budget rate.
-    const r = await runCli(['gate', '--target', base, '--rate', '100', '--duration', '1s', '--config', config, '--json', out]);
+    const r = await runCli(['gate', '--url', base, '--rate', '100', '--duration', '1s', '--config', config, '--json', out]);
     expect(r.code).toBe(1);
     const json = JSON.parse(readFileSync(out, 'utf8'));
     const byMetric = Object.fromEntries(json.thresholds.map((t: { metric: string; threshold: string; ok: boolean; value: number }) => [`${t.metric} ${t.threshold}`, [t.ok, t.value]]));

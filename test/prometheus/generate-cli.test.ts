@@ -1,14 +1,11 @@
 // `solida generate prometheus` end to end: real promtool accepts the files as written, and the output
 // is deterministic (same spec → same bytes), for the TypeScript example and the Sloth spec.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runSolida } from '../support/cli.ts';
 
-const run = promisify(execFile);
-const bin = new URL('../../bin/solida.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'solida-gen-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -24,8 +21,9 @@ describe('solida generate prometheus', () => {
     it(`writes rules promtool accepts, byte-identical on a second run (${name})`, async () => {
       const a = join(dir, `${name}-a`);
       const b = join(dir, `${name}-b`);
-      const first = await run('node', [bin, 'generate', 'prometheus', '--config', spec, '--out', a]);
-      await run('node', [bin, 'generate', 'prometheus', '--config', spec, '--out', b]);
+      const first = await runSolida(['generate', 'prometheus', '--config', spec, '--out', a]);
+      expect(first.code, first.stderr).toBe(0);
+      expect((await runSolida(['generate', 'prometheus', '--config', spec, '--out', b])).code).toBe(0);
       expect(first.stdout).toMatch(/promtool check rules: \d+ file\(s\) OK/);
       const files = readdirSync(a).sort();
       expect(files.length).toBeGreaterThan(0);

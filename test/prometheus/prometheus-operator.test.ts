@@ -1,16 +1,13 @@
 // `solida generate prometheus --format prometheus-operator`: PrometheusRule objects whose groups, taken
 // out of spec and checked by the real promtool, are exactly the groups of the plain rule files.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runSolida } from '../support/cli.ts';
 import { parse } from 'yaml';
 import { checkPrometheusRuleObjects, checkRules } from '../../src/prometheus/promtool.ts';
 
-const run = promisify(execFile);
-const bin = new URL('../../bin/solida.js', import.meta.url).pathname;
 const sloth = new URL('../fixtures/sloth-getting-started.yml', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'solida-operator-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -19,8 +16,8 @@ describe('--format prometheus-operator', () => {
   it('writes PrometheusRule objects whose groups promtool accepts and equal the rule files', async () => {
     const plain = join(dir, 'plain');
     const operator = join(dir, 'operator');
-    await run('node', [bin, 'generate', 'prometheus', '--config', sloth, '--out', plain]);
-    const { stdout } = await run('node', [bin, 'generate', 'prometheus', '--config', sloth, '--out', operator, '--format', 'prometheus-operator']);
+    expect((await runSolida(['generate', 'prometheus', '--config', sloth, '--out', plain])).code).toBe(0);
+    const { stdout } = await runSolida(['generate', 'prometheus', '--config', sloth, '--out', operator, '--format', 'prometheus-operator']);
     expect(stdout).toMatch(/promtool check rules: 1 file\(s\) OK/);
     const [file] = readdirSync(operator);
     expect(file).toBe('myservice.prometheusrule.yml');
@@ -40,7 +37,7 @@ describe('--format prometheus-operator', () => {
   });
 
   it('an unknown --format is refused with exit 2 and the formats to use', async () => {
-    const err = await run('node', [bin, 'generate', 'prometheus', '--config', sloth, '--out', join(dir, 'x'), '--format', 'thanos']).catch((e) => e);
+    const err = await runSolida(['generate', 'prometheus', '--config', sloth, '--out', join(dir, 'x'), '--format', 'thanos']);
     expect(err.code).toBe(2);
     expect(err.stderr).toContain('--format prometheus or --format prometheus-operator');
   });

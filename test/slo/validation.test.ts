@@ -1,16 +1,13 @@
 // Bad specs: every problem at once, each naming the file, the field path and a fix; exit code 2,
 // no stack trace, nothing written.
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseSpecText } from '../../src/slo/load.ts';
 import type { Problem, SolidaError } from '../../src/util/errors.ts';
+import { runSolida } from '../support/cli.ts';
 
-const run = promisify(execFile);
-const bin = new URL('../../bin/solida.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'solida-validation-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -110,7 +107,7 @@ describe('solida CLI on bad input', () => {
     const spec = join(dir, 'bad.yaml');
     writeFileSync(spec, base.replace('objective: 99.9', 'objective: "high"'));
     const out = join(dir, 'rules');
-    const result = (await run('node', [bin, 'generate', 'prometheus', '--config', spec, '--out', out]).catch((e: unknown) => e)) as { code?: number; stderr: string };
+    const result = await runSolida(['generate', 'prometheus', '--config', spec, '--out', out]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`${spec}: slos[0].objective: expected number, got string "high"`);
     expect(result.stderr).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/);
@@ -118,7 +115,7 @@ describe('solida CLI on bad input', () => {
   });
 
   it('validates the TypeScript example and explains it (detection time of the 1h page: 51.8s)', async () => {
-    const { stdout } = await run('node', [bin, 'validate', '--config', new URL('../../examples/solida.config.ts', import.meta.url).pathname, '--explain']);
+    const { stdout } = await runSolida(['validate', '--config', new URL('../../examples/solida.config.ts', import.meta.url).pathname, '--explain']);
     expect(stdout).toContain('valid typescript spec — 1 service(s), 3 SLO(s)');
     // 14.4 × 0.1% × 3600 s = 51.84 s; the 99% latency SLO: 14.4 × 1% × 3600 s = 518 s = 8.6 min.
     expect(stdout).toMatch(/inventory-availability[^\n]*\n\s+page-1h\s+page\s+14\.4x over 1h\/5m .*detects a total outage in 51\.8s/);
@@ -128,7 +125,7 @@ describe('solida CLI on bad input', () => {
   it('warns about tiers that can never fire and low traffic', async () => {
     const spec = join(dir, 'warn.yaml');
     writeFileSync(spec, base.replace('objective: 99.9', 'objective: 90\n    expectedEventsPerSecond: 0.05'));
-    const { stdout } = await run('node', [bin, 'validate', '--config', spec, '--explain']);
+    const { stdout } = await runSolida(['validate', '--config', spec, '--explain']);
     // 14.4 × 10% = 144% > 100%: the 1h page can never fire; 6 × 10% = 60% can.
     expect(stdout).toContain('warning: tier page-1h can never fire');
     expect(stdout).not.toContain('warning: tier page-6h can never fire');

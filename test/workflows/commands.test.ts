@@ -1,13 +1,10 @@
 // Every `npx solida …` line in the workflows names a real subcommand, and every flag it passes is one
 // that subcommand's --help lists.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Command } from 'commander';
 import { registerReportCommands } from '../../src/cli/commands/report.ts';
 import { FILES, generate, steps, type Generated } from './harness.ts';
-
-const run = promisify(execFile);
+import { runSolida } from '../support/cli.ts';
 
 interface Invocation {
   file: string;
@@ -32,7 +29,7 @@ function invocations(g: Generated): Invocation[] {
 }
 
 async function helpText(command: string[]): Promise<string> {
-  const { stdout } = await run(process.execPath, ['bin/solida.js', ...command, '--help'], { encoding: 'utf8' });
+  const { stdout } = await runSolida([...command, '--help']);
   if (stdout.startsWith(`Usage: solida ${command.join(' ')} `)) return stdout;
   // `report` may not be wired into main.ts yet: ask its register function directly.
   if (command.join(' ') === 'report') {

@@ -7,7 +7,7 @@ import { applyApplicationSignals, formatSloPlan, planApplicationSignals } from '
 import { assertValidRequest } from '../../aws-models/smithy.ts';
 import { clientConfig, ENDPOINT_URL_HELP, parseEndpointUrl } from '../../aws/endpoint.ts';
 import { writeFilesAtomically } from '../../util/files.ts';
-import { parentCommand, resolveConfigPath } from '../shared.ts';
+import { parentCommand, resolveConfigPath, withExamples } from '../shared.ts';
 import { readOptions, regionFor, type CommonOpts } from './cloudwatch.ts';
 import type { SolidaModel } from '../../slo/model.ts';
 
@@ -30,18 +30,18 @@ async function build(opts: CommonOpts): Promise<{ model: SolidaModel; artifacts:
 export function registerApplicationSignalsCommands(program: Command, deps: ApplicationSignalsCliDeps = defaultDeps): void {
   const common = (c: Command) =>
     c
-      .option('-c, --config <file>', 'spec file')
+      .option('-c, --config <file>', 'spec file (default: ./solida.config.ts, .mts, .js, solida.yaml)')
       .option('--prefix <prefix>', 'name prefix of every SLO (default solida)')
       .option('--options <file>', 'CloudWatch options (YAML/JSON): prefix, tags');
   const aws = (c: Command) =>
     c.option('--region <region>', "AWS region (default: the services' aws.region)").option('--endpoint-url <url>', ENDPOINT_URL_HELP, parseEndpointUrl);
 
-  common(
+  const generate = common(
     parentCommand(program, 'generate', 'generate artifacts from the SLOs')
       .command('application-signals')
       .description('write one CreateServiceLevelObjective request (JSON) per SLO CloudWatch can measure'),
   )
-    .requiredOption('-o, --out <dir>', 'output directory')
+    .requiredOption('-o, --out <dir>', 'folder to write the requests into')
     .action(async (opts: CommonOpts & { out: string }) => {
       const { artifacts } = await build(opts);
       const files = artifacts.requests.map((r) => ({ path: `${r.Name}.json`, content: `${JSON.stringify(r, null, 2)}\n` }));
@@ -49,7 +49,8 @@ export function registerApplicationSignalsCommands(program: Command, deps: Appli
       process.stdout.write(`wrote ${files.length} Application Signals SLO request(s) to ${opts.out}\n`);
     });
 
-  aws(common(
+  withExamples(generate, 'solida generate application-signals -o out/application-signals');
+  const plan = aws(common(
     parentCommand(program, 'plan', 'show what apply would change')
       .command('application-signals')
       .description('diff the generated Application Signals SLOs against the account (under the prefix only)'),
@@ -62,7 +63,8 @@ export function registerApplicationSignalsCommands(program: Command, deps: Appli
       process.stdout.write(`${formatSloPlan(plan, { prune: !!opts.prune, showUnchanged: opts.showUnchanged })}\n`);
     });
 
-  aws(common(
+  withExamples(plan, 'solida plan application-signals --region us-east-1');
+  const apply = aws(common(
     parentCommand(program, 'apply', 'make the account match the generated resources')
       .command('application-signals')
       .description('create/update Application Signals SLOs under the prefix; delete removed ones only with --prune'),
@@ -76,4 +78,5 @@ export function registerApplicationSignalsCommands(program: Command, deps: Appli
       const result = await applyApplicationSignals(client, plan, { prune: !!opts.prune });
       process.stdout.write(`applied: ${result.sent.length} request(s)${result.keptWithoutPrune.length ? `; ${result.keptWithoutPrune.length} removed SLO(s) kept (use --prune)` : ''}\n`);
     });
+  withExamples(apply, 'solida apply application-signals --region us-east-1 --prune');
 }

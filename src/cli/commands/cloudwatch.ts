@@ -1,27 +1,40 @@
-// generate / plan / apply cloudwatch.
+// generate / plan / apply cloudwatch. The AWS SDK is loaded only by plan/apply, when they run.
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { parse } from 'yaml';
 import { loadModel } from '../../slo/load.ts';
 import type { SolidaModel } from '../../slo/model.ts';
 import { cloudWatchOptionsSchema, resolveCloudWatchOptions, type CloudWatchOptions, type CloudWatchOptionsInput } from '../../cloudwatch/options.ts';
 import { zodProblems } from '../../slo/issues.ts';
 import { generateCloudWatch, type CloudWatchArtifacts } from '../../cloudwatch/generate.ts';
-import { applyCloudWatch, formatPlan, planCloudWatch } from '../../aws/cloudwatch-plan.ts';
+import type { CloudWatchPlan } from '../../aws/cloudwatch-plan.ts';
 import { toCloudFormation, toTerraformJson } from '../../cloudwatch/export.ts';
 import { writeFilesAtomically, type OutputFile } from '../../util/files.ts';
 import { SolidaError } from '../../util/errors.ts';
 import { clientConfig, ENDPOINT_URL_HELP, parseEndpointUrl } from '../../aws/endpoint.ts';
-import { parentCommand, resolveConfigPath } from '../shared.ts';
+import { assertAwsReady } from '../../aws/preflight.ts';
+import { confirmChanges } from '../confirm.ts';
+import { cliIo } from '../context.ts';
+import { parentCommand, resolveConfigPath, withExamples } from '../shared.ts';
 
 export interface CloudWatchCliDeps {
   /** Builds the client for plan/apply (tests pass a mocked one); credentials come from the standard chain. */
-  client: (region: string, endpointUrl?: string) => CloudWatchClient;
+  client: (region: string, endpointUrl?: string) => CloudWatchClient | Promise<CloudWatchClient>;
 }
 
-const defaultDeps: CloudWatchCliDeps = { client: (region, endpointUrl) => new CloudWatchClient(clientConfig({ region, endpointUrl })) };
+const defaultDeps: CloudWatchCliDeps = {
+  client: async (region, endpointUrl) => {
+    const { CloudWatchClient } = await import('@aws-sdk/client-cloudwatch');
+    return new CloudWatchClient(clientConfig({ region, endpointUrl }));
+  },
+};
+
+/** What apply would send: every change but unchanged resources, and deletions only with --prune. */
+function pendingChanges(plan: CloudWatchPlan, prune: boolean): number {
+  return plan.changes.filter((c) => c.action !== 'unchanged' && (c.action !== 'delete' || prune || c.replaced)).length;
+}
 
 export interface CommonOpts {
   config?: string;
@@ -80,17 +93,17 @@ export function regionFor(model: SolidaModel, given: string | undefined): string
 export function registerCloudWatchCommands(program: Command, deps: CloudWatchCliDeps = defaultDeps): void {
   const common = (c: Command) =>
     c
-      .option('-c, --config <file>', 'spec file')
+      .option('-c, --config <file>', 'spec file (default: ./solida.config.ts, .mts, .js, solida.yaml)')
       .option('--prefix <prefix>', 'name prefix of every alarm and dashboard (default solida)')
       .option('--options <file>', 'CloudWatch options (YAML/JSON): prefix, presets thresholds, tags, accountId, maxEvaluationSeconds')
       .option('--account-id <id>', 'AWS account id for alarm ARNs in dashboards (default: from the SNS topic ARNs)');
 
-  common(
+  const generate = common(
     parentCommand(program, 'generate', 'generate artifacts from the SLOs')
       .command('cloudwatch')
       .description('write CloudWatch dashboards, alarms and composite alarms (API requests, Terraform JSON or CloudFormation)'),
   )
-    .requiredOption('-o, --out <dir>', 'output directory')
+    .requiredOption('-o, --out <dir>', 'folder to write the files into')
     .option('--format <format>', 'api (one PutDashboard/PutMetricAlarm/PutCompositeAlarm input per file), terraform or cloudformation', 'api')
     .action(async (opts: CommonOpts & { out: string; format: string }) => {
       const { artifacts } = await build(opts);
@@ -108,7 +121,13 @@ export function registerCloudWatchCommands(program: Command, deps: CloudWatchCli
       );
     });
 
-  common(
+  withExamples(
+    generate,
+    'solida generate cloudwatch -o out/cloudwatch                      # one API request per file, validated against the AWS API model',
+    'solida generate cloudwatch -o infra --format terraform --prefix checkout',
+  );
+
+  const plan = common(
     parentCommand(program, 'plan', 'show what apply would change')
       .command('cloudwatch')
       .description('diff the generated CloudWatch alarms and dashboards against the account (under the prefix only)'),
@@ -120,11 +139,17 @@ export function registerCloudWatchCommands(program: Command, deps: CloudWatchCli
     .option('--adopt', 'take over dashboards under the prefix solida cannot prove it wrote (made by someone else or edited in the console)')
     .action(async (opts: CommonOpts & { region?: string; endpointUrl?: string; prune?: boolean; showUnchanged?: boolean; adopt?: boolean }) => {
       const { model, artifacts } = await build(opts);
-      const plan = await planCloudWatch(deps.client(regionFor(model, opts.region), opts.endpointUrl), artifacts, { adopt: !!opts.adopt });
+      const client = await deps.client(regionFor(model, opts.region), opts.endpointUrl);
+      await assertAwsReady(client, 'plan cloudwatch');
+      const { formatPlan, planCloudWatch } = await import('../../aws/cloudwatch-plan.ts');
+      const plan = await planCloudWatch(client, artifacts, { adopt: !!opts.adopt });
       process.stdout.write(`${formatPlan(plan, { prune: !!opts.prune, showUnchanged: opts.showUnchanged })}\n`);
     });
+  withExamples(plan, 'solida plan cloudwatch --region us-east-1', 'solida plan cloudwatch -c solida.config.ts --prune --show-unchanged');
+  withExamples(parentCommand(program, 'plan', 'show what apply would change'), 'solida plan cloudwatch --region us-east-1');
+  withExamples(parentCommand(program, 'apply', 'make the account match the generated resources'), 'solida apply cloudwatch --region us-east-1');
 
-  common(
+  const apply = common(
     parentCommand(program, 'apply', 'make the account match the generated resources')
       .command('cloudwatch')
       .description('create/update CloudWatch alarms and dashboards under the prefix; delete removed ones only with --prune'),
@@ -133,15 +158,35 @@ export function registerCloudWatchCommands(program: Command, deps: CloudWatchCli
     .option('--endpoint-url <url>', ENDPOINT_URL_HELP, parseEndpointUrl)
     .option('--prune', 'delete alarms and dashboards solida made that the config no longer describes')
     .option('--adopt', 'take over dashboards under the prefix solida cannot prove it wrote (made by someone else or edited in the console)')
-    .action(async (opts: CommonOpts & { region?: string; endpointUrl?: string; prune?: boolean; adopt?: boolean }) => {
+    .option('-y, --yes', 'apply without asking (needed when there is no terminal, e.g. in CI)')
+    .action(async (opts: CommonOpts & { region?: string; endpointUrl?: string; prune?: boolean; yes?: boolean; adopt?: boolean }) => {
       const { model, artifacts } = await build(opts);
-      const client = deps.client(regionFor(model, opts.region), opts.endpointUrl);
+      const region = regionFor(model, opts.region);
+      const client = await deps.client(region, opts.endpointUrl);
+      await assertAwsReady(client, 'apply cloudwatch');
+      const { applyCloudWatch, formatPlan, planCloudWatch } = await import('../../aws/cloudwatch-plan.ts');
       const plan = await planCloudWatch(client, artifacts, { adopt: !!opts.adopt });
       process.stdout.write(`${formatPlan(plan, { prune: !!opts.prune })}\n`);
+      const pending = pendingChanges(plan, !!opts.prune);
+      if (pending === 0) {
+        process.stdout.write('No changes: the account already matches.\n');
+        return;
+      }
+      // Like terraform apply: the plan above, then only an explicit "yes" (or --yes) changes the account.
+      if (!(await confirmChanges(cliIo(), { yes: opts.yes, what: `apply cloudwatch will change ${pending} resource(s) in ${region}` }))) {
+        process.stdout.write('Apply cancelled: nothing was changed.\n');
+        process.exitCode = 1;
+        return;
+      }
       const result = await applyCloudWatch(client, plan, { prune: !!opts.prune });
       const sent = result.sent.reduce((n, s) => n + s.names.length, 0);
       process.stdout.write(`applied: ${result.sent.length} request(s) for ${sent} resource(s)`);
       if (result.keptWithoutPrune.length) process.stdout.write(`; ${result.keptWithoutPrune.length} removed resource(s) kept (use --prune)`);
       process.stdout.write('\n');
     });
+  withExamples(
+    apply,
+    'solida apply cloudwatch --region us-east-1              # shows the plan, then asks',
+    'solida apply cloudwatch --region us-east-1 --yes --prune  # in CI: no prompt; also delete what the config dropped',
+  );
 }

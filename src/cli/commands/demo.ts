@@ -4,6 +4,7 @@
 // day on the local lab and measure its RTO/RPO.
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { withExamples } from '../shared.ts';
 import { loadSpec } from '../../slo/load.ts';
 import { explainModel, formatExplanation } from '../../slo/explain.ts';
 import { generatePrometheusRules } from '../../prometheus/rules.ts';
@@ -18,11 +19,11 @@ import { EXAMPLE_SPEC } from '../../slo/example.ts';
 
 
 export function registerDemoCommand(program: Command): void {
-  program
+  const demo = program
     .command('demo')
     .description('end-to-end run on the embedded example: validate, explain, generate and check rules and CloudWatch requests, then the az-failure game day on the lab')
     .option('-c, --config <file>', 'spec file', EXAMPLE_SPEC)
-    .option('-o, --out <dir>', 'output directory', 'out/demo')
+    .option('-o, --out <dir>', 'folder for the rules, CloudWatch requests and game-day reports', 'out/demo')
     .option('--no-gameday', 'skip step 4 (the az-failure game day on the local lab)')
     .action(async (opts: { config: string; out: string; gameday: boolean }) => {
       const say = (s = '') => process.stdout.write(`${s}\n`);
@@ -73,4 +74,5 @@ export function registerDemoCommand(program: Command): void {
 
       say(`\n== Done: rules, CloudWatch requests and game-day reports under ${show(resolve(opts.out))}. With AWS credentials: \`solida plan cloudwatch -c <config> --region <region>\`.`);
     });
+  withExamples(demo, 'solida demo                    # what npm run demo runs', 'solida demo --no-gameday -o out/demo   # only the steps that need no lab');
 }

@@ -11,7 +11,7 @@ import { confirmRealRun, describeFisRun, runFisExperiment, type FisRunResult } f
 import { describeRdsRestore, runRdsRestore, DEFAULT_RESTORE_TIMEOUT_MS, type RdsRestoreResult } from '../../chaos/rds-restore.ts';
 import { objectivesFor, parseScenario, SCENARIOS, type ScenarioName } from '../../chaos/scenarios.ts';
 import { pageAlarmNames } from '../../chaos/stop-alarms.ts';
-import { parentCommand, resolveConfigPath } from '../shared.ts';
+import { deprecated, parentCommand, resolveConfigPath, withExamples, withJsonOnStdout } from '../shared.ts';
 import { clientConfig, ENDPOINT_URL_HELP, parseEndpointUrl } from '../../aws/endpoint.ts';
 import { durationSeconds, localGamedayCommand, type LocalGamedayFlags } from '../../gameday/command.ts';
 import { awsGamedayRecord } from '../../gameday/aws-record.ts';
@@ -59,9 +59,13 @@ function tags(list: string[]): Record<string, string> | undefined {
   return out;
 }
 
-function withFisOptions(cmd: Command, opts: { configRequired?: boolean } = {}): Command {
-  const configHelp = 'solida config (solida.config.ts, YAML, Sloth or OpenSLO)';
-  return (opts.configRequired === false ? cmd.option('-c, --config <file>', `${configHelp}; local: the SLO spec (default: the example)`) : cmd.requiredOption('-c, --config <file>', configHelp))
+function withFisOptions(cmd: Command): Command {
+  return withAwsFisOptions(cmd.option('-c, --config <file>', 'spec file (default: ./solida.config.ts, .mts, .js, solida.yaml)'));
+}
+
+/** Where and how the FIS experiment runs: `generate fis` and `gameday --target aws`. */
+function withAwsFisOptions(cmd: Command): Command {
+  return cmd
     .option('--account <id>', 'AWS account id (12 digits)')
     .option('--region <region>', 'region of the experiment (default: the services’ aws.region)')
     .option('--partition <partition>', 'AWS partition', 'aws')
@@ -77,7 +81,7 @@ function withFisOptions(cmd: Command, opts: { configRequired?: boolean } = {}): 
     .option('--service <name>', 'limit to these services (repeatable)', collect, [])
     .option('--corrupted-at <iso-time>', 'pitr: when the bad write happened (generates the restore request)')
     .option('--instance-class <class>', 'pitr: instance class of the restored database')
-    .option('--endpoint-url <url>', `aws: ${ENDPOINT_URL_HELP}`, parseEndpointUrl);
+    .option('--endpoint-url <url>', ENDPOINT_URL_HELP, parseEndpointUrl);
 }
 
 function fisOptions(model: SolidaModel, flags: FisFlags, scenario: ScenarioName): FisOptions {
@@ -265,47 +269,76 @@ export async function awsGamedayCommand(scenarioName: string, flags: AwsGamedayF
 /** `solida generate fis`: attaches to an existing `generate` command when another module created it. */
 export function registerFisCommands(program: Command): void {
   const generate = parentCommand(program, 'generate', 'generate artifacts from the SLOs');
-  withFisOptions(generate.command('fis').description('FIS experiment templates and least-privilege IAM policies for the DR scenarios'))
-    .requiredOption('-o, --out <dir>', 'directory to write the JSON files into')
+  const fis = withFisOptions(generate.command('fis').description('FIS experiment templates and least-privilege IAM policies for the DR scenarios'))
+    .requiredOption('-o, --out <dir>', 'folder to write the JSON files into')
     .option('--scenario <name>', `one of ${SCENARIOS.join(', ')} (default: all)`)
-    .action((flags: FisFlags & { out: string; scenario?: string }) => generateFisCommand(flags));
+    .action((flags: FisFlags & { out: string; scenario?: string }) => generateFisCommand({ ...flags, config: resolveConfigPath(flags.config) }));
+  withExamples(
+    fis,
+    'solida generate fis -o out/fis --account 123456789012 --az us-east-1a --subnet-tag tier=app --stop-alarm-prefix solida',
+    'solida generate fis -o out/fis --account 123456789012 --scenario pitr --corrupted-at 2026-01-30T10:00:00Z',
+  );
+}
+
+/** `--target` of gameday (and runbook run): where it runs. `local` is the old name of `lab`. */
+function gamedayTarget(value: string): 'lab' | 'aws' {
+  if (value === 'local') {
+    deprecated('gameday --target local', '--target lab');
+    return 'lab';
+  }
+  if (value === 'lab' || value === 'aws') return value;
+  throw new SolidaError(`unknown --target ${value}`, 2, [{ path: '--target', message: 'game days run on the local lab or in AWS', fix: '--target lab or --target aws' }]);
 }
 
 /**
- * `solida gameday SCENARIO [--target local|aws]`: local (the default) runs the scenario on the lab with load
- * and measures RTO/RPO; aws generates the FIS experiment and runs it (dry-run unless --execute).
+ * `solida gameday SCENARIO [--target lab|aws]`: lab (the default) runs the scenario on the local lab with
+ * load and measures RTO/RPO; aws generates the FIS experiment and runs it (dry-run unless --execute).
+ * --help groups the options by target.
  */
 export function registerAwsGamedayCommand(program: Command): void {
   if (program.commands.some((c) => c.name() === 'gameday')) return;
   const cmd = program
     .command('gameday')
     .argument('<scenario>', SCENARIOS.join(' | '))
-    .description('run a DR game day and measure RTO/RPO (local: on the lab with load; aws: FIS, dry-run unless --execute)');
-  withFisOptions(cmd, { configRequired: false })
-    .option('--target <target>', 'local (the lab) or aws (FIS)', 'local')
-    .option('--execute', 'aws: really create and start the experiment (asks for the account and region); pitr: then restore through RDS')
-    .option('--restore-timeout <duration>', 'aws, pitr: how long to wait for the restored database to be available (default 60m)', durationFlagOf('--restore-timeout', '90m'))
-    .option('--yes', 'aws: skip the prompt (needs --account and --region); local: implied (manual steps auto-confirmed)')
-    .option('--lab-dir <dir>', 'local: use this running lab (left running) instead of starting one')
-    .option('--async', 'local: asynchronous standby in the lab it starts')
-    .option('--keep', 'local: leave the lab it started running')
-    .option('--json <file>', 'write the JSON report (aws: the experiment, the restore and RTO/RPO against the objectives)')
-    .option('--markdown <file>', 'local: write the Markdown report')
-    .option('--html <file>', 'local: write the HTML report with the timeline chart')
-    .option('--journal <file>', 'local: write the runbook journal (JSON) as it runs')
-    .option('--rate <n>', 'local: requests per second (open model)', '50')
-    .option('--load <driver>', 'local: load generator: builtin, k6 (k6 on PATH, reads its --out json) or auto (k6 when on PATH)', 'builtin')
-    .option('--baseline <duration>', 'local: steady state before the fault', '10s')
-    .option('--sustain <duration>', 'local: how long the SLI must hold to count as recovered', '15s')
-    .option('--window <duration>', 'local: SLI window', '5s')
-    .option('--profile <name>', 'local: timing profile of the managed parts: short (seconds, slept) or reference (the reference architecture\'s documented timelines, modelled)', 'short')
-    .option('--failover-delay <duration>', "local: override the profile's RDS failure detection before a standby is promoted (short: 10s, reference: 120s)")
-    .option('--replica-delay <duration>', 'local, two regions: the DR replica streams through a link delaying the WAL this long', '500ms')
+    .description('run a DR game day and measure RTO/RPO against the objectives (lab: the local lab under load; aws: an AWS FIS experiment, dry-run unless --execute)');
+  cmd
+    .optionsGroup('Options (both targets):')
+    .option('--target <target>', 'lab (processes on this machine) or aws (FIS)', gamedayTarget, 'lab')
+    .option('-c, --config <file>', 'spec file (default: lab: the embedded example; aws: ./solida.config.ts)')
+    .option('--json [file]', 'the JSON report (verdict, RTO/RPO against the objectives): to FILE, or on stdout instead of the text')
     .option('--rto <duration>', 'RTO objective (default: the runbook’s)')
     .option('--rpo <duration>', 'RPO objective (default: the runbook’s)')
-    .action(async (scenario: string, flags: AwsGamedayFlags & LocalGamedayFlags & { target: string }) => {
-      if (flags.target === 'aws') return awsGamedayCommand(scenario, flags);
-      if (flags.target !== 'local') throw new SolidaError(`unknown --target ${flags.target}`, 2, [{ message: 'game days run on the local lab or in AWS', fix: '--target local or --target aws' }]);
-      await localGamedayCommand(scenario, flags);
+    .option('--yes', 'aws: skip the prompt (needs --account and --region); lab: implied (manual steps auto-confirmed)');
+  cmd
+    .optionsGroup('Lab options (--target lab):')
+    .option('--lab-dir <dir>', 'use this running lab (left running) instead of starting one')
+    .option('--async', 'asynchronous standby in the lab it starts')
+    .option('--keep', 'leave the lab it started running')
+    .option('--markdown <file>', 'write the Markdown report')
+    .option('--html <file>', 'write the HTML report with the timeline chart')
+    .option('--journal <file>', 'write the runbook journal (JSON) as it runs')
+    .option('--rate <n>', 'requests per second (open model)', '50')
+    .option('--load <driver>', 'load generator: builtin, k6 (k6 on PATH, reads its --out json) or auto (k6 when on PATH)', 'builtin')
+    .option('--baseline <duration>', 'steady state before the fault', '10s')
+    .option('--sustain <duration>', 'how long the SLI must hold to count as recovered', '15s')
+    .option('--window <duration>', 'SLI window', '5s')
+    .option('--profile <name>', "timing profile of the managed parts: short (seconds, slept) or reference (the reference architecture's documented timelines, modelled)", 'short')
+    .option('--failover-delay <duration>', "override the profile's RDS failure detection before a standby is promoted (short: 10s, reference: 120s)")
+    .option('--replica-delay <duration>', 'two regions: the DR replica streams through a link delaying the WAL this long', '500ms');
+  cmd.optionsGroup('AWS options (--target aws):');
+  withAwsFisOptions(cmd)
+    .option('--execute', 'really create and start the experiment (asks for the account and region); pitr: then restore through RDS')
+    .option('--restore-timeout <duration>', 'pitr: how long to wait for the restored database to be available (default 60m)', durationFlagOf('--restore-timeout', '90m'))
+    .action(async (scenario: string, flags: Omit<AwsGamedayFlags & LocalGamedayFlags, 'json'> & { target: 'lab' | 'aws'; json?: string | boolean }) => {
+      await withJsonOnStdout(flags.json, async (json) => {
+        if (flags.target === 'aws') return awsGamedayCommand(scenario, { ...flags, json });
+        await localGamedayCommand(scenario, { ...flags, json });
+      });
     });
+  withExamples(
+    cmd,
+    'solida gameday az-failure                                   # on the local lab: load, AZ loss, runbook, RTO/RPO',
+    'solida gameday region-failover --json out/region.json --html out/region.html',
+    'solida gameday az-failure --target aws --account 123456789012 --region us-east-1 --az us-east-1a --subnet-tag tier=app   # dry run',
+  );
 }

@@ -1,6 +1,7 @@
 // solida lab up|status|down|logs: the local region lab game days run on.
 import type { Command } from 'commander';
 import { SolidaError } from '../../util/errors.ts';
+import { emitJson, withExamples } from '../shared.ts';
 import { componentLog, formatStatus, labDown, labStatus, labUp } from '../../lab/index.ts';
 import { EXAMPLE_SPEC } from '../../slo/example.ts';
 
@@ -13,15 +14,16 @@ function parseRegions(value: string): 1 | 2 {
 
 export function registerLabCommands(program: Command): void {
   const lab = program.command('lab').description('the local region lab: PostgreSQL primary/standby, HAProxy, Prometheus, inventory service');
+  withExamples(lab, 'solida lab up', 'solida lab status', 'solida lab down');
 
-  lab
+  const up = lab
     .command('up')
     .description('start a lab (region r1 with AZs a and b; --regions 2 adds r2 and a global front)')
     .option('--regions <n>', 'number of regions, 1 or 2', '1')
     .option('--dir <dir>', 'lab directory (default .solida/lab)')
     .option('--async', 'asynchronous standby in r1 (default: synchronous)')
-    .option('--json', 'print the lab description as JSON')
-    .action(async (opts: { regions: string; dir?: string; async?: boolean; json?: boolean }) => {
+    .option('--json [file]', 'the lab description as JSON: to FILE, or on stdout instead of the text')
+    .action(async (opts: { regions: string; dir?: string; async?: boolean; json?: string | boolean }) => {
       const result = await labUp({
         dir: opts.dir,
         regions: parseRegions(opts.regions),
@@ -30,10 +32,7 @@ export function registerLabCommands(program: Command): void {
         handleSignals: true,
         log: (m) => err(`[lab] ${m}`),
       });
-      if (opts.json) {
-        process.stdout.write(`${JSON.stringify(result.lab, null, 2)}\n`);
-        return;
-      }
+      if (await emitJson(opts.json, result.lab)) return;
       const { endpoints } = result.lab;
       process.stdout.write(
         [
@@ -47,18 +46,20 @@ export function registerLabCommands(program: Command): void {
         ].join('\n'),
       );
     });
+  withExamples(up, 'solida lab up                      # region r1: AZs a and b, in .solida/lab', 'solida lab up --regions 2 --json out/lab.json');
 
-  lab
+  const status = lab
     .command('status')
     .description('health of each component, database roles, replication lag')
     .option('--dir <dir>', 'lab directory (default .solida/lab)')
-    .option('--json', 'print as JSON')
-    .action(async (opts: { dir?: string; json?: boolean }) => {
+    .option('--json [file]', 'the status as JSON: to FILE, or on stdout instead of the text')
+    .action(async (opts: { dir?: string; json?: string | boolean }) => {
       const status = await labStatus(opts.dir);
-      process.stdout.write(opts.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
+      if (!(await emitJson(opts.json, status))) process.stdout.write(formatStatus(status));
     });
+  withExamples(status, 'solida lab status', 'solida lab status --json');
 
-  lab
+  const down = lab
     .command('down')
     .description('stop every lab process and remove the lab directory')
     .option('--dir <dir>', 'lab directory (default .solida/lab)')
@@ -71,8 +72,9 @@ export function registerLabCommands(program: Command): void {
         `lab down in ${result.seconds.toFixed(1)} s: stopped ${result.stopped.length} component(s); ${opts.keep ? `kept ${result.dir}` : `removed ${result.dir}`}\n`,
       );
     });
+  withExamples(down, 'solida lab down', 'solida lab down --keep            # keep data and logs to inspect');
 
-  lab
+  const logs = lab
     .command('logs')
     .description('print a component log (db-r1-a, inventory-r1-b, alb-r1, prometheus, ...)')
     .argument('<component>', 'component name')
@@ -83,4 +85,5 @@ export function registerLabCommands(program: Command): void {
       if (lines !== undefined && (!Number.isInteger(lines) || lines <= 0)) throw new SolidaError('--lines must be a positive integer', 2);
       process.stdout.write(componentLog(opts.dir, name, lines));
     });
+  withExamples(logs, 'solida lab logs db-r1-a -n 50');
 }

@@ -1,6 +1,7 @@
 // `solida runbook list|show|run`: the DR runbooks on-call uses.
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
+import { emitJson, withExamples } from '../shared.ts';
 import { parseDuration } from '../../slo/duration.ts';
 import { SolidaError } from '../../util/errors.ts';
 import type { Objectives } from '../../chaos/scenarios.ts';
@@ -131,24 +132,28 @@ async function runCommand(name: string, flags: RunFlags): Promise<void> {
 
 export function registerRunbookCommands(program: Command): void {
   const runbook = program.command('runbook').description('DR runbooks: list, show, run (with a JSON journal)');
-  runbook
+  withExamples(runbook, 'solida runbook list', 'solida runbook show az-failure', 'solida runbook run region-failover --yes --journal out/journal.json');
+  const list = runbook
     .command('list')
     .description('list the runbooks with their objectives')
     .action(() => {
       process.stdout.write(`${formatList(listRunbooks())}\n`);
     });
-  runbook
+  withExamples(list, 'solida runbook list');
+  const show = runbook
     .command('show')
     .argument('<name>', 'az-failure | region-failover | pitr')
     .description('show a runbook: objectives, expected timeline, steps')
     .option('--rto <duration>', 'override the RTO objective (e.g. 90s)', seconds('--rto'))
     .option('--rpo <duration>', 'override the RPO objective (e.g. 1m)', seconds('--rpo'))
-    .option('--json', 'print as JSON')
-    .action((name: string, flags: { rto?: number; rpo?: number; json?: boolean }) => {
+    .option('--json [file]', 'the runbook as JSON: to FILE, or on stdout instead of the text')
+    .action(async (name: string, flags: { rto?: number; rpo?: number; json?: string | boolean }) => {
       const r = getRunbook(name, objectiveFlags(flags));
-      process.stdout.write(`${flags.json ? JSON.stringify(r, null, 2) : formatRunbook(r)}\n`);
+      if (await emitJson(flags.json, r)) return;
+      process.stdout.write(`${formatRunbook(r)}\n`);
     });
-  runbook
+  withExamples(show, 'solida runbook show az-failure', 'solida runbook show pitr --rpo 1m --json');
+  const run = runbook
     .command('run')
     .argument('<name>', 'az-failure | region-failover | pitr')
     .description('run a runbook against a target, writing a journal of every step')
@@ -168,4 +173,9 @@ export function registerRunbookCommands(program: Command): void {
     .option('--endpoint-url <url>', `aws: ${ENDPOINT_URL_HELP}`, parseEndpointUrl)
     .option('--execute', 'aws: send the failover requests (each confirmed); without it they are only described')
     .action((name: string, flags: RunFlags) => runCommand(name, flags));
+  withExamples(
+    run,
+    'solida runbook run az-failure                          # dry target: simulated, nothing real is touched',
+    'solida runbook run region-failover --target lab --yes --journal out/journal.json   # on a running 2-region lab',
+  );
 }

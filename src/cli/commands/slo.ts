@@ -1,31 +1,24 @@
-// validate, generate prometheus, export openslo.
+// validate, generate prometheus, export openslo. Implementation modules are imported when a command runs,
+// so registering (and `solida --help`) stays cheap.
 import type { Command } from 'commander';
-import { stringify } from 'yaml';
-import { loadSpec } from '../../slo/load.ts';
-import { explainModel, formatExplanation } from '../../slo/explain.ts';
-import { generatePrometheusRules } from '../../prometheus/rules.ts';
-import { checkPrometheusRuleObjects, checkRules } from '../../prometheus/promtool.ts';
-import { generatePrometheusOperatorRules } from '../../prometheus/prometheus-operator.ts';
-import { modelToOpenSlo } from '../../slo/formats/openslo.ts';
-import { writeFileAtomically, writeFilesAtomically } from '../../util/files.ts';
 import { SolidaError } from '../../util/errors.ts';
-import { parentCommand, resolveConfigPath } from '../shared.ts';
+import { deprecated, emitJson, parentCommand, resolveConfigPath, withExamples } from '../shared.ts';
+
+const loadSpec = async (file: string) => (await import('../../slo/load.ts')).loadSpec(file);
 
 export function registerSloCommands(program: Command): void {
-  program
+  const validate = program
     .command('validate')
     .description('validate a spec (solida.config.ts, solida YAML, Sloth or OpenSLO); --explain shows the burn-rate math')
-    .option('-c, --config <file>', 'spec file')
+    .option('-c, --config <file>', 'spec file (default: ./solida.config.ts, .mts, .js, solida.yaml)')
     .option('--explain', 'per SLO and tier: burn rate, windows, budget spent, detection and reset times, warnings')
-    .option('--json', 'print the explanation as JSON')
-    .action(async (opts: { config?: string; explain?: boolean; json?: boolean }) => {
+    .option('--json [file]', 'the explanation as JSON: written to FILE, or printed instead of the text')
+    .action(async (opts: { config?: string; explain?: boolean; json?: string | boolean }) => {
       const file = resolveConfigPath(opts.config);
       const { model, format } = await loadSpec(file);
+      const { explainModel, formatExplanation } = await import('../../slo/explain.ts');
       const explanations = explainModel(model);
-      if (opts.json) {
-        process.stdout.write(`${JSON.stringify({ file, format, slos: explanations }, jsonNumbers, 2)}\n`);
-        return;
-      }
+      if (await emitJson(opts.json, { file, format, slos: explanations })) return;
       process.stdout.write(`${file}: valid ${format} spec — ${model.services.length} service(s), ${model.slos.length} SLO(s)\n`);
       if (opts.explain) for (const e of explanations) process.stdout.write(`\n${formatExplanation(e)}\n`);
       else {
@@ -33,18 +26,30 @@ export function registerSloCommands(program: Command): void {
         if (warnings) process.stdout.write(`${warnings} warning(s); run with --explain to see them\n`);
       }
     });
+  withExamples(
+    validate,
+    'solida validate                                   # ./solida.config.ts',
+    'solida validate -c slos/sloth.yml --explain        # Sloth, OpenSLO and solida YAML too',
+    'solida validate --json out/explain.json',
+  );
 
-  parentCommand(program, 'generate', 'generate artifacts from the SLOs')
+  const generate = parentCommand(program, 'generate', 'generate artifacts from the SLOs');
+  withExamples(generate, 'solida generate prometheus -o out/rules', 'solida generate cloudwatch -o out/cloudwatch --format terraform', 'solida generate k6 -o loadtests');
+  const prometheus = generate
     .command('prometheus')
     .description('write Prometheus recording and multiwindow multi-burn-rate alert rules')
-    .option('-c, --config <file>', 'spec file')
-    .requiredOption('-o, --out <dir>', 'output directory')
+    .option('-c, --config <file>', 'spec file (default: ./solida.config.ts, .mts, .js, solida.yaml)')
+    .requiredOption('-o, --out <dir>', 'folder to write the rule files into')
     .option('--format <format>', 'prometheus (rule files) or prometheus-operator (PrometheusRule objects)', 'prometheus')
     .option('--no-check', 'skip promtool check rules')
     .action(async (opts: { config?: string; out: string; check: boolean; format: string }) => {
       const operator = opts.format === 'prometheus-operator';
       if (!operator && opts.format !== 'prometheus') throw new SolidaError(`unknown --format ${opts.format}`, 2, [{ message: `--format ${opts.format} is not an output format`, fix: 'use --format prometheus or --format prometheus-operator' }]);
       const model = (await loadSpec(resolveConfigPath(opts.config))).model;
+      const { generatePrometheusRules } = await import('../../prometheus/rules.ts');
+      const { generatePrometheusOperatorRules } = await import('../../prometheus/prometheus-operator.ts');
+      const { checkPrometheusRuleObjects, checkRules } = await import('../../prometheus/promtool.ts');
+      const { writeFilesAtomically } = await import('../../util/files.ts');
       const files = operator ? generatePrometheusOperatorRules(model) : generatePrometheusRules(model);
       if (files.length === 0) throw new SolidaError('nothing to generate', 2, [{ message: 'no SLO has a Prometheus SLI', fix: 'add an SLO with an events, latency, raw or golden SLI' }]);
       // promtool checks the staged copies: rejected rules never reach the output directory.
@@ -60,24 +65,32 @@ export function registerSloCommands(program: Command): void {
       for (const k of written.keptChanged ?? []) process.stderr.write(`warning: kept ${k}: the previous run wrote it but it has been changed since\n`);
       if (opts.check) process.stdout.write(`promtool check rules: ${written.length} file(s) OK\n`);
     });
+  withExamples(prometheus, 'solida generate prometheus -o out/rules', 'solida generate prometheus -c slos/sloth.yml -o /etc/prometheus/rules.d --no-check');
 
-  parentCommand(program, 'export', 'write the SLOs in another spec format')
+  const exportCmd = parentCommand(program, 'export', 'write the SLOs in another spec format');
+  withExamples(exportCmd, 'solida export openslo > slos.openslo.yaml');
+  const openslo = exportCmd
     .command('openslo')
-    .description('write the SLOs as OpenSLO v1 documents')
-    .option('-c, --config <file>', 'spec file')
-    .option('-o, --out <file>', 'output file (default: stdout)')
+    .description('write the SLOs as OpenSLO v1 documents (stdout, or openslo.yaml in the --out folder)')
+    .option('-c, --config <file>', 'spec file (default: ./solida.config.ts, .mts, .js, solida.yaml)')
+    .option('-o, --out <dir>', 'folder to write openslo.yaml into (default: stdout)')
     .action(async (opts: { config?: string; out?: string }) => {
       const model = (await loadSpec(resolveConfigPath(opts.config))).model;
+      const { modelToOpenSlo } = await import('../../slo/formats/openslo.ts');
+      const { stringify } = await import('yaml');
       const { documents, notes } = modelToOpenSlo(model);
       const text = documents.map((d) => stringify(d, { lineWidth: 0 })).join('---\n');
       for (const n of notes) process.stderr.write(`note: ${n}\n`);
-      if (opts.out) {
-        await writeFileAtomically(opts.out, text);
-        process.stdout.write(`wrote ${opts.out} (${documents.length} documents)\n`);
-      } else process.stdout.write(text);
+      if (!opts.out) {
+        process.stdout.write(text);
+        return;
+      }
+      const { join } = await import('node:path');
+      const { writeFileAtomically } = await import('../../util/files.ts');
+      // -o is a folder on every command; a file name here is the old spelling.
+      const file = /\.ya?ml$/i.test(opts.out) ? (deprecated('export openslo -o FILE', '-o FOLDER (writes FOLDER/openslo.yaml) or stdout'), opts.out) : join(opts.out, 'openslo.yaml');
+      await writeFileAtomically(file, text);
+      process.stdout.write(`wrote ${file} (${documents.length} documents)\n`);
     });
-}
-
-function jsonNumbers(_key: string, value: unknown): unknown {
-  return typeof value === 'number' && !Number.isFinite(value) ? null : value;
+  withExamples(openslo, 'solida export openslo > slos.openslo.yaml', 'solida export openslo -c solida.config.ts -o out');
 }

@@ -5,15 +5,16 @@ import { loadModel } from '../../slo/load.ts';
 import { SolidaError } from '../../util/errors.ts';
 import { writeFilesAtomically } from '../../util/files.ts';
 import { renderWorkflows, workflowSettingsFromModel } from '../../ci/workflows.ts';
-import { parentCommand } from '../shared.ts';
+import { parentCommand, resolveConfigPath, withExamples } from '../shared.ts';
 
 export function registerWorkflowCommands(program: Command): void {
-  parentCommand(program, 'generate', 'generate artifacts from the SLOs')
+  const workflows = parentCommand(program, 'generate', 'generate artifacts from the SLOs')
     .command('workflows')
     .description('GitHub Actions workflows: pull-request load gate (k6 + gate), weekly error-budget report, monthly DR game day (AWS OIDC)')
-    .requiredOption('-c, --config <file>', 'SLO config, inside the repository (run from the repository root)')
-    .requiredOption('-o, --out <dir>', 'output directory, usually .github/workflows')
-    .action(async (opts: { config: string; out: string }) => {
+    .option('-c, --config <file>', 'spec file inside the repository, run from its root (default: ./solida.config.ts, .mts, .js, solida.yaml)')
+    .option('-o, --out <dir>', 'folder to write the workflows into', '.github/workflows')
+    .action(async (opts: { config?: string; out: string }) => {
+      opts.config = resolveConfigPath(opts.config);
       const configPath = repoRelative(opts.config);
       const model = await loadModel(opts.config);
       const settings = workflowSettingsFromModel(model, configPath);
@@ -23,6 +24,7 @@ export function registerWorkflowCommands(program: Command): void {
       const written = await writeFilesAtomically(opts.out, renderWorkflows(settings), { manifest: 'generate workflows' });
       process.stdout.write(written.map((p) => `wrote ${relative(process.cwd(), p) || p}\n`).join(''));
     });
+  withExamples(workflows, 'solida generate workflows                 # into .github/workflows', 'solida generate workflows -c slos/solida.config.ts -o .github/workflows');
 }
 
 /** The workflows run from the checkout root, so the config path must be relative to it (taken as the cwd). */

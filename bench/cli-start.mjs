@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+// CLI start-up: `solida --help` and `solida validate` on the example, compiled (bin/ → dist/, what users run)
+// against the previous way (the TypeScript sources through tsx, as bin/ did before 0.2), alternating in one
+// run so machine noise hits both; plus the tarball size and, with --install, the installed size.
+//   node bench/cli-start.mjs [runs=7] [--install]      (needs dist/: npm run build)
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const runs = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 7);
+const example = join(root, 'examples/solida.config.ts');
+const variants = {
+  'node -e 0 (floor)': (args) => [process.execPath, ['-e', '0']],
+  'compiled (bin → dist)': (args) => [process.execPath, [join(root, 'bin/solida.js'), ...args]],
+  'sources through tsx (before)': (args) => [process.execPath, ['--import', 'tsx', join(root, 'test/support/cli-entry.ts'), ...args]],
+};
+const commands = { '--help': ['--help'], 'validate (example)': ['validate', '-c', example] };
+
+function time([cmd, args]) {
+  const t = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return Number(process.hrtime.bigint() - t) / 1e6;
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+console.log(`CLI start, median of ${runs} runs (wall ms, whole process), variants interleaved:`);
+for (const [name, args] of Object.entries(commands)) {
+  const samples = Object.fromEntries(Object.keys(variants).map((v) => [v, []]));
+  for (let i = 0; i < runs; i++) for (const [v, make] of Object.entries(variants)) samples[v].push(time(make(args)));
+  const floor = median(samples['node -e 0 (floor)']);
+  const before = median(samples['sources through tsx (before)']);
+  for (const v of Object.keys(variants)) {
+    const m = median(samples[v]);
+    console.log(`  ${name.padEnd(20)} ${v.padEnd(30)} ${m.toFixed(0).padStart(6)} ms  (${(m - floor).toFixed(0)} ms over node; ${(m / before).toFixed(2)}x before)`);
+  }
+}
+
+const pack = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' }));
+console.log(`tarball: ${(pack[0].size / 1024).toFixed(0)} KiB packed, ${(pack[0].unpackedSize / 1024).toFixed(0)} KiB unpacked, ${pack[0].entryCount} files`);
+
+if (process.argv.includes('--install')) {
+  const dir = mkdtempSync(join(tmpdir(), 'solida-install-'));
+  try {
+    const out = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: root, encoding: 'utf8' }).replace(/^[^[]*/, ''));
+    writeFileSync(join(dir, 'package.json'), '{"private":true}');
+    execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', join(dir, out[0].filename)], { cwd: dir, stdio: 'inherit' });
+    const du = execFileSync('du', ['-sk', join(dir, 'node_modules')], { encoding: 'utf8' });
+    const count = execFileSync('sh', ['-c', `ls ${join(dir, 'node_modules')} | wc -l`], { encoding: 'utf8' }).trim();
+    console.log(`installed: ${(Number(du.split('\t')[0]) / 1024).toFixed(1)} MiB in node_modules (${count} top-level entries) for npm i solida-*.tgz`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
