@@ -15,7 +15,7 @@ let parent: string;
 let clone: string;
 
 function cleanEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env, NO_COLOR: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   delete env.SOLIDA_AWS_MODELS;
   return env;
 }
