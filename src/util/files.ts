@@ -15,6 +15,20 @@ export interface OutputFile {
 }
 
 /** Turns a filesystem error into a one-line refusal naming the path and a fix (exit 2). */
+/**
+ * mkdir -p that reports the real reason: Node's recursive mkdir answers ENOENT on a read-only filesystem,
+ * so when the parent exists the last step is retried alone to surface EROFS/EACCES.
+ */
+async function makeDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (err) {
+    const parentIsDir = await stat(dirname(dir)).then((s) => s.isDirectory(), () => false);
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' && parentIsDir) await mkdir(dir);
+    throw err;
+  }
+}
+
 export function writeError(path: string, err: unknown): SolidaError {
   if (err instanceof SolidaError) return err;
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
@@ -126,7 +140,7 @@ async function replaceRegularFile(path: string, content: string, mode: number | 
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    await mkdir(dir, { recursive: true });
+    await makeDir(dir);
     await writeFile(tmp, content, { encoding: 'utf8', flag: 'wx' });
     if (mode !== undefined) await chmod(tmp, mode);
     await rename(tmp, path);
@@ -213,7 +227,7 @@ export async function writeFilesAtomically(dir: string, files: OutputFile[], opt
   }
   let staging: string;
   try {
-    await mkdir(target, { recursive: true });
+    await makeDir(target);
     staging = await mkdtemp(join(target, '.solida-staging-'));
   } catch (err) {
     throw writeError(dir, err);
@@ -224,7 +238,7 @@ export async function writeFilesAtomically(dir: string, files: OutputFile[], opt
       insidePath(target, f.path);
       const p = join(staging, f.path);
       try {
-        await mkdir(dirname(p), { recursive: true });
+        await makeDir(dirname(p));
         await writeFile(p, f.content);
       } catch (err) {
         throw writeError(join(dir, f.path), err);
@@ -244,7 +258,7 @@ export async function writeFilesAtomically(dir: string, files: OutputFile[], opt
       else if (t.kind === 'in-place') await writeFile(t.path, f.content).catch((err) => Promise.reject(writeError(shown, err)));
       else if (t.path === dest) {
         try {
-          await mkdir(dirname(dest), { recursive: true });
+          await makeDir(dirname(dest));
           if (t.mode !== undefined) await chmod(join(staging, f.path), t.mode);
           await rename(join(staging, f.path), dest);
         } catch (err) {

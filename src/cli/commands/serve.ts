@@ -8,7 +8,7 @@ import { PrometheusBackend } from '../../serve/prometheus-backend.ts';
 import { CloudWatchBackend } from '../../serve/cloudwatch-backend.ts';
 import type { ViewBackend } from '../../serve/backend.ts';
 import { startView } from '../../serve/server.ts';
-import { resolveConfigPath } from '../shared.ts';
+import { resolveConfigPath, withExamples } from '../shared.ts';
 
 interface ServeFlags {
   config?: string;
@@ -22,8 +22,11 @@ interface ServeFlags {
 }
 
 export function registerServeCommand(program: Command): void {
-  program
-    .command('serve')
+  withExamples(
+    program.command('serve'),
+    'solida serve -c solida.config.ts --prometheus http://localhost:9090 --gamedays reports/   # then open http://127.0.0.1:9099',
+    'solida serve -c solida.config.ts --source cloudwatch --region us-east-1',
+  )
     .description('live web view of every SLO (list and detail pages), refreshed from Prometheus or CloudWatch')
     .option('-c, --config <file>', 'spec file')
     .option('--source <source>', 'prometheus or cloudwatch', 'prometheus')
@@ -33,7 +36,6 @@ export function registerServeCommand(program: Command): void {
     .option('--port <n>', 'port (0 = any free port)', '9099')
     .option('--refresh <duration>', 'how often to re-read every SLO', '15s')
     .option('--gamedays <dir>', 'directory of game-day JSON reports to show per service')
-    .addHelpText('after', '\nExample:\n  solida serve -c solida.config.ts --prometheus http://localhost:9090 --gamedays reports/\n')
     .action(async (flags: ServeFlags) => {
       const port = Number(flags.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SolidaError(`invalid --port ${JSON.stringify(flags.port)}`, 2, [{ message: 'not a port number', fix: 'e.g. --port 9099, or 0 for any free port' }]);
