@@ -54,17 +54,13 @@ describe('gate on each k6 fixture', () => {
     expect(json.thresholds.find((t) => t.threshold === 'p(50)<10')).toMatchObject({ value: 3.119961, basis: 'summary' });
   });
 
-  it('pass-points.jsonl.gz passes (exit 0), fail-points.jsonl.gz fails (exit 1)', async () => {
-    const pass = await gateJson(['--k6-points', fixture('pass-points.jsonl.gz')]);
-    expect(pass.code).toBe(0);
-    expect(verdicts(pass.json)).toEqual({ 'checks rate>0.99': true });
+  it('points alone: no PASS claimed while sub-metric thresholds are unknown (exit 2); a failed known threshold is a FAIL', async () => {
+    const pass = await runCli(['gate', '--k6-points', fixture('pass-points.jsonl.gz')]);
+    expect(pass.code).toBe(2);
+    expect(pass.stderr).toMatch(/never records the threshold[\s\S]*--k6-summary/);
     const fail = await gateJson(['--k6-points', fixture('fail-points.jsonl.gz')]);
     expect(fail.code).toBe(1);
-    expect(verdicts(fail.json)).toEqual({ 'http_req_duration p(99)<20': true, 'http_req_failed rate<0.01': false });
-    // From the samples p(99) is exact.
-    expect(fail.json.thresholds[0]).toMatchObject({ basis: 'points' });
-    expect(fail.json.thresholds[0].value).toBeGreaterThan(3.3679525); // above p(95)
-    expect(fail.json.thresholds[0].value).toBeLessThan(5.123941); // below max
+    expect(verdicts(fail.json)).toMatchObject({ 'http_req_failed rate<0.01': false });
   });
 
   it('summary and points together: exact p(99) from the points, same verdicts', async () => {
@@ -81,7 +77,8 @@ describe('gate on each k6 fixture', () => {
       'pass-summary-export.json': 0,
       'fail-summary-export.json': 1,
       'handle-summary-data.json': 1,
-      'pass-points.jsonl.gz': 0,
+      // Points alone cannot know the scripts' sub-metric thresholds: exit 2 (see above).
+      'pass-points.jsonl.gz': 2,
       'fail-points.jsonl.gz': 1,
     };
     for (const name of readdirSync(FIXTURES)) {
@@ -227,7 +224,7 @@ describe('reports', () => {
   it('escapes tag values in XML', async () => {
     const dir = tmp();
     const junit = join(dir, 'junit.xml');
-    const r = await runCli(['gate', '--k6-points', fixture('pass-points.jsonl.gz'), '--junit', junit, '--threshold', 'http_reqs{name:http://127.0.0.1:18099/items?a=1&b=<2>}: count>0']);
+    const r = await runCli(['gate', '--k6-summary', fixture('pass-summary-export.json'), '--k6-points', fixture('pass-points.jsonl.gz'), '--junit', junit, '--threshold', 'http_reqs{name:http://127.0.0.1:18099/items?a=1&b=<2>}: count>0']);
     expect(r.code).toBe(1);
     expect(XMLValidator.validate(readFileSync(junit, 'utf8'))).toBe(true);
   });

@@ -19,7 +19,7 @@ describe('--format prometheus-operator', () => {
     expect((await runSolida(['generate', 'prometheus', '--config', sloth, '--out', plain])).code).toBe(0);
     const { stdout } = await runSolida(['generate', 'prometheus', '--config', sloth, '--out', operator, '--format', 'prometheus-operator']);
     expect(stdout).toMatch(/promtool check rules: 1 file\(s\) OK/);
-    const [file] = readdirSync(operator);
+    const [file] = readdirSync(operator).filter((f) => f !== '.solida-manifest.json');
     expect(file).toBe('myservice.prometheusrule.yml');
     const object = parse(readFileSync(join(operator, file), 'utf8'));
     expect(object).toMatchObject({ apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule', metadata: { name: 'solida-myservice' } });
