@@ -47,10 +47,8 @@ export async function collectReports(model: SolidaModel, source: BudgetSource, o
   return { entries, skipped };
 }
 
-async function collectOne(slo: Slo, source: BudgetSource, opts: CollectOptions): Promise<SloReportEntry> {
-  // The SLO's own policy (from its config) unless the caller overrides it.
-  const policy = opts.policy ?? slo.budgetPolicy ?? DEFAULT_POLICY;
-  const window = reportWindow(slo.window, opts.at, opts.period);
+/** One SLO's budget over `window`: the counts a report needs (window, last week, each burn window), then the arithmetic. */
+export async function readBudget(slo: Slo, source: BudgetSource, window: ReportWindow, policy: BudgetPolicy): Promise<{ report: SloBudgetReport; overWindow: EventCounts | null }> {
   const windows = burnWindows(slo);
   const [overWindow, lastWeek, ...burns] = await Promise.all([
     window.elapsedSeconds > 0 ? source.events(slo, window.elapsedSeconds, window.end) : Promise.resolve(null),
@@ -58,7 +56,14 @@ async function collectOne(slo: Slo, source: BudgetSource, opts: CollectOptions):
     ...windows.map((w) => source.events(slo, w.seconds, window.end)),
   ]);
   const byWindow = new Map<string, EventCounts | null>(windows.map((w, i) => [w.text, burns[i]]));
-  const report = computeBudget(slo, { window, overWindow, lastWeek, byWindow }, policy);
+  return { report: computeBudget(slo, { window, overWindow, lastWeek, byWindow }, policy), overWindow };
+}
+
+async function collectOne(slo: Slo, source: BudgetSource, opts: CollectOptions): Promise<SloReportEntry> {
+  // The SLO's own policy (from its config) unless the caller overrides it.
+  const policy = opts.policy ?? slo.budgetPolicy ?? DEFAULT_POLICY;
+  const window = reportWindow(slo.window, opts.at, opts.period);
+  const { report, overWindow } = await readBudget(slo, source, window, policy);
   if (!opts.burnDown) return { report };
   if (!overWindow) return { report, burnDown: [] };
   return { report, burnDown: await burnDownPoints(slo, source, window, overWindow.total, opts.burnDownSamples ?? 120) };

@@ -1,6 +1,6 @@
 // One list row per SLO from the budget arithmetic the report uses, plus the backend's alert state.
 import type { Slo } from '../slo/model.ts';
-import { burnWindows, computeBudget, type EventCounts } from '../budget/arithmetic.ts';
+import { readBudget } from '../budget/collect.ts';
 import { reportWindow } from '../budget/window.ts';
 import type { BudgetSource } from '../budget/source.ts';
 import type { AlertState, SloRow } from './model.ts';
@@ -12,15 +12,7 @@ export function windowText(slo: Slo): string {
 /** Reads the SLO's event counts at `at` and returns its row (state from the SLO's budget policy). */
 export async function readRow(slo: Slo, source: BudgetSource, at: Date, alerts: AlertState[] | null): Promise<SloRow> {
   const policy = slo.budgetPolicy;
-  const window = reportWindow(slo.window, at);
-  const windows = burnWindows(slo);
-  const [overWindow, lastWeek, ...burns] = await Promise.all([
-    window.elapsedSeconds > 0 ? source.events(slo, window.elapsedSeconds, window.end) : Promise.resolve(null),
-    source.events(slo, policy.weekSeconds, window.end),
-    ...windows.map((w) => source.events(slo, w.seconds, window.end)),
-  ]);
-  const byWindow = new Map<string, EventCounts | null>(windows.map((w, i) => [w.text, burns[i]]));
-  const r = computeBudget(slo, { window, overWindow, lastWeek, byWindow }, policy);
+  const { report: r } = await readBudget(slo, source, reportWindow(slo.window, at), policy);
   return {
     ...identity(slo),
     sli: r.sli,
