@@ -49,6 +49,16 @@ Run 'solida <command> --help' for a command's options and examples.`,
   return program;
 }
 
+/** A stream `write` that hands the text to `sink` and calls the write callback, as a stream would. */
+function redirectTo(sink: (s: string) => void): typeof process.stdout.write {
+  return ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    sink(String(chunk));
+    const cb = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+    cb?.();
+    return true;
+  }) as typeof process.stdout.write;
+}
+
 /**
  * Runs `solida argv` and returns the exit code: 0 ok, 1 a check failed, 2 bad input. Output goes to `io`
  * (the process's streams by default); tests pass a buffer io to run any command in-process.
@@ -60,18 +70,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   const realOut = process.stdout.write;
   const realErr = process.stderr.write;
   const savedExitCode = process.exitCode;
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    out(String(chunk));
-    const cb = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
-    cb?.();
-    return true;
-  }) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    err(String(chunk));
-    const cb = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
-    cb?.();
-    return true;
-  }) as typeof process.stderr.write;
+  process.stdout.write = redirectTo(out);
+  process.stderr.write = redirectTo(err);
   const restoreIo = useCliIo({ ...io, stdout: out, stderr: err });
   process.exitCode = undefined;
   try {
