@@ -78,7 +78,7 @@ export async function startPrometheus(opts: { work: string; blocks: string; rule
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     try {
-      if ((await fetch(`${base}/-/ready`)).ok) break;
+      if ((await fetch(`${base}/-/ready`, { signal: AbortSignal.timeout(5000) })).ok) break;
     } catch {
       /* not listening yet */
     }
@@ -88,7 +88,8 @@ export async function startPrometheus(opts: { work: string; blocks: string; rule
   return {
     port,
     async sample(cycleSeconds) {
-      const text = await (await fetch(`${base}/metrics`)).text();
+      // A starved Prometheus answers slowly; a minute is plenty on a machine that can run the bench at all.
+      const text = await (await fetch(`${base}/metrics`, { signal: AbortSignal.timeout(60_000) })).text();
       return parseSample(text, cycleSeconds);
     },
     async stop() {
