@@ -1,11 +1,12 @@
 // Which directories the lab may delete: only one `lab up` created. `up` writes a marker file first thing in
 // a directory it creates (or in an empty one it is given); `up` and `down` refuse to delete any directory
 // without it, and never touch `/`, the home directory, the working directory or its parents, or a repository.
-import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SolidaError } from '../util/errors.ts';
+import { makeDirSync } from '../util/make-dir.ts';
 
 export const LAB_MARKER = '.solida-lab';
 const MARKER_TEXT = 'solida-lab';
@@ -67,6 +68,6 @@ export function claimLabDir(dir: string): void {
       throw refuse(dir, `it is not empty and was not created by \`solida lab up\` (no ${LAB_MARKER} marker)`, 'use as a lab directory');
     }
   }
-  mkdirSync(dir, { recursive: true });
+  makeDirSync(dir);
   writeFileSync(join(dir, LAB_MARKER), `${MARKER_TEXT}\ncreated ${new Date().toISOString()} by pid ${process.pid}; \`solida lab down\` deletes this directory\n`);
 }

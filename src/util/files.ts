@@ -5,9 +5,10 @@
 // - anything else (directory, socket, block device, other device nodes) is refused with exit 2.
 import { createHash, randomBytes } from 'node:crypto';
 import { constants as fsc, lstatSync, type Stats } from 'node:fs';
-import { lstat, mkdir, mkdtemp, open, readFile, readlink, realpath, rename, rm, stat, writeFile, chmod } from 'node:fs/promises';
+import { lstat, mkdtemp, open, readFile, readlink, realpath, rename, rm, stat, writeFile, chmod } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { SolidaError } from './errors.ts';
+import { makeDir } from './make-dir.ts';
 
 export interface OutputFile {
   path: string;
@@ -15,20 +16,6 @@ export interface OutputFile {
 }
 
 /** Turns a filesystem error into a one-line refusal naming the path and a fix (exit 2). */
-/**
- * mkdir -p that reports the real reason: Node's recursive mkdir answers ENOENT on a read-only filesystem,
- * so when the parent exists the last step is retried alone to surface EROFS/EACCES.
- */
-async function makeDir(dir: string): Promise<void> {
-  try {
-    await mkdir(dir, { recursive: true });
-  } catch (err) {
-    const parentIsDir = await stat(dirname(dir)).then((s) => s.isDirectory(), () => false);
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT' && parentIsDir) await mkdir(dir);
-    throw err;
-  }
-}
-
 export function writeError(path: string, err: unknown): SolidaError {
   if (err instanceof SolidaError) return err;
   const code = (err as NodeJS.ErrnoException | undefined)?.code;

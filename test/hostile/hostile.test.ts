@@ -152,6 +152,17 @@ describe('hostile output targets: only regular files are replaced', () => {
     }
   });
 
+  // Node's own recursive mkdir spins forever on both (the parent exists, mkdir still says ENOENT).
+  it('a folder under /proc or below a dangling symlink is exit 2 within seconds, not an endless loop', async () => {
+    const dangling = join(tmp, 'dangling');
+    symlinkSync(join(tmp, 'no-such-dir'), dangling);
+    for (const out of ['/proc/solida-out/rules', join(dangling, 'rules')]) {
+      const r = await solida(['generate', 'prometheus', '--no-check', '-c', join(ROOT, 'examples/solida.yaml'), '-o', out], {}, 20_000);
+      expectRefusal(r, /cannot write/);
+    }
+    expectRefusal(await exportTo('/proc/solida-out/x.json'), /cannot write/);
+  });
+
   it.runIf(isRoot)('a read-only filesystem and a full disk are exit 2, with no partial or temporary file left', async () => {
     const ro = join(tmp, 'ro');
     const full = join(tmp, 'full');
