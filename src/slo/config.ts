@@ -88,7 +88,7 @@ const alertingInput = z.strictObject({
 });
 
 /** Error-budget policy (defaults from common practice: >50% burned in 7 days → freeze; 100% → fixes only). */
-const budgetPolicyInput = z.strictObject({
+export const budgetPolicyInput = z.strictObject({
   /** Percent of the period's budget burned within `within` that freezes features. Default 50. */
   freezeWhenBurnedPercent: z.number().positive().optional(),
   /** Look-back of the freeze rule. Default 7d. */
@@ -112,7 +112,7 @@ const windowInput = z.union([
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const NAME_RULE = 'letters, digits, "_", "." and "-", starting with a letter or digit';
 
-const sloInput = z.strictObject({
+export const sloInput = z.strictObject({
   service: z.string(),
   name: z.string().regex(NAME, `SLO names are ${NAME_RULE}`),
   description: z.string().optional(),
@@ -149,7 +149,7 @@ export const awsInput = z.strictObject({
 export type AwsConfig = z.infer<typeof awsInput>;
 export type SeverityConfig = z.infer<typeof severitySchema>;
 
-const serviceInput = z.strictObject({
+export const serviceInput = z.strictObject({
   name: z.string().regex(NAME, `service names are ${NAME_RULE}`),
   description: z.string().optional(),
   /** PromQL label matchers selecting the service's series. Default {job="<name>"}. */

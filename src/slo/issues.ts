@@ -34,7 +34,7 @@ function toProblems(issue: z.core.$ZodIssue, schema: z.ZodType, file: string): P
     case 'invalid_type': {
       const received = (issue as { input?: unknown }).input;
       if (received === undefined) return [{ file, path, message: 'is required', fix: `add ${String(issue.path[issue.path.length - 1] ?? 'it')} (${issue.expected})` }];
-      return [{ file, path, message: `expected ${issue.expected}, got ${describe(received)}`, fix: `write a ${issue.expected}` }];
+      return [{ file, path, message: `expected ${issue.expected}, got ${describe(received)}`, fix: `write ${/^[aeiou]/.test(String(issue.expected)) ? 'an' : 'a'} ${issue.expected}${issue.expected === 'object' ? ' (indented fields under the key)' : ''}` }];
     }
     case 'invalid_value':
       return [{ file, path, message: issue.message, fix: `use one of: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}` }];

@@ -10,6 +10,7 @@ import { loadConfigModule } from './config-sandbox.ts';
 import { configSchema, type SolidaConfig } from './config.ts';
 import { normalizeConfig } from './normalize.ts';
 import { zodProblems } from './issues.ts';
+import { salvagedProblems } from './salvage.ts';
 import { readDocuments } from './formats/read.ts';
 import { foreignModel } from './formats/to-model.ts';
 import type { SolidaModel } from './model.ts';
@@ -79,7 +80,10 @@ async function importConfig(path: string, file: string): Promise<unknown> {
 
 function fromConfig(value: unknown, file: string): SolidaModel {
   const parsed = configSchema.safeParse(value, { reportInput: true });
-  if (!parsed.success) throw invalid(file, zodProblems(parsed.error, configSchema, file));
+  if (!parsed.success) {
+    const problems = zodProblems(parsed.error, configSchema, file);
+    throw invalid(file, [...problems, ...salvagedProblems(value, file, problems)]);
+  }
   const { model, problems } = normalizeConfig(parsed.data as SolidaConfig, file);
   if (problems.length) throw invalid(file, problems);
   return model;

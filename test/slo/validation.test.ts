@@ -34,6 +34,43 @@ slos:
 `;
 
 describe('spec validation', () => {
+  it('a schema problem does not hide the problems of the other, well-formed entries (one round of fixes, not two)', () => {
+    const text = `
+services:
+  - name: a
+  - name: broken
+    selector: 42
+slos:
+  - service: a
+    name: typo
+    objective: 99.9
+    windw: 30d
+    sli: { events: { errors: 'x{code=~"5.."}', total: x } }
+  - service: b
+    name: ghost
+    objective: 99.9
+    sli: { events: { errors: 'x{code=~"5.."}', total: x } }
+  - service: broken
+    name: fine
+    objective: 99.9
+    sli: { events: { errors: 'x{code=~"5.."}', total: x } }
+  - service: a
+    name: bad-query
+    objective: 99.9
+    sli: { events: { errors: 'rate(x[5m]', total: x } }
+`;
+    const problems = problemsOf(text);
+    const at = (path: string) => problems.filter((p) => p.path === path);
+    expect(problems.map((p) => p.path ?? p.file)).toEqual(
+      expect.arrayContaining(['slos[0].windw', 'services[1].selector', 'slos[1].service', 'slos[3].sli.events.errors']),
+    );
+    expect(problems.find((p) => (p.path ?? '') === 'slos[1].service')?.message).toMatch(/unknown service "b"/);
+    expect(problems.find((p) => (p.path ?? '') === 'slos[3].sli.events.errors')?.message).toMatch(/invalid PromQL/);
+    // The SLO of the broken service names a service that exists: no false "unknown service".
+    expect(problems.some((p) => (p.path ?? '') === 'slos[2].service')).toBe(false);
+    expect(at('slos[0].windw')).toHaveLength(1);
+  });
+
   it('reports every problem at once, each with file, field path, message and fix', () => {
     const text = `
 services:
@@ -56,10 +93,11 @@ slos:
         threshold: 300ms
 `;
     const problems = problemsOf(text);
-    // Schema problems come first (the spec's shape), and all of them in one go.
+    // Schema problems come first (the spec's shape), then those of the well-formed SLO, all in one go.
     expect(problems).toEqual([
       { file: 'spec.yaml', path: 'slos[0].objective', message: expect.stringMatching(/<100|less than 100/), fix: 'write a percentage above 0 and below 100, e.g. 99.9' },
       { file: 'spec.yaml', path: 'slos[0].windw', message: 'unknown field "windw"', fix: 'did you mean "window"?' },
+      { file: 'spec.yaml', path: 'slos[1].sli.latency.threshold', message: expect.stringMatching(/0\.3s is not a bucket boundary/), fix: expect.stringMatching(/nearest: 0\.25s or 0\.5s/) },
     ]);
   });
 
