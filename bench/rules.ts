@@ -130,7 +130,12 @@ async function benchN(n: number): Promise<Row[]> {
 function row(n: number, variant: Variant, m: { a: PromSample; b: PromSample; rules: number; bytes: number }, idleRate: number): Row {
   const dt = m.b.at - m.a.at;
   const cycles = dt / interval;
-  const net = m.b.cpu - m.a.cpu - idleRate * dt;
+  // Missed iterations did no work: scale the CPU up to what every iteration would have cost, or a set
+  // too slow for its interval would look cheap.
+  const ran = m.b.iterations - m.a.iterations;
+  const missed = m.b.missed - m.a.missed;
+  const done = ran + missed > 0 ? ran / (ran + missed) : 1;
+  const net = (m.b.cpu - m.a.cpu - idleRate * dt) / done;
   return {
     n,
     variant,
