@@ -99,23 +99,24 @@ export class LabTarget implements TargetAdapter {
   /**
    * Freeze every process of the region except monitoring (which lives outside it): each component with
    * all its descendants (PostgreSQL's archiver, walsender and backends too), so nothing of the region —
-   * no streamed or archived WAL — reaches the other region after this moment.
+   * no streamed or archived WAL, no answer to a client — leaves it after this moment.
+   *
+   * The region is lost when its last process stops, not when the step starts: `faultAt` is that moment,
+   * so a write acknowledged before it and lost was in flight (RPO), and none can be acknowledged after it.
+   * Every tree is signalled in the same tick (one region, one instant), then /proc is polled until all
+   * are stopped; answers the region sent before that are already in this process's sockets, so the
+   * event loop is turned before the stamp, letting a load running here record them as acknowledged first.
    */
   async isolateRegion(region: string) {
     const victims = this.lab().components.filter((c) => c.region === region && c.kind !== 'prometheus' && c.role !== 'restored');
     // The link first: what is in transit at the loss is lost, as between real regions.
     this.options.crossRegionLink?.cut();
-    const frozen: string[] = [];
-    let processes = 0;
-    for (const c of victims) {
-      const pids = await freezeComponent(this.dir, c.name);
-      if (pids.length) {
-        frozen.push(c.name);
-        processes += pids.length;
-      }
-    }
+    const trees = await Promise.all(victims.map((c) => freezeComponent(this.dir, c.name)));
+    for (let turn = 0; turn < 2; turn++) await new Promise((r) => setImmediate(r));
+    const faultAt = new Date();
+    const frozen = victims.filter((_, i) => trees[i].length > 0).map((c) => c.name);
     this.frozen.set(region, frozen);
-    return { frozen, processes };
+    return { frozen, processes: trees.reduce((n, t) => n + t.length, 0), faultAt: faultAt.toISOString() };
   }
 
   /**
