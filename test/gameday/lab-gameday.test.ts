@@ -178,11 +178,14 @@ describe.sequential('game days on the lab', () => {
       expect(report.rpo.lostWrites).toBe(lost.length);
       expect(report.rpo.lostSeqs).toEqual(lost);
       // The replica streams through a link delaying the WAL by 0.5 s: at 25 writes/s, about a dozen
-      // acknowledged writes are in transit when the region is lost — all from the last moments before it.
+      // acknowledged writes are in transit when the region is cut off — all from the last moments before it.
       expect(lost.length).toBeGreaterThan(0);
       const fault = Date.parse(report.faultStartedAt!);
+      const lose = r.report.steps.find((s) => s.name === 'lose-region')!;
+      const cutAt = Date.parse((lose.output as { cutAt: string }).cutAt);
+      expect(cutAt).toBeLessThanOrEqual(fault);
       const ackedAt = new Map(r.ledger.map((w) => [w.seq, w.ackedAt]));
-      expect(Math.min(...lost.map((s) => ackedAt.get(s)!))).toBeGreaterThan(fault - REPLICA_DELAY * 1000 - 300);
+      expect(Math.min(...lost.map((s) => ackedAt.get(s)!))).toBeGreaterThan(cutAt - REPLICA_DELAY * 1000 - 300);
       expect(report.rpo.measuredSeconds!).toBeGreaterThan(REPLICA_DELAY - 0.3);
       expect(report.rpo.measuredSeconds!).toBeLessThan(REPLICA_DELAY + 0.5);
       // Lost writes are exactly the ones in flight: all acknowledged before the fault, the moment the last
