@@ -103,11 +103,23 @@ export interface SteadyState {
  * "Nothing firing" means something only once the alert rules exist and have been evaluated: a Prometheus
  * without SLO rules, or one started a moment ago whose groups have not run yet (a group's first
  * evaluation comes up to one interval after start), shows no alerts whatever the traffic. So this waits
- * for the first evaluation of every group holding SLO alerts (up to two of its intervals), and says so
+ * for the first evaluation of every group holding SLO alerts (up to two of its intervals, at least 15 s), and says so
  * when it cannot judge.
  */
 export async function checkSteadyState(prometheusUrl: string, opts: { maxWaitMs?: number } = {}): Promise<SteadyState> {
-  const get = async <T>(path: string) => (await (await fetch(`${prometheusUrl}${path}`, { signal: AbortSignal.timeout(3000) })).json()) as T;
+  // Not on the clock (the fault waits for it), so a Prometheus slowed by a loaded machine gets time and
+  // retries: giving up here would inject the fault unchecked.
+  const answerBy = Date.now() + 30_000;
+  const get = async <T>(path: string): Promise<T> => {
+    for (;;) {
+      try {
+        return (await (await fetch(`${prometheusUrl}${path}`, { signal: AbortSignal.timeout(10_000) })).json()) as T;
+      } catch (err) {
+        if (Date.now() >= answerBy) throw err;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  };
   const notes: string[] = [];
   let deadline: number | null = null;
   for (;;) {
@@ -117,7 +129,7 @@ export async function checkSteadyState(prometheusUrl: string, opts: { maxWaitMs?
       return { checked: false, firing: [], notes: ['steady state not checked: Prometheus has no SLO alert rules loaded (was the lab started without an SLO spec?)'] };
     }
     const pending = alertGroups.filter((g) => neverEvaluated(g.lastEvaluation));
-    deadline ??= Date.now() + (opts.maxWaitMs ?? Math.min(130_000, 2000 * Math.max(...alertGroups.map((g) => g.interval)) + 2000));
+    deadline ??= Date.now() + (opts.maxWaitMs ?? Math.min(130_000, Math.max(15_000, 2000 * Math.max(...alertGroups.map((g) => g.interval)) + 2000)));
     if (pending.length > 0 && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 250));
       continue;
