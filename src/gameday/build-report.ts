@@ -18,15 +18,17 @@ export interface SliSettings {
 
 /**
  * When the fault started: when its step started (the runner stamps the end; requests in between already
- * fail), or the moment the step recorded the damage (pitr's corruptedAt), which is more precise.
+ * fail), or the moment the step recorded the damage, which is more precise: pitr's corruptedAt, or the
+ * faultAt of a region loss (when its last process stopped).
  */
 export function faultTimeOf(journal: Journal | null, steps: Step[]): number | null {
   if (!journal?.faultStartedAt) return null;
   const name = steps.find((s) => s.marksFault)?.name;
   const entry = journal.steps.find((s) => s.name === name && s.outcome === 'ok');
   if (!entry) return null;
-  const recorded = (entry.output as { corruptedAt?: unknown } | null)?.corruptedAt;
-  return typeof recorded === 'string' ? Date.parse(recorded) : Date.parse(entry.startedAt);
+  const output = entry.output as { corruptedAt?: unknown; faultAt?: unknown } | null;
+  const recorded = output?.faultAt ?? output?.corruptedAt;
+  return typeof recorded === 'string' && Number.isFinite(Date.parse(recorded)) ? Date.parse(recorded) : Date.parse(entry.startedAt);
 }
 
 /** The profile's delays as they passed, in step order, with their sources. */

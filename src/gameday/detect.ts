@@ -80,15 +80,73 @@ export function timeToDetect(alerts: PageAlert[], faultAt: number): Detection {
   return { seconds: (after[0].activeAt - faultAt) / 1000, alert: after[0].name, note: null };
 }
 
+interface RulesResponse {
+  data: { groups: { name: string; interval: number; lastEvaluation: string; rules: { type: string; labels?: Record<string, string> }[] }[] };
+}
+
+/** An SLO alert rule: generated ones carry a severity, Sloth's a sloth_id. */
+const isSloLabels = (labels: Record<string, string> | undefined) => labels?.sloth_id !== undefined || labels?.severity !== undefined;
+/** Prometheus reports a group it has not evaluated yet with Go's zero time. */
+const neverEvaluated = (lastEvaluation: string) => !(Date.parse(lastEvaluation) > 0);
+
+export interface SteadyState {
+  /** False: the precondition could not be judged (the notes say why); the fault then proves less. */
+  checked: boolean;
+  firing: string[];
+  notes: string[];
+}
+
 /**
- * SLO alerts firing now (any severity): the steady-state precondition of a game day. A fault injected
- * while an alert already fires cannot show detection, and may hide a real incident.
+ * The steady-state precondition of a game day: no SLO alert firing (any severity). A fault injected while
+ * an alert already fires cannot show detection, and may hide a real incident.
+ *
+ * "Nothing firing" means something only once the alert rules exist and have been evaluated: a Prometheus
+ * without SLO rules, or one started a moment ago whose groups have not run yet (a group's first
+ * evaluation comes up to one interval after start), shows no alerts whatever the traffic. So this waits
+ * for the first evaluation of every group holding SLO alerts (up to two of its intervals, at least 15 s), and says so
+ * when it cannot judge.
  */
-export async function firingSloAlerts(prometheusUrl: string): Promise<string[]> {
-  const res = await fetch(`${prometheusUrl}/api/v1/alerts`, { signal: AbortSignal.timeout(3000) });
-  const body = (await res.json()) as AlertsResponse;
-  return body.data.alerts
-    .filter((a) => a.state === 'firing' && (a.labels.sloth_id !== undefined || a.labels.severity !== undefined))
+export async function checkSteadyState(prometheusUrl: string, opts: { maxWaitMs?: number } = {}): Promise<SteadyState> {
+  // Not on the clock (the fault waits for it), so a Prometheus slowed by a loaded machine gets time and
+  // retries: giving up here would inject the fault unchecked.
+  const answerBy = Date.now() + 30_000;
+  const get = async <T>(path: string): Promise<T> => {
+    for (;;) {
+      try {
+        return (await (await fetch(`${prometheusUrl}${path}`, { signal: AbortSignal.timeout(10_000) })).json()) as T;
+      } catch (err) {
+        if (Date.now() >= answerBy) throw err;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  };
+  const notes: string[] = [];
+  let deadline: number | null = null;
+  for (;;) {
+    const groups = (await get<RulesResponse>('/api/v1/rules')).data.groups;
+    const alertGroups = groups.filter((g) => g.rules.some((r) => r.type === 'alerting' && isSloLabels(r.labels)));
+    if (alertGroups.length === 0) {
+      return { checked: false, firing: [], notes: ['steady state not checked: Prometheus has no SLO alert rules loaded (was the lab started without an SLO spec?)'] };
+    }
+    const pending = alertGroups.filter((g) => neverEvaluated(g.lastEvaluation));
+    deadline ??= Date.now() + (opts.maxWaitMs ?? Math.min(130_000, Math.max(15_000, 2000 * Math.max(...alertGroups.map((g) => g.interval)) + 2000)));
+    if (pending.length > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      continue;
+    }
+    if (pending.length > 0) {
+      return { checked: false, firing: [], notes: [`steady state not checked: SLO alert group(s) not evaluated yet: ${pending.map((g) => g.name).join(', ')}`] };
+    }
+    // Recording groups on a slow cycle (long windows, 10-minute tiles) may not have run yet on a fresh
+    // Prometheus: alerts reading their records cannot fire until they do. Said, not hidden.
+    const slow = groups.filter((g) => !alertGroups.includes(g) && neverEvaluated(g.lastEvaluation));
+    if (slow.length > 0) notes.push(`steady state judged before the first evaluation of ${slow.map((g) => `${g.name} (every ${g.interval}s)`).join(', ')}: alerts reading those records could not fire yet`);
+    break;
+  }
+  const body = await get<AlertsResponse>('/api/v1/alerts');
+  const firing = body.data.alerts
+    .filter((a) => a.state === 'firing' && isSloLabels(a.labels))
     .map((a) => `${a.labels.alertname ?? '?'}${a.labels.sloth_id ? `{slo=${a.labels.sloth_id}` : '{'}${a.labels.severity ? `${a.labels.sloth_id ? ',' : ''}severity=${a.labels.severity}` : ''}}`)
     .filter((v, i, all) => all.indexOf(v) === i);
+  return { checked: true, firing, notes };
 }

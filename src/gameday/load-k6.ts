@@ -13,6 +13,7 @@ import { findOnPath } from '../k6/runner.ts';
 import { renderGamedayK6Script, type GamedayScenario } from '../k6/script.ts';
 import { SolidaError } from '../util/errors.ts';
 import { collectK6Records } from './k6-records.ts';
+import { checkedReadBase } from './read-check.ts';
 import type { GamedayLoadOptions, LoadSummary, RunningLoad } from './load.ts';
 import type { AckedWrite } from './measure.ts';
 
@@ -85,7 +86,8 @@ export function startK6GamedayLoad(opts: K6LoadOptions): RunningLoad {
     '-e', `RUN_ID=${opts.runId}`,
     '-e', `WRITE_EVERY=${opts.writeEvery}`,
     // The lab's inventory service: sequence-marked writes go to POST /writes {seq, run}.
-    '-e', 'READ_PATH=/items?limit=1000',
+    // The script appends &prefix=CHECK_PREFIX: the same request as the built-in load's checked read.
+    '-e', `READ_PATH=${checkedReadBase(opts.check)}`,
     ...(opts.check ? ['-e', `CHECK_PREFIX=${opts.check.prefix}`, '-e', `CHECK_ROWS=${opts.check.rows}`] : []),
     '-e', 'WRITE_PATH=/writes',
     '-e', `REQUEST_TIMEOUT=${opts.timeoutMs}ms`,

@@ -20,7 +20,7 @@ import type { Journal, JournalStep, Step } from '../runbooks/types.ts';
 import { SolidaError } from '../util/errors.ts';
 import { buildGamedayReport, faultTimeOf } from './build-report.ts';
 import { delayCrossRegionReplication, type CrossRegionDelay } from './cross-region.ts';
-import { firingSloAlerts, watchPageAlerts } from './detect.ts';
+import { checkSteadyState, watchPageAlerts } from './detect.ts';
 import { startGamedayLoad, type ReadCheck, type RunningLoad } from './load.ts';
 import { resolveK6, startK6GamedayLoad, type LoadDriver } from './load-k6.ts';
 import { computeRto, type AckedWrite, type RequestSample } from './measure.ts';
@@ -198,7 +198,10 @@ export async function runGameday(opts: GamedayOptions): Promise<GamedayResult> {
     // Steady state is a precondition: with an SLO alert already firing, the fault would prove nothing.
     if (!signal?.aborted) {
       try {
-        steadyState = { checked: true, firing: await firingSloAlerts(lab.endpoints.prometheus) };
+        const checked = await checkSteadyState(lab.endpoints.prometheus);
+        steadyState = { checked: checked.checked, firing: checked.firing };
+        notes.push(...checked.notes);
+        for (const n of checked.notes) log(n);
       } catch (err) {
         notes.push(`steady state not checked: Prometheus did not answer (${(err as Error).message})`);
       }

@@ -4,9 +4,14 @@
 // the right data again — not when the service merely answers. The k6 script applies the same rule.
 import type { ReadCheck } from './load.ts';
 
+/** The read path without the prefix: a limit that lets every seeded row through (the k6 script adds the prefix). */
+export function checkedReadBase(check: ReadCheck | undefined): string {
+  return `/items?limit=${Math.max(1000, check?.rows ?? 0)}`;
+}
+
 /** The read path for a check: every row the run seeded, filtered by its prefix. */
 export function checkedReadPath(check: ReadCheck | undefined): string {
-  return check ? `/items?limit=${Math.max(1000, check.rows)}&prefix=${encodeURIComponent(check.prefix)}` : '/items?limit=10';
+  return check ? `${checkedReadBase(check)}&prefix=${encodeURIComponent(check.prefix)}` : '/items?limit=10';
 }
 
 export function seededRow(check: ReadCheck, i: number): { name: string; quantity: number } {

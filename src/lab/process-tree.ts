@@ -26,10 +26,13 @@ function parents(): Map<number, number> {
   return map;
 }
 
-/** Every live descendant of `pid` (children, grandchildren...), not `pid` itself. */
-export function descendantsOf(pid: number): number[] {
+function childrenByParent(): Map<number, number[]> {
   const byParent = new Map<number, number[]>();
   for (const [child, parent] of parents()) byParent.set(parent, [...(byParent.get(parent) ?? []), child]);
+  return byParent;
+}
+
+function descendantsIn(byParent: Map<number, number[]>, pid: number): number[] {
   const out: number[] = [];
   const queue = [...(byParent.get(pid) ?? [])];
   while (queue.length) {
@@ -40,6 +43,11 @@ export function descendantsOf(pid: number): number[] {
   return out;
 }
 
+/** Every live descendant of `pid` (children, grandchildren...), not `pid` itself. */
+export function descendantsOf(pid: number): number[] {
+  return descendantsIn(childrenByParent(), pid);
+}
+
 function send(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(pid, signal);
@@ -48,24 +56,42 @@ function send(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/** A recorded process: its pid and start time (so a reused pid is never signalled). */
+export interface ProcessRef {
+  pid: number | null;
+  startTicks: number | null;
+}
+
 /**
- * Signal a recorded process and all its descendants, if it is still the process that was recorded.
- * The leader first (a stopped postmaster forks no new child), then the tree, rescanned until no new
- * descendant appears. Returns every pid signalled (empty when the leader is gone).
+ * Signal recorded processes and all their descendants, each root only if it is still the process that
+ * was recorded. Every root first (a stopped postmaster forks no new child), then every tree from one
+ * /proc scan, rescanned until no new descendant appears: one instant for a whole region, not one
+ * component after the other. Returns the pids signalled per root (empty when that root is gone).
  */
-export function signalTree(pid: number | null, startTicks: number | null, signal: NodeJS.Signals): number[] {
-  if (!pid || !isAlive(pid, startTicks)) return [];
-  const done = new Set<number>([pid]);
-  send(pid, signal);
+export function signalTrees(roots: ProcessRef[], signal: NodeJS.Signals): number[][] {
+  const live = roots.map((r) => (r.pid && isAlive(r.pid, r.startTicks) ? r.pid : null));
+  const done = live.map((pid) => new Set<number>(pid ? [pid] : []));
+  for (const pid of live) if (pid) send(pid, signal);
   for (let round = 0; round < 5; round++) {
-    const fresh = descendantsOf(pid).filter((p) => !done.has(p));
-    if (fresh.length === 0) break;
-    for (const p of fresh) {
-      send(p, signal);
-      done.add(p);
-    }
+    let fresh = 0;
+    const byParent = childrenByParent();
+    live.forEach((pid, i) => {
+      if (!pid) return;
+      for (const p of descendantsIn(byParent, pid)) {
+        if (done[i].has(p)) continue;
+        send(p, signal);
+        done[i].add(p);
+        fresh++;
+      }
+    });
+    if (fresh === 0) break;
   }
-  return [...done];
+  return done.map((d) => [...d]);
+}
+
+/** One process and its descendants (see signalTrees). */
+export function signalTree(pid: number | null, startTicks: number | null, signal: NodeJS.Signals): number[] {
+  return signalTrees([{ pid, startTicks }], signal)[0];
 }
 
 /** Stopped by SIGSTOP (state T) — or gone. */
@@ -77,9 +103,18 @@ function stoppedOrGone(pid: number): boolean {
 /** Freeze a tree and wait until /proc shows every member stopped (signals are delivered asynchronously). */
 export async function freezeTree(pid: number | null, startTicks: number | null, timeoutMs = 3000): Promise<number[]> {
   const pids = signalTree(pid, startTicks, 'SIGSTOP');
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline && !pids.every(stoppedOrGone)) await new Promise((r) => setTimeout(r, 5));
+  await untilStopped(pids, timeoutMs);
   return pids;
+}
+
+/** Wait until /proc shows every pid stopped (or gone); false on timeout. */
+export async function untilStopped(pids: number[], timeoutMs = 3000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!pids.every(stoppedOrGone)) {
+    if (Date.now() >= deadline) return false;
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  return true;
 }
 
 /** SIGKILL a tree (frozen members too: a killed stopped process dies) and wait until none is left. */

@@ -15,7 +15,6 @@ import {
   restartComponent,
   restorePointInTime,
   setServerEnabled,
-  freezeComponent,
   thawComponent,
   killComponentTree,
   withAdmin,
@@ -24,12 +23,18 @@ import {
   type LabDescription,
 } from './index.ts';
 import { resolveLabDir } from './description.ts';
+import { signalTrees, untilStopped } from './process-tree.ts';
 import { waitFor } from './wait.ts';
 import { SolidaError } from '../util/errors.ts';
 import type { DbNode, HealthStatus, TargetAdapter } from '../runbooks/types.ts';
 import { setTimeout as wait } from 'node:timers/promises';
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+/**
+ * After a region stops, how long answers it already sent get to cross the global front (a local HAProxy,
+ * normally well under a millisecond; tens of ms on a loaded machine) before the fault is stamped.
+ */
+const REGION_DRAIN_MS = 50;
 
 export interface LabTargetOptions {
   /**
@@ -99,23 +104,30 @@ export class LabTarget implements TargetAdapter {
   /**
    * Freeze every process of the region except monitoring (which lives outside it): each component with
    * all its descendants (PostgreSQL's archiver, walsender and backends too), so nothing of the region —
-   * no streamed or archived WAL — reaches the other region after this moment.
+   * no streamed or archived WAL, no answer to a client — leaves it after this moment.
+   *
+   * One instant for the whole region: every tree is signalled and the cross-region link cut in the same
+   * tick (the link runs in this process, so no byte passes in between). The region is lost when /proc
+   * shows its last process stopped, and that is `faultAt`, the fault time of the game day: a write
+   * acknowledged before it and lost was in flight (RPO), none can be acknowledged after it. Answers the
+   * region sent before it may still be crossing the global front (a local proxy) and this process's
+   * sockets: they are let through (a short drain, then two turns of the event loop) before the stamp,
+   * so a load running here records them on the right side of it.
    */
   async isolateRegion(region: string) {
     const victims = this.lab().components.filter((c) => c.region === region && c.kind !== 'prometheus' && c.role !== 'restored');
-    // The link first: what is in transit at the loss is lost, as between real regions.
+    const trees = signalTrees(victims, 'SIGSTOP');
     this.options.crossRegionLink?.cut();
-    const frozen: string[] = [];
-    let processes = 0;
-    for (const c of victims) {
-      const pids = await freezeComponent(this.dir, c.name);
-      if (pids.length) {
-        frozen.push(c.name);
-        processes += pids.length;
-      }
-    }
+    // Cut off: from here nothing more of the region's WAL travels (what was in transit is dropped).
+    const cutAt = new Date();
+    const pids = trees.flat();
+    if (!(await untilStopped(pids))) throw new SolidaError(`could not freeze region ${region}: processes still running after SIGSTOP`, 1);
+    await new Promise((r) => setTimeout(r, REGION_DRAIN_MS));
+    for (let turn = 0; turn < 2; turn++) await new Promise((r) => setImmediate(r));
+    const faultAt = new Date();
+    const frozen = victims.filter((_, i) => trees[i].length > 0).map((c) => c.name);
     this.frozen.set(region, frozen);
-    return { frozen, processes };
+    return { frozen, processes: pids.length, cutAt: cutAt.toISOString(), faultAt: faultAt.toISOString() };
   }
 
   /**

@@ -123,10 +123,17 @@ describe('the k6 load process', () => {
       let body = '';
       req.on('data', (c) => (body += c));
       req.on('end', () => {
-        if (req.method === 'POST' && req.url === '/writes') {
+        const url = new URL(req.url ?? '/', 'http://x');
+        if (req.method === 'POST' && url.pathname === '/writes') {
           writes.push(JSON.parse(body).seq);
           res.writeHead(201).end('{}');
-        } else res.writeHead(req.url === '/items?limit=10' ? 200 : 404).end('[]');
+        } else if (req.method === 'GET' && url.pathname === '/items' && url.searchParams.get('limit') === '1000') {
+          // The lab's answer to the checked read: the seeded rows of the prefix. Under "stale-" one row
+          // carries an old quantity (200, wrong content), as a restore from the wrong point would.
+          const prefix = url.searchParams.get('prefix') ?? '';
+          const items = [1, 2, 3].map((i) => ({ id: i, name: `${prefix}${i}`, quantity: prefix === 'stale-' && i === 2 ? 7 : i }));
+          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ items }));
+        } else res.writeHead(404).end('{}');
       });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -137,9 +144,9 @@ describe('the k6 load process', () => {
     rmSync(bin, { recursive: true, force: true });
   });
 
-  // Known failing after the session's merges (stand-in k6 does not send the content-checked reads: 14 reads counted failed); fix in the next session.
-  it.skip('records are read while k6 runs; SIGINT stops it cleanly; the ledger holds only writes the server took', async () => {
-    const load = startK6GamedayLoad({ k6: join(bin, 'k6'), scenario: 'az-failure', target, runId: 'r1', ratePerSecond: 40, writeEvery: 2, timeoutMs: 1000 });
+  it('records are read while k6 runs; SIGINT stops it cleanly; the ledger holds only writes the server took', async () => {
+    const check = { prefix: 'gd-', rows: 3 };
+    const load = startK6GamedayLoad({ k6: join(bin, 'k6'), scenario: 'az-failure', target, runId: 'r1', ratePerSecond: 40, writeEvery: 2, timeoutMs: 1000, check });
     const deadline = Date.now() + 15_000;
     while (load.samples.length < 10 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(load.samples.length).toBeGreaterThanOrEqual(10); // seen before stop(): the file is tailed
@@ -151,6 +158,21 @@ describe('the k6 load process', () => {
     const ledger = load.ledger.map((w) => w.seq);
     expect(ledger.length).toBe(load.samples.filter((s) => s.kind === 'write').length);
     expect(ledger.every((seq) => seq % 2 === 0 && writes.includes(seq))).toBe(true);
+    // Reads carry their seq too (the script sets the metadata for every iteration).
+    expect(load.samples.filter((s) => s.kind === 'read').every((s) => s.seq % 2 === 1)).toBe(true);
+  });
+
+  it('a 200 read with stale content is a failed, incorrect read (the generated script’s check, run by k6)', async () => {
+    const load = startK6GamedayLoad({ k6: join(bin, 'k6'), scenario: 'pitr', target, runId: 'r3', ratePerSecond: 40, writeEvery: 2, timeoutMs: 1000, check: { prefix: 'stale-', rows: 3 } });
+    const deadline = Date.now() + 15_000;
+    while (load.samples.length < 10 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await load.stop();
+    const reads = load.samples.filter((s) => s.kind === 'read');
+    const writes = load.samples.filter((s) => s.kind === 'write');
+    expect(reads.length).toBeGreaterThanOrEqual(4);
+    expect(reads.every((s) => s.status === 200 && !s.ok && s.incorrect === true)).toBe(true);
+    expect(writes.length).toBeGreaterThanOrEqual(4);
+    expect(writes.every((s) => s.ok)).toBe(true);
   });
 
   it('a k6 that exits on its own (script error) is reported, not hidden', async () => {
