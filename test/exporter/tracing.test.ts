@@ -1,5 +1,7 @@
 // OpenTelemetry: spans exported over OTLP/HTTP to a local receiver, parented on the incoming W3C
-// traceparent, and the same trace id as an exemplar in the OpenMetrics scrape.
+// traceparent, and the same trace id as an exemplar in the OpenMetrics scrape. JSON here (chosen with
+// OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, with the URL from the `otlp` option), so the receiver can read
+// every field; tracing-protobuf.test.ts covers the default encoding.
 import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import express from 'express';
@@ -36,6 +38,7 @@ function attr(span: OtlpSpan, key: string): unknown {
 
 beforeAll(async () => {
   for (const k of Object.keys(process.env)) if (k.startsWith('OTEL_')) delete process.env[k];
+  process.env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL = 'http/json';
   receiver = http.createServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
@@ -65,6 +68,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await close(app);
   await close(receiver);
+  delete process.env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL;
 });
 
 describe('tracing', () => {
