@@ -4,6 +4,8 @@
 // every field; tracing-protobuf.test.ts covers the default encoding.
 import { execFileSync } from 'node:child_process';
 import http from 'node:http';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { trace } from '@opentelemetry/api';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createExporter, type Exporter } from '../../src/exporter/index.ts';
@@ -56,6 +58,11 @@ beforeAll(async () => {
   const ex = express();
   ex.use(exporter.middleware);
   ex.get('/metrics', exporter.metricsHandler);
+  // A handler that looks up the active span after an await (what its own child spans would use).
+  ex.get('/active', async (_req, res) => {
+    await nextTurn();
+    res.json({ traceId: trace.getActiveSpan()?.spanContext().traceId ?? null });
+  });
   ex.get('/items/:id', (req, res) => {
     if (req.params.id === 'boom') throw new Error('kaput');
     res.json({ id: req.params.id });
@@ -72,6 +79,12 @@ afterAll(async () => {
 });
 
 describe('tracing', () => {
+  it('keeps the server span active inside handlers, across awaits', async () => {
+    const other = '5bf92f3577b34da6a3ce929d0e0e4737';
+    const res = await request(port, '/active', { headers: { traceparent: `00-${other}-${PARENT_ID}-01` } });
+    expect(JSON.parse(res.body)).toEqual({ traceId: other });
+  });
+
   it('exports one server span per request with semconv attributes and the propagated trace id', async () => {
     expect((await request(port, '/items/7?color=red', { headers: { traceparent: `00-${TRACE_ID}-${PARENT_ID}-01` } })).status).toBe(200);
     expect((await request(port, '/items/boom')).status).toBe(500);
