@@ -38,12 +38,7 @@ if (variant.startsWith('solida')) {
   // solida+emf: CloudWatch EMF to stdout (the bench points stdout at a file and checks it), flushed
   // every second instead of every 60 s so that a run of a few seconds writes documents too.
   // solida-emf: EMF aggregation only (documents dropped by a no-op sink).
-  const emf =
-    variant === 'solida+emf'
-      ? { flushIntervalSeconds: 1 }
-      : variant === 'solida-emf'
-        ? { sink: { write: async () => {} } }
-        : false;
+  const emf = variant === 'solida+emf' ? { flushIntervalSeconds: 1 } : variant === 'solida-emf' ? { sink: { write: async () => {} } } : false;
   // solida+tracing*: spans over OTLP/HTTP to the endpoint in OTEL_EXPORTER_OTLP_ENDPOINT (the bench's
   // collector stand-in); the protocol comes from OTEL_EXPORTER_OTLP_PROTOCOL (protobuf unless set), as
   // for any user.
