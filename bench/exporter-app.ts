@@ -1,5 +1,6 @@
 // Child process for bench/exporter.ts: the same trivial express app under one instrumentation
-// variant. Prints the listening port on stdout.
+// variant. Writes the listening port to file descriptor 3 (stdout is the EMF variant's output).
+import { writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -34,15 +35,32 @@ if (variant.startsWith('solida')) {
   // solida-before: another copy of the exporter (BENCH_BEFORE_MODULE, e.g. an older revision) for before/after runs.
   const module = variant === 'solida-before' ? process.env.BENCH_BEFORE_MODULE! : '../src/exporter/index.ts';
   const { createExporter } = (await import(module)) as typeof import('../src/exporter/index.ts');
-  // solida-emf: with CloudWatch EMF aggregation on (documents dropped by a no-op sink).
-  const emf = variant === 'solida-emf' ? { sink: { write: async () => {} } } : false;
-  const exporter = createExporter({ service: 'bench', tracing: false, processMetrics: variant !== 'solida-noproc', emf });
+  // solida+emf: CloudWatch EMF to stdout (the bench points stdout at a file and checks it), flushed
+  // every second instead of every 60 s so that a run of a few seconds writes documents too.
+  // solida-emf: EMF aggregation only (documents dropped by a no-op sink).
+  const emf = variant === 'solida+emf' ? { flushIntervalSeconds: 1 } : variant === 'solida-emf' ? { sink: { write: async () => {} } } : false;
+  // solida+tracing*: spans over OTLP/HTTP to the endpoint in OTEL_EXPORTER_OTLP_ENDPOINT (the bench's
+  // collector stand-in); the protocol comes from OTEL_EXPORTER_OTLP_PROTOCOL (protobuf unless set), as
+  // for any user.
+  const tracing = variant.startsWith('solida+tracing');
+  const exporter = createExporter({ service: 'bench', tracing, processMetrics: variant !== 'solida-noproc', emf });
+  // On SIGTERM, flush spans and EMF before exiting: the bench then counts what arrived.
+  process.on('SIGTERM', () => {
+    void exporter.shutdown().finally(() => process.exit(0));
+  });
   // solida-wrap: no middleware; the server handler is exporter.wrap(app).
   if (variant === 'solida-wrap') wrapApp = exporter.wrap;
   else app.use(exporter.middleware);
   // /metrics is mounted after the business routes (below): ahead of them its path match would be
   // paid by every request, and that is routing cost, not instrumentation.
   metricsRoute = exporter.metricsHandler;
+} else if (variant === 'als') {
+  // What keeping the active OpenTelemetry context across a request costs: the SDK's context manager
+  // is an AsyncLocalStorage, entered once per request.
+  const { AsyncLocalStorage } = await import('node:async_hooks');
+  const als = new AsyncLocalStorage<object>();
+  const store = {};
+  app.use((_req, _res, next) => als.run(store, next));
 } else if (variant === 'noop') {
   // The noise floor: an empty middleware costs (almost) nothing.
   app.use((_req, _res, next) => next());
@@ -70,5 +88,5 @@ if (metricsRoute) app.get('/metrics', metricsRoute);
 // --cpu-prof writes its profile on a normal exit only.
 process.on('SIGINT', () => process.exit(0));
 const server = http.createServer(wrapApp ? wrapApp(app) : app).listen(0, '127.0.0.1', () => {
-  process.stdout.write(`${(server.address() as AddressInfo).port}\n`);
+  writeSync(3, `${(server.address() as AddressInfo).port}\n`);
 });

@@ -1,5 +1,6 @@
-// OTLP/HTTP with protobuf, chosen the standard way (OTEL_EXPORTER_OTLP_PROTOCOL): solida leaves the
-// exporter to the SDK, whose request must reach the endpoint from OTEL_EXPORTER_OTLP_TRACES_ENDPOINT.
+// OTLP/HTTP with protobuf, the default when no protocol is set (as the OpenTelemetry specification
+// says, and the cheaper encoding): solida leaves the exporter to the SDK, whose request must reach the
+// endpoint from OTEL_EXPORTER_OTLP_TRACES_ENDPOINT.
 // No protobuf decoder ships with the OTel packages installed here, so the body is checked for the raw
 // bytes protobuf stores verbatim: the 16-byte trace id, the 8-byte parent span id, and strings.
 import http from 'node:http';
@@ -32,7 +33,6 @@ beforeAll(async () => {
   });
   const receiverPort = await listen(receiver);
   process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT = `http://127.0.0.1:${receiverPort}/v1/traces`;
-  process.env.OTEL_EXPORTER_OTLP_PROTOCOL = 'http/protobuf';
   exporter = createExporter({ service: 'traced-proto', processMetrics: false });
   const ex = express();
   ex.use(exporter.middleware);

@@ -1,7 +1,11 @@
 // OpenTelemetry: spans exported over OTLP/HTTP to a local receiver, parented on the incoming W3C
-// traceparent, and the same trace id as an exemplar in the OpenMetrics scrape.
+// traceparent, and the same trace id as an exemplar in the OpenMetrics scrape. JSON here (chosen with
+// OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, with the URL from the `otlp` option), so the receiver can read
+// every field; tracing-protobuf.test.ts covers the default encoding.
 import { execFileSync } from 'node:child_process';
 import http from 'node:http';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { trace } from '@opentelemetry/api';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createExporter, type Exporter } from '../../src/exporter/index.ts';
@@ -36,6 +40,7 @@ function attr(span: OtlpSpan, key: string): unknown {
 
 beforeAll(async () => {
   for (const k of Object.keys(process.env)) if (k.startsWith('OTEL_')) delete process.env[k];
+  process.env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL = 'http/json';
   receiver = http.createServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
@@ -53,6 +58,11 @@ beforeAll(async () => {
   const ex = express();
   ex.use(exporter.middleware);
   ex.get('/metrics', exporter.metricsHandler);
+  // A handler that looks up the active span after an await (what its own child spans would use).
+  ex.get('/active', async (_req, res) => {
+    await nextTurn();
+    res.json({ traceId: trace.getActiveSpan()?.spanContext().traceId ?? null });
+  });
   ex.get('/items/:id', (req, res) => {
     if (req.params.id === 'boom') throw new Error('kaput');
     res.json({ id: req.params.id });
@@ -65,9 +75,16 @@ beforeAll(async () => {
 afterAll(async () => {
   await close(app);
   await close(receiver);
+  delete process.env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL;
 });
 
 describe('tracing', () => {
+  it('keeps the server span active inside handlers, across awaits', async () => {
+    const other = '5bf92f3577b34da6a3ce929d0e0e4737';
+    const res = await request(port, '/active', { headers: { traceparent: `00-${other}-${PARENT_ID}-01` } });
+    expect(JSON.parse(res.body)).toEqual({ traceId: other });
+  });
+
   it('exports one server span per request with semconv attributes and the propagated trace id', async () => {
     expect((await request(port, '/items/7?color=red', { headers: { traceparent: `00-${TRACE_ID}-${PARENT_ID}-01` } })).status).toBe(200);
     expect((await request(port, '/items/boom')).status).toBe(500);
