@@ -50,15 +50,17 @@ export function readCachedBundle(configPath: string): CacheLookup {
   } catch {
     return { contentHash: undefined };
   }
-  const code = readEntry(entryFile(configPath, contentHash));
+  const code = readEntry(entryFile(configPath, contentHash), configPath);
   return code === undefined ? { contentHash } : { code };
 }
 
-function readEntry(file: string | undefined): string | undefined {
+function readEntry(file: string | undefined, configPath: string): string | undefined {
   if (!file) return undefined;
   try {
     const entry = JSON.parse(readFileSync(file, 'utf8')) as CacheEntry;
     if (entry.version !== 1 || typeof entry.code !== 'string' || !Array.isArray(entry.inputs)) return undefined;
+    // The config itself is always among the inputs; an entry without it was not written here.
+    if (!entry.inputs.some((i) => i.path === configPath)) return undefined;
     for (const input of entry.inputs) if (sha256(readFileSync(input.path)) !== input.sha256) return undefined;
     // Packages are imported by absolute file URL: a reinstall that moved one means bundling again.
     for (const m of entry.code.matchAll(/"(file:\/\/\/[^"]+)"/g)) if (!existsSync(fileURLToPath(m[1]))) return undefined;
