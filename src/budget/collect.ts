@@ -47,6 +47,11 @@ export async function collectReports(model: SolidaModel, source: BudgetSource, o
   return { entries, skipped };
 }
 
+/** The windows (seconds, ending at `window.end`) whose event counts one SLO's budget needs: the window, the last week, each burn window. */
+export function budgetWindowSeconds(slo: Slo, window: ReportWindow, policy: BudgetPolicy): number[] {
+  return [...(window.elapsedSeconds > 0 ? [window.elapsedSeconds] : []), policy.weekSeconds, ...burnWindows(slo).map((w) => w.seconds)];
+}
+
 /** One SLO's budget over `window`: the counts a report needs (window, last week, each burn window), then the arithmetic. */
 export async function readBudget(slo: Slo, source: BudgetSource, window: ReportWindow, policy: BudgetPolicy): Promise<{ report: SloBudgetReport; overWindow: EventCounts | null }> {
   const windows = burnWindows(slo);

@@ -6,6 +6,7 @@ import { SolidaError } from '../util/errors.ts';
 import type { ViewBackend } from './backend.ts';
 import type { AlertState, SloRow, Snapshot } from './model.ts';
 import { readRow, unreadRow } from './rows.ts';
+import { prefetchEvents } from '../budget/prefetch.ts';
 
 export interface LiveOptions {
   /** SLOs read at once (each is a handful of queries run together). */
@@ -54,10 +55,12 @@ export class LiveSnapshot {
     }
     const previous = new Map(this.snapshot.rows.map((r) => [r.id, r]));
     const failures: string[] = [];
+    // Every SLO's counts in a few batched queries first; the rows then read them from memory.
+    const source = await prefetchEvents(this.backend.budget, this.model.slos, at, this.concurrency);
     const rows = await mapLimit(this.model.slos, this.concurrency, async (slo): Promise<SloRow> => {
       if (!this.backend.budget.supports(slo)) return previous.get(slo.id)!;
       try {
-        return await readRow(slo, this.backend.budget, at, alerts ? alerts.get(slo.id) ?? [] : null);
+        return await readRow(slo, source, at, alerts ? alerts.get(slo.id) ?? [] : null);
       } catch (err) {
         const message = messageOf(err);
         failures.push(message);

@@ -178,7 +178,5 @@ export type AlertingConfig = z.input<typeof alertingInput>;
 export type TierConfig = z.input<typeof tierInput>;
 export type BudgetPolicyConfig = z.input<typeof budgetPolicyInput>;
 
-/** Identity with types: gives `solida.config.ts` completion and checking in the editor. */
-export function defineConfig(config: SolidaConfig): SolidaConfig {
-  return config;
-}
+// Its own module so the config sandbox can load it without zod (define-config.ts).
+export { defineConfig } from './define-config.ts';

@@ -3,24 +3,14 @@
 import { existsSync, statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseAllDocuments } from 'yaml';
-import { SolidaError, type Problem } from '../util/errors.ts';
+import { SolidaError } from '../util/errors.ts';
 import { readSpecFile } from './read-spec-file.ts';
 import { loadConfigModule } from './config-sandbox.ts';
-import { configSchema, type SolidaConfig } from './config.ts';
-import { normalizeConfig } from './normalize.ts';
-import { zodProblems } from './issues.ts';
-import { salvagedProblems } from './salvage.ts';
-import { readDocuments } from './formats/read.ts';
-import { foreignModel } from './formats/to-model.ts';
+import { fromConfig } from './from-config.ts';
+import type { LoadedSpec } from './spec-text.ts';
 import type { SolidaModel } from './model.ts';
 
-export type SpecFormat = 'typescript' | 'solida-yaml' | 'sloth' | 'openslo' | 'pyrra';
-
-export interface LoadedSpec {
-  format: SpecFormat;
-  model: SolidaModel;
-}
+export type { LoadedSpec, SpecFormat } from './spec-text.ts';
 
 const SCRIPT_EXTENSIONS = new Set(['.ts', '.mts', '.js', '.mjs']);
 
@@ -33,35 +23,9 @@ export async function loadSpec(file: string): Promise<LoadedSpec> {
   if (!existsSync(path)) throw new SolidaError(`${file}: no such file`, 2, [{ file, message: 'the config file does not exist', fix: 'pass --config with the path of solida.config.ts or a YAML spec' }]);
   if (SCRIPT_EXTENSIONS.has(extname(path))) await readSpecFile(path, file); // a regular file of sane size, not a directory or device
   if (SCRIPT_EXTENSIONS.has(extname(path))) return { format: 'typescript', model: fromConfig(await importConfig(path, file), file) };
+  // YAML and the Sloth/OpenSLO/Pyrra readers load only for a YAML spec (start-up time of a .ts config).
+  const { parseSpecText } = await import('./spec-text.ts');
   return parseSpecText(await readSpecFile(path, file), file);
-}
-
-/** Parses YAML/JSON text of any supported format (exported for tests and stdin use). */
-export function parseSpecText(text: string, file: string): LoadedSpec {
-  const docs = parseAllDocuments(text, { prettyErrors: true });
-  const parseProblems: Problem[] = [];
-  const values: unknown[] = [];
-  for (const doc of Array.isArray(docs) ? docs : [docs]) {
-    for (const e of doc.errors) {
-      const pos = e.linePos?.[0];
-      parseProblems.push({ file: pos ? `${file}:${pos.line}:${pos.col}` : file, message: `YAML syntax: ${e.message.split('\n')[0]}`, fix: 'fix the YAML syntax at that line' });
-    }
-    let value: unknown;
-    try {
-      value = doc.toJS();
-    } catch (err) {
-      // yaml's own guard against alias bombs (maxAliasCount) and similar resource attacks.
-      throw new SolidaError(`${file} is not a usable YAML document`, 2, [{ file, message: (err as Error).message, fix: 'write the values out instead of nesting aliases' }]);
-    }
-    if (value !== null && value !== undefined) values.push(value);
-  }
-  if (parseProblems.length) throw new SolidaError(`${file} is not valid YAML`, 2, parseProblems);
-  if (values.length === 0) throw new SolidaError(`${file} is empty`, 2, [{ file, message: 'no document found', fix: 'write a solida, Sloth, OpenSLO or Pyrra spec' }]);
-
-  // Sloth, OpenSLO and Pyrra documents (any number, any mix) go to their readers (formats/read.ts).
-  const reading = readDocuments(values, file);
-  if (reading.kind !== 'solida') return foreignModel(reading, file);
-  return { format: 'solida-yaml', model: fromConfig(reading.value, file) };
 }
 
 // A config is someone's code: it runs in a worker with a deadline (config-sandbox.ts). A long-lived process
@@ -76,19 +40,4 @@ async function importConfig(path: string, file: string): Promise<unknown> {
   const value = await loadConfigModule(pathToFileURL(path).href, file);
   loadedConfigs.set(path, { stamp, value });
   return structuredClone(value);
-}
-
-function fromConfig(value: unknown, file: string): SolidaModel {
-  const parsed = configSchema.safeParse(value, { reportInput: true });
-  if (!parsed.success) {
-    const problems = zodProblems(parsed.error, configSchema, file);
-    throw invalid(file, [...problems, ...salvagedProblems(value, file, problems)]);
-  }
-  const { model, problems } = normalizeConfig(parsed.data as SolidaConfig, file);
-  if (problems.length) throw invalid(file, problems);
-  return model;
-}
-
-function invalid(file: string, problems: Problem[]): SolidaError {
-  return new SolidaError(`${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, 2, problems);
 }

@@ -118,6 +118,12 @@ describe('old spellings keep working, with a note', () => {
   it('validate --json prints JSON on stdout; --json FILE writes it and keeps the text', async () => {
     const bare = await runSolida(['validate', '-c', EXAMPLE, '--json']);
     expect(JSON.parse(bare.stdout).slos.length).toBe(3);
+    // Figures as a person writes them, not binary floating-point noise (1 − 99.9/100 = 0.0009999999999998899).
+    const first = JSON.parse(bare.stdout).slos[0];
+    expect(first.objective).toBe(99.9);
+    expect(first.errorBudget).toBe(0.001);
+    expect(first.budgetMinutes).toBe(43.2);
+    expect(first.tiers[0].threshold).toBe(0.0144);
     const file = join(dir, 'explain.json');
     const withFile = await runSolida(['validate', '-c', EXAMPLE, '--json', file]);
     expect(withFile.stdout).toContain('valid typescript spec');

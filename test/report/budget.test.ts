@@ -76,7 +76,7 @@ describe('inputs', () => {
 
 describe('budget policy from the config', () => {
   it('reads a per-SLO policy over the config default, and the report decides with it', async () => {
-    const { parseSpecText } = await import('../../src/slo/load.ts');
+    const { parseSpecText } = await import('../../src/slo/spec-text.ts');
     const { decidePolicy } = await import('../../src/budget/policy.ts');
     const { model } = parseSpecText(
       `budgetPolicy: { freezeWhenBurnedPercent: 25, within: 14d }

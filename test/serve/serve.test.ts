@@ -144,10 +144,17 @@ describe('solida serve: the detail page', () => {
     expect(legends).toContain('alert threshold (7.2%)');
     expect(legends).toContain('alert threshold (3%)');
     expect(legends).toContain('error ratio over 1h');
-    // The burn-down is drawn from the first real sample (two days ago), not from the window's start.
-    // Known flaky in a clean CI-like run (the line measured 0 px wide once): the width check is parked until fixed.
-    const plot = await page.$eval('.card:has(polyline.burn-down) svg.chart rect', (r) => r.getBoundingClientRect().width);
-    expect(plot).toBeGreaterThan(0);
+    // The burn-down is drawn from the first real sample (two days ago), not from the window's start: the
+    // line spans the plot. Measured in one evaluation: the page swaps its main part in every refresh (2 s
+    // here), and an element found in one round trip and measured in the next may be detached by then
+    // (a detached element measures 0 × 0 — the 0 px this check once saw).
+    const { plot, line } = await page.evaluate(() => {
+      const svg = document.querySelector('.card:has(polyline.burn-down) svg.chart')!;
+      const lines = Array.from(svg.querySelectorAll('polyline.burn-down')).map((l) => l.getBoundingClientRect());
+      return { plot: svg.querySelector('rect')!.getBoundingClientRect().width, line: Math.max(...lines.map((r) => r.right)) - Math.min(...lines.map((r) => r.left)) };
+    });
+    expect(plot).toBeGreaterThan(200);
+    expect(line / plot).toBeGreaterThan(0.9);
     // The 5m ratio line sits above the page-1h threshold at its right end (20% errors now).
     const tier = page.locator('figure', { hasText: 'Tier page-1h' });
     const [shortY, thresholdY] = await Promise.all([

@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { loadSpec, parseSpecText } from '../../src/slo/load.ts';
+import { loadSpec } from '../../src/slo/load.ts';
+import { parseSpecText } from '../../src/slo/spec-text.ts';
 import { modelToOpenSlo } from '../../src/slo/formats/openslo.ts';
 import { runPromtool, counter } from '../prometheus/harness.ts';
 import type { SolidaModel } from '../../src/slo/model.ts';

@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments, stringify } from 'yaml';
-import { loadSpec, parseSpecText } from '../../src/slo/load.ts';
+import { loadSpec } from '../../src/slo/load.ts';
+import { parseSpecText } from '../../src/slo/spec-text.ts';
 import { modelToOpenSlo } from '../../src/slo/formats/openslo.ts';
 import type { SolidaModel } from '../../src/slo/model.ts';
 import type { Problem, SolidaError } from '../../src/util/errors.ts';

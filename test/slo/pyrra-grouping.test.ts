@@ -3,7 +3,8 @@
 // definition gives one SLO per label value, each with its own ratio and its own alerts.
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadSpec, parseSpecText } from '../../src/slo/load.ts';
+import { loadSpec } from '../../src/slo/load.ts';
+import { parseSpecText } from '../../src/slo/spec-text.ts';
 import type { Problem, SolidaError } from '../../src/util/errors.ts';
 import { counter, runPromtool } from '../prometheus/harness.ts';
 

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { defaultTiersFor, tierTable } from '../../src/slo/tiers.ts';
-import { parseSpecText } from '../../src/slo/load.ts';
+import { parseSpecText } from '../../src/slo/spec-text.ts';
 import { explainModel, formatExplanation } from '../../src/slo/explain.ts';
 
 const DAY = 86400;

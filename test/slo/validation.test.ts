@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseSpecText } from '../../src/slo/load.ts';
+import { parseSpecText } from '../../src/slo/spec-text.ts';
 import type { Problem, SolidaError } from '../../src/util/errors.ts';
 import { runSolida } from '../support/cli.ts';
 

@@ -1,11 +1,9 @@
 // `solida serve`: the live SLO view (list + detail pages) over Prometheus or CloudWatch.
 import type { Command } from 'commander';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { loadModel } from '../../slo/load.ts';
 import { parseDuration } from '../../slo/duration.ts';
 import { SolidaError } from '../../util/errors.ts';
 import { PrometheusBackend } from '../../serve/prometheus-backend.ts';
-import { CloudWatchBackend } from '../../serve/cloudwatch-backend.ts';
 import type { ViewBackend } from '../../serve/backend.ts';
 import { startView } from '../../serve/server.ts';
 import { resolveConfigPath, withExamples } from '../shared.ts';
@@ -41,7 +39,7 @@ export function registerServeCommand(program: Command): void {
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SolidaError(`invalid --port ${JSON.stringify(flags.port)}`, 2, [{ message: 'not a port number', fix: 'e.g. --port 9099, or 0 for any free port' }]);
       const refresh = parseDuration(flags.refresh);
       if (!refresh || refresh.seconds < 1) throw new SolidaError(`invalid --refresh ${JSON.stringify(flags.refresh)}`, 2, [{ message: 'not a duration of at least 1s', fix: 'e.g. --refresh 15s' }]);
-      const backend = makeBackend(flags);
+      const backend = await makeBackend(flags);
       const model = await loadModel(resolveConfigPath(flags.config));
       const view = await startView(model, backend, {
         host: flags.host,
@@ -69,8 +67,12 @@ export function registerServeCommand(program: Command): void {
     });
 }
 
-function makeBackend(flags: ServeFlags): ViewBackend {
-  if (flags.source === 'cloudwatch') return new CloudWatchBackend(new CloudWatchClient(flags.region ? { region: flags.region } : {}), flags.region);
+/** The AWS SDK loads only for --source cloudwatch: it alone took seconds of the view's start over Prometheus. */
+async function makeBackend(flags: ServeFlags): Promise<ViewBackend> {
+  if (flags.source === 'cloudwatch') {
+    const [{ CloudWatchClient }, { CloudWatchBackend }] = await Promise.all([import('@aws-sdk/client-cloudwatch'), import('../../serve/cloudwatch-backend.ts')]);
+    return new CloudWatchBackend(new CloudWatchClient(flags.region ? { region: flags.region } : {}), flags.region);
+  }
   if (flags.source !== 'prometheus') throw new SolidaError(`unknown --source ${JSON.stringify(flags.source)}`, 2, [{ message: 'not a view source', fix: 'use prometheus (with --prometheus URL) or cloudwatch' }]);
   if (!flags.prometheus) throw new SolidaError('--prometheus is required with --source prometheus', 2, [{ message: 'no Prometheus URL', fix: 'pass --prometheus http://localhost:9090' }]);
   if (!/^https?:\/\//.test(flags.prometheus)) throw new SolidaError(`invalid --prometheus ${JSON.stringify(flags.prometheus)}`, 2, [{ message: 'not an http(s) URL', fix: 'e.g. --prometheus http://localhost:9090' }]);

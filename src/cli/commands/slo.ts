@@ -6,6 +6,14 @@ import { deprecated, emitJson, parentCommand, resolveConfigPath, withExamples } 
 
 const loadSpec = async (file: string) => (await import('../../slo/load.ts')).loadSpec(file);
 
+/**
+ * Figures to 12 significant digits: 1 − 99.9/100 is 0.0009999999999998899 in binary floating point, and a
+ * person or a JSON consumer reading the explanation should see 0.001 (float64 carries ~16 digits of noise).
+ */
+function roundFloats<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value), (_k, v: unknown) => (typeof v === 'number' && Number.isFinite(v) && !Number.isInteger(v) ? Number(v.toPrecision(12)) : v)) as T;
+}
+
 export function registerSloCommands(program: Command): void {
   const validate = program
     .command('validate')
@@ -18,7 +26,7 @@ export function registerSloCommands(program: Command): void {
       const { model, format } = await loadSpec(file);
       const { explainModel, formatExplanation } = await import('../../slo/explain.ts');
       const explanations = explainModel(model);
-      if (await emitJson(opts.json, { file, format, slos: explanations })) return;
+      if (await emitJson(opts.json, { file, format, slos: roundFloats(explanations) })) return;
       process.stdout.write(`${file}: valid ${format} spec — ${model.services.length} service(s), ${model.slos.length} SLO(s)\n`);
       if (opts.explain) for (const e of explanations) process.stdout.write(`\n${formatExplanation(e)}\n`);
       else {
