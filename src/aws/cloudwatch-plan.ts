@@ -211,13 +211,33 @@ async function readExisting(client: CloudWatchClient, prefix: string): Promise<E
     for (const e of page.DashboardEntries ?? []) if (e.DashboardName?.startsWith(namePrefix)) names.push(e.DashboardName);
     token = page.NextToken;
   } while (token);
-  for (const name of names) {
+  const bodies = await mapInFlight(names, async (name) => {
     const input = { DashboardName: name };
     assertValidRequest('cloudwatch', 'GetDashboard', input);
     const d = await send(`GetDashboard ${name}`, () => client.send(new GetDashboardCommand(input)));
-    dashboards.set(name, d.DashboardBody ?? '');
-  }
+    return d.DashboardBody ?? '';
+  });
+  names.forEach((name, i) => dashboards.set(name, bodies[i]));
   return { metric, composite, dashboards };
+}
+
+/**
+ * Reads one resource at a time per slot, READS_IN_FLIGHT slots: a plan reads tags of every alarm under the
+ * prefix (hundreds in a large account), one round trip each; in sequence that is tens of seconds.
+ * A few at once stays well inside CloudWatch's request rate (the SDK retries a throttle anyway).
+ */
+const READS_IN_FLIGHT = 4;
+async function mapInFlight<T, R>(items: T[], read: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await read(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(READS_IN_FLIGHT, items.length) }, worker));
+  return out;
 }
 
 async function readTags(client: CloudWatchClient, arn: string | undefined): Promise<Tag[]> {
@@ -266,7 +286,8 @@ export async function planCloudWatch(client: CloudWatchClient, desired: CloudWat
   // Tags of every existing alarm, read once: they tell ownership and tag drift.
   const existingAlarms = [...existing.metric, ...existing.composite] as [string, MetricAlarm | CompositeAlarm][];
   const tags = new Map<string, Tag[]>();
-  for (const [name, a] of existingAlarms) tags.set(name, await readTags(client, a.AlarmArn));
+  const read = await mapInFlight(existingAlarms, ([, a]) => readTags(client, a.AlarmArn));
+  existingAlarms.forEach(([name], i) => tags.set(name, read[i]));
   const owned = (name: string) => isManaged(tags.get(name) ?? []);
 
   // AWS keeps one alarm per name, so a kind change (metric ↔ composite) is delete + create, and the delete

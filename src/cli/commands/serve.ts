@@ -9,6 +9,10 @@ import { CloudWatchBackend } from '../../serve/cloudwatch-backend.ts';
 import type { ViewBackend } from '../../serve/backend.ts';
 import { startView } from '../../serve/server.ts';
 import { resolveConfigPath, withExamples } from '../shared.ts';
+import { clientConfig } from '../../aws/endpoint.ts';
+import { assertAwsReady } from '../../aws/preflight.ts';
+import { declaredRegion } from './cloudwatch.ts';
+import type { SolidaModel } from '../../slo/model.ts';
 
 interface ServeFlags {
   config?: string;
@@ -31,7 +35,7 @@ export function registerServeCommand(program: Command): void {
     .option('-c, --config <file>', 'spec file')
     .option('--source <source>', 'prometheus or cloudwatch', 'prometheus')
     .option('--prometheus <url>', 'Prometheus base URL, e.g. http://localhost:9090')
-    .option('--region <region>', "AWS region for --source cloudwatch (default: the SDK's)")
+    .option('--region <region>', "AWS region for --source cloudwatch (default: the services' aws.region, then AWS_REGION or the profile's)")
     .option('--host <address>', 'address to listen on (loopback by default: the view has no login)', '127.0.0.1')
     .option('--port <n>', 'port (0 = any free port)', '9099')
     .option('--refresh <duration>', 'how often to re-read every SLO', '15s')
@@ -41,8 +45,8 @@ export function registerServeCommand(program: Command): void {
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SolidaError(`invalid --port ${JSON.stringify(flags.port)}`, 2, [{ message: 'not a port number', fix: 'e.g. --port 9099, or 0 for any free port' }]);
       const refresh = parseDuration(flags.refresh);
       if (!refresh || refresh.seconds < 1) throw new SolidaError(`invalid --refresh ${JSON.stringify(flags.refresh)}`, 2, [{ message: 'not a duration of at least 1s', fix: 'e.g. --refresh 15s' }]);
-      const backend = makeBackend(flags);
       const model = await loadModel(resolveConfigPath(flags.config));
+      const backend = await makeBackend(flags, model);
       const view = await startView(model, backend, {
         host: flags.host,
         port,
@@ -69,8 +73,13 @@ export function registerServeCommand(program: Command): void {
     });
 }
 
-function makeBackend(flags: ServeFlags): ViewBackend {
-  if (flags.source === 'cloudwatch') return new CloudWatchBackend(new CloudWatchClient(flags.region ? { region: flags.region } : {}), flags.region);
+async function makeBackend(flags: ServeFlags, model: SolidaModel): Promise<ViewBackend> {
+  if (flags.source === 'cloudwatch') {
+    const region = flags.region ?? declaredRegion(model);
+    const client = new CloudWatchClient(clientConfig({ region }));
+    // Before listening: a view that cannot read CloudWatch would only show errors on every refresh.
+    return new CloudWatchBackend(client, await assertAwsReady(client, 'serve --source cloudwatch'));
+  }
   if (flags.source !== 'prometheus') throw new SolidaError(`unknown --source ${JSON.stringify(flags.source)}`, 2, [{ message: 'not a view source', fix: 'use prometheus (with --prometheus URL) or cloudwatch' }]);
   if (!flags.prometheus) throw new SolidaError('--prometheus is required with --source prometheus', 2, [{ message: 'no Prometheus URL', fix: 'pass --prometheus http://localhost:9090' }]);
   if (!/^https?:\/\//.test(flags.prometheus)) throw new SolidaError(`invalid --prometheus ${JSON.stringify(flags.prometheus)}`, 2, [{ message: 'not an http(s) URL', fix: 'e.g. --prometheus http://localhost:9090' }]);
