@@ -183,8 +183,21 @@ async function send<T>(what: string, run: () => Promise<T>): Promise<T> {
     return await run();
   } catch (err) {
     if (err instanceof SolidaError) throw err;
-    throw new SolidaError(`CloudWatch ${what} failed: ${(err as Error).message}`, 1);
+    throw new SolidaError(`CloudWatch ${what} failed: ${describeSdkError(err)}`, 1);
   }
+}
+
+/**
+ * One line for an SDK error. An answer that is not CloudWatch's (an emulator without the operation, a proxy's
+ * error page) surfaces as a multi-line deserialization error about "<!doctype": say what happened instead.
+ */
+function describeSdkError(err: unknown): string {
+  const e = err as Error & { $metadata?: { httpStatusCode?: number }; $response?: unknown };
+  const status = e.$metadata?.httpStatusCode;
+  if (/Deserialization error/.test(e.message ?? '')) {
+    return `the endpoint answered${status ? ` HTTP ${status}` : ''} with something that is not a CloudWatch response (an emulator that lacks this operation?)`;
+  }
+  return String(e.message ?? err).split('\n')[0];
 }
 
 async function readExisting(client: CloudWatchClient, prefix: string): Promise<Existing> {
@@ -211,33 +224,13 @@ async function readExisting(client: CloudWatchClient, prefix: string): Promise<E
     for (const e of page.DashboardEntries ?? []) if (e.DashboardName?.startsWith(namePrefix)) names.push(e.DashboardName);
     token = page.NextToken;
   } while (token);
-  const bodies = await mapInFlight(names, async (name) => {
+  for (const name of names) {
     const input = { DashboardName: name };
     assertValidRequest('cloudwatch', 'GetDashboard', input);
     const d = await send(`GetDashboard ${name}`, () => client.send(new GetDashboardCommand(input)));
-    return d.DashboardBody ?? '';
-  });
-  names.forEach((name, i) => dashboards.set(name, bodies[i]));
+    dashboards.set(name, d.DashboardBody ?? '');
+  }
   return { metric, composite, dashboards };
-}
-
-/**
- * Reads one resource at a time per slot, READS_IN_FLIGHT slots: a plan reads tags of every alarm under the
- * prefix (hundreds in a large account), one round trip each; in sequence that is tens of seconds.
- * A few at once stays well inside CloudWatch's request rate (the SDK retries a throttle anyway).
- */
-const READS_IN_FLIGHT = 4;
-async function mapInFlight<T, R>(items: T[], read: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await read(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(READS_IN_FLIGHT, items.length) }, worker));
-  return out;
 }
 
 async function readTags(client: CloudWatchClient, arn: string | undefined): Promise<Tag[]> {
@@ -286,8 +279,8 @@ export async function planCloudWatch(client: CloudWatchClient, desired: CloudWat
   // Tags of every existing alarm, read once: they tell ownership and tag drift.
   const existingAlarms = [...existing.metric, ...existing.composite] as [string, MetricAlarm | CompositeAlarm][];
   const tags = new Map<string, Tag[]>();
-  const read = await mapInFlight(existingAlarms, ([, a]) => readTags(client, a.AlarmArn));
-  existingAlarms.forEach(([name], i) => tags.set(name, read[i]));
+  // One at a time: a burst of reads could run into CloudWatch's per-account request-rate quotas.
+  for (const [name, a] of existingAlarms) tags.set(name, await readTags(client, a.AlarmArn));
   const owned = (name: string) => isManaged(tags.get(name) ?? []);
 
   // AWS keeps one alarm per name, so a kind change (metric ↔ composite) is delete + create, and the delete

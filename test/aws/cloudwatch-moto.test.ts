@@ -185,6 +185,13 @@ describe('plan/apply cloudwatch against moto_server', () => {
     const broken = await solida(['plan', 'cloudwatch', '--config', config], { AWS_ENDPOINT_URL: nowhere });
     expect(broken.code).toBe(1);
     expect(broken.stderr).toContain('CloudWatch DescribeAlarms failed');
+    // Straight at moto, without the gap fake: metric alarms go in, then moto's HTML 500 for PutCompositeAlarm
+    // ends the apply in one line that says what happened.
+    const bare = await solida(['apply', 'cloudwatch', '--config', config, '--yes', '--endpoint-url', cw.moto.url]);
+    expect(bare.code).toBe(1);
+    expect(bare.stderr).toMatch(/^error: CloudWatch PutCompositeAlarm solida-inventory-\S+ failed: the endpoint answered HTTP 500 with something that is not a CloudWatch response/m);
+    expect(bare.stderr).not.toMatch(/Deserialization error|doctype/);
+    expect((await cw.alarmNames()).length).toBeGreaterThan(0);
     const bad = await solida(['plan', 'cloudwatch', '--config', config, '--endpoint-url', 'localhost:5000']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--endpoint-url');
