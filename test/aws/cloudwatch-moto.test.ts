@@ -87,6 +87,11 @@ describe('what the gap fake serves is what moto_server 5.2.1 lacks', () => {
     // ListDashboards has no page-size parameter (AWS pages at 1,000); moto's answer carries no NextToken at all.
     const dashboards = await direct.send(new ListDashboardsCommand({}));
     expect([dashboards.DashboardEntries?.length, dashboards.NextToken]).toEqual([3, undefined]);
+    // moto accepts a request AWS refuses (MaxRecords is 1–100 in the model); the gap fake does not.
+    expect((await direct.send(new DescribeAlarmsCommand({ MaxRecords: 1000 }))).MetricAlarms).toHaveLength(3);
+    await expect(cw.client.send(new DescribeAlarmsCommand({ MaxRecords: 1000 }))).rejects.toThrow(/DescribeAlarms breaks the CloudWatch API model: MaxRecords/);
+    expect(cw.gaps.invalid).toHaveLength(1);
+    cw.gaps.invalid.length = 0;
   }, 60_000);
 });
 
