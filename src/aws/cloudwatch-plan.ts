@@ -254,7 +254,13 @@ export function diffTags(arn: string, have: Tag[], want: Tag[] | undefined): Tag
 
 // ---------- plan ----------
 
-export async function planCloudWatch(client: CloudWatchClient, desired: CloudWatchArtifacts, opts: { adopt?: boolean } = {}): Promise<CloudWatchPlan> {
+/**
+ * adopt: take over dashboards solida cannot prove it wrote. skipComposites: composite alarms are neither
+ * written nor deleted (existing ones are left as they are, and still block deleting what they reference) —
+ * for an endpoint without PutCompositeAlarm, such as moto.
+ */
+export async function planCloudWatch(client: CloudWatchClient, desired: CloudWatchArtifacts, opts: { adopt?: boolean; skipComposites?: boolean } = {}): Promise<CloudWatchPlan> {
+  if (opts.skipComposites) desired = { ...desired, compositeAlarms: [] };
   const existing = await readExisting(client, desired.prefix);
   const changes: PlanChange[] = [];
   const foreign: string[] = [];
@@ -327,6 +333,7 @@ export async function planCloudWatch(client: CloudWatchClient, desired: CloudWat
 
   for (const [name] of existingAlarms) {
     if (wantedKind(name) || replaced.has(name)) continue;
+    if (opts.skipComposites && existing.composite.has(name)) continue;
     if (owned(name)) changes.push({ kind: existingKind(name), name, action: 'delete' });
     else foreign.push(name);
   }

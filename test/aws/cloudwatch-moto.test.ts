@@ -197,6 +197,13 @@ describe('plan/apply cloudwatch against moto_server', () => {
     expect(bare.stderr).toMatch(/^error: CloudWatch PutCompositeAlarm solida-inventory-\S+ failed: the endpoint answered HTTP 500 with something that is not a CloudWatch response/m);
     expect(bare.stderr).not.toMatch(/Deserialization error|doctype/);
     expect((await cw.alarmNames()).length).toBeGreaterThan(0);
+    // --skip-composites: the rest goes in, composites neither written nor deleted; then nothing is left to do.
+    const skip = await solida(['apply', 'cloudwatch', '--config', config, '--yes', '--skip-composites', '--endpoint-url', cw.moto.url]);
+    expect(skip.code, skip.stderr).toBe(0);
+    expect(skip.stdout).not.toContain('composite-alarm');
+    expect(await cw.dashboardNames()).toEqual(['solida-inventory']);
+    const skipPlan = await solida(['plan', 'cloudwatch', '--config', config, '--skip-composites', '--endpoint-url', cw.moto.url]);
+    expect(skipPlan.stdout).toMatch(/Plan: 0 to create, 0 to update, 0 to delete \(only with --prune\), \d+ unchanged/);
     const bad = await solida(['plan', 'cloudwatch', '--config', config, '--endpoint-url', 'localhost:5000']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--endpoint-url');

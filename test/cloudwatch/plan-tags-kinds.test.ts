@@ -221,3 +221,19 @@ describe('composites solida does not manage that reference its alarms', () => {
     expect(cw.gaps.mutations()).toEqual([]);
   });
 });
+
+describe('--skip-composites (an endpoint without PutCompositeAlarm)', () => {
+  it('neither writes nor deletes composites, even with --prune, and still applies the rest', async () => {
+    await apply(desired());
+    const composites = [...cw.gaps.composites.keys()].sort();
+    expect(composites.length).toBeGreaterThan(0);
+    cw.gaps.clearCalls();
+    const changed = desired({ presets: { 'alb-5xx': { threshold: 50 } } });
+    const plan = await planCloudWatch(cw.client, changed, { skipComposites: true });
+    expect(plan.changes.filter((c) => c.kind === 'composite-alarm')).toEqual([]);
+    expect(notUnchanged(plan).map((c) => `${c.action} ${c.name}`)).toEqual(['update solida-inventory-alb-5xx']);
+    await applyCloudWatch(cw.client, plan, { prune: true });
+    expect(cw.gaps.mutations()).toEqual(['PutMetricAlarm solida-inventory-alb-5xx']);
+    expect([...cw.gaps.composites.keys()].sort()).toEqual(composites);
+  });
+});

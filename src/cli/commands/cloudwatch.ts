@@ -30,6 +30,11 @@ const defaultDeps: CloudWatchCliDeps = {
   },
 };
 
+const SKIP_COMPOSITES = [
+  '--skip-composites',
+  'leave composite alarms out (neither written nor deleted): for an emulator without PutCompositeAlarm, e.g. moto',
+] as const;
+
 /** What apply would send: every change but unchanged resources, and deletions only with --prune. */
 function pendingChanges(plan: CloudWatchPlan, prune: boolean): number {
   return plan.changes.filter((c) => c.action !== 'unchanged' && (c.action !== 'delete' || prune || c.replaced)).length;
@@ -139,14 +144,15 @@ export function registerCloudWatchCommands(program: Command, deps: CloudWatchCli
       .description('diff the generated CloudWatch alarms and dashboards against the account (under the prefix only)'),
   ))
     .option('--prune', 'show deletions as they would be applied with --prune')
+    .option(SKIP_COMPOSITES[0], SKIP_COMPOSITES[1])
     .option('--show-unchanged', 'list unchanged resources too')
     .option('--adopt', 'take over dashboards under the prefix solida cannot prove it wrote (made by someone else or edited in the console)')
-    .action(async (opts: CommonOpts & AwsTargetFlags & { prune?: boolean; showUnchanged?: boolean; adopt?: boolean }) => {
+    .action(async (opts: CommonOpts & AwsTargetFlags & { prune?: boolean; showUnchanged?: boolean; adopt?: boolean; skipComposites?: boolean }) => {
       const { model, artifacts } = await build(opts);
       const client = await deps.client(regionFor(model, opts.region), opts.endpointUrl);
       await assertAwsReady(client, 'plan cloudwatch');
       const { formatPlan, planCloudWatch } = await import('../../aws/cloudwatch-plan.ts');
-      const plan = await planCloudWatch(client, artifacts, { adopt: !!opts.adopt });
+      const plan = await planCloudWatch(client, artifacts, { adopt: !!opts.adopt, skipComposites: !!opts.skipComposites });
       process.stdout.write(`${formatPlan(plan, { prune: !!opts.prune, showUnchanged: opts.showUnchanged })}\n`);
     });
   withExamples(plan, 'solida plan cloudwatch --region us-east-1', 'solida plan cloudwatch -c solida.config.ts --prune --show-unchanged');
@@ -159,12 +165,13 @@ export function registerCloudWatchCommands(program: Command, deps: CloudWatchCli
       .description('create/update CloudWatch alarms and dashboards under the prefix; delete removed ones only with --prune'),
   ), 'alarms and dashboards')
     .option('--adopt', 'take over dashboards under the prefix solida cannot prove it wrote (made by someone else or edited in the console)')
-    .action(async (opts: CommonOpts & ApplyFlags & { adopt?: boolean }) => {
+    .option(SKIP_COMPOSITES[0], SKIP_COMPOSITES[1])
+    .action(async (opts: CommonOpts & ApplyFlags & { adopt?: boolean; skipComposites?: boolean }) => {
       const { model, artifacts } = await build(opts);
       const client = await deps.client(regionFor(model, opts.region), opts.endpointUrl);
       const region = await assertAwsReady(client, 'apply cloudwatch');
       const { applyCloudWatch, formatPlan, planCloudWatch } = await import('../../aws/cloudwatch-plan.ts');
-      const plan = await planCloudWatch(client, artifacts, { adopt: !!opts.adopt });
+      const plan = await planCloudWatch(client, artifacts, { adopt: !!opts.adopt, skipComposites: !!opts.skipComposites });
       process.stdout.write(`${formatPlan(plan, { prune: !!opts.prune })}\n`);
       if (!(await confirmApply('apply cloudwatch', pendingChanges(plan, !!opts.prune), region, opts))) return;
       const result = await applyCloudWatch(client, plan, { prune: !!opts.prune });
