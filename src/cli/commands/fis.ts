@@ -201,6 +201,7 @@ export async function awsGamedayCommand(scenarioName: string, flags: AwsGamedayF
     out(`DRY RUN (add --execute to run in AWS): game day ${scenario} in ${plan.location.accountId}/${plan.location.region}`);
     for (const line of describeFisRun(plan.template, plan.location.region)) out(line);
     if (pitr) for (const line of describeRdsRestore(pitr.requests, undefined, restoreTimeoutMs)) out(line);
+    if (flags.json) process.stderr.write(`note: ${flags.json} not written: the record is of a real run (add --execute); a dry run sends and measures nothing\n`);
     return;
   }
   if (scenario === 'pitr' && !pitr) {

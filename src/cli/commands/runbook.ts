@@ -122,6 +122,8 @@ async function runCommand(name: string, flags: RunFlags): Promise<void> {
       params,
       yes: flags.yes,
       confirm: rl && !flags.yes ? async (prompt, signal) => /^y(es)?$/i.test((await rl.question(`\n${prompt}\nDone? [y/N] `, { signal })).trim()) : undefined,
+      // A dry run on AWS only reads: with no terminal (CI, a pipe) it lists the manual steps instead of refusing.
+      listManualSteps: flags.target === 'aws',
       signal: controller.signal,
       journalFile: flags.journal,
       onStep: (e) => out(formatJournalStep(e, target.dryRun)),
