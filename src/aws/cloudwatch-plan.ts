@@ -183,8 +183,21 @@ async function send<T>(what: string, run: () => Promise<T>): Promise<T> {
     return await run();
   } catch (err) {
     if (err instanceof SolidaError) throw err;
-    throw new SolidaError(`CloudWatch ${what} failed: ${(err as Error).message}`, 1);
+    throw new SolidaError(`CloudWatch ${what} failed: ${describeSdkError(err)}`, 1);
   }
+}
+
+/**
+ * One line for an SDK error. An answer that is not CloudWatch's (an emulator without the operation, a proxy's
+ * error page) surfaces as a multi-line deserialization error about "<!doctype": say what happened instead.
+ */
+function describeSdkError(err: unknown): string {
+  const e = err as Error & { $metadata?: { httpStatusCode?: number }; $response?: unknown };
+  const status = e.$metadata?.httpStatusCode;
+  if (/Deserialization error/.test(e.message ?? '')) {
+    return `the endpoint answered${status ? ` HTTP ${status}` : ''} with something that is not a CloudWatch response (an emulator that lacks this operation?)`;
+  }
+  return String(e.message ?? err).split('\n')[0];
 }
 
 async function readExisting(client: CloudWatchClient, prefix: string): Promise<Existing> {
@@ -241,7 +254,13 @@ export function diffTags(arn: string, have: Tag[], want: Tag[] | undefined): Tag
 
 // ---------- plan ----------
 
-export async function planCloudWatch(client: CloudWatchClient, desired: CloudWatchArtifacts, opts: { adopt?: boolean } = {}): Promise<CloudWatchPlan> {
+/**
+ * adopt: take over dashboards solida cannot prove it wrote. skipComposites: composite alarms are neither
+ * written nor deleted (existing ones are left as they are, and still block deleting what they reference) —
+ * for an endpoint without PutCompositeAlarm, such as moto.
+ */
+export async function planCloudWatch(client: CloudWatchClient, desired: CloudWatchArtifacts, opts: { adopt?: boolean; skipComposites?: boolean } = {}): Promise<CloudWatchPlan> {
+  if (opts.skipComposites) desired = { ...desired, compositeAlarms: [] };
   const existing = await readExisting(client, desired.prefix);
   const changes: PlanChange[] = [];
   const foreign: string[] = [];
@@ -266,6 +285,7 @@ export async function planCloudWatch(client: CloudWatchClient, desired: CloudWat
   // Tags of every existing alarm, read once: they tell ownership and tag drift.
   const existingAlarms = [...existing.metric, ...existing.composite] as [string, MetricAlarm | CompositeAlarm][];
   const tags = new Map<string, Tag[]>();
+  // One at a time: a burst of reads could run into CloudWatch's per-account request-rate quotas.
   for (const [name, a] of existingAlarms) tags.set(name, await readTags(client, a.AlarmArn));
   const owned = (name: string) => isManaged(tags.get(name) ?? []);
 
@@ -313,6 +333,7 @@ export async function planCloudWatch(client: CloudWatchClient, desired: CloudWat
 
   for (const [name] of existingAlarms) {
     if (wantedKind(name) || replaced.has(name)) continue;
+    if (opts.skipComposites && existing.composite.has(name)) continue;
     if (owned(name)) changes.push({ kind: existingKind(name), name, action: 'delete' });
     else foreign.push(name);
   }

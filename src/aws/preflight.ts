@@ -20,9 +20,10 @@ function firstLine(err: unknown): string {
   return String((err as Error)?.message ?? err).split('\n')[0];
 }
 
-export async function assertAwsReady(client: ClientWithConfig, what: string): Promise<void> {
+/** Returns the region the client will use (resolved from --region, the spec, AWS_REGION or the profile). */
+export async function assertAwsReady(client: ClientWithConfig, what: string): Promise<string | undefined> {
   const config = client.config;
-  if (!config) return;
+  if (!config) return undefined;
   let region: unknown;
   try {
     region = await resolveProvider(config.region);
@@ -36,4 +37,5 @@ export async function assertAwsReady(client: ClientWithConfig, what: string): Pr
   } catch (err) {
     throw new SolidaError(`${what} found no AWS credentials (${firstLine(err)}): ${CREDENTIALS_FIX}`, 2);
   }
+  return region;
 }

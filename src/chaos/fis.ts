@@ -196,21 +196,22 @@ interface Built {
 function azFailure(scope: Scope, opts: FisOptions, problems: Problem[]): Built | undefined {
   const { loc } = scope;
   const az = opts.availabilityZone;
+  // Every missing or wrong input is reported in the same run (AZ, subnets, duration), not one per attempt.
+  let azOk = true;
   if (!az) {
     problems.push({ path: 'availabilityZone', message: 'az-failure needs the AZ to lose', fix: `pass --az ${loc.region}a (the AZ of the database writer)` });
-    return undefined;
-  }
-  if (regionOfAz(az) !== loc.region) {
+    azOk = false;
+  } else if (regionOfAz(az) !== loc.region) {
     problems.push({
       path: 'availabilityZone',
       message: `'${az}' is not an AZ name in ${loc.region}`,
       fix: `use the AZ name, e.g. ${loc.region}a (ECS tasks report AZ names, not AZ ids)`,
     });
-    return undefined;
+    azOk = false;
   }
   const subnets = subnetScope(loc, opts, problems);
   const seconds = faultSeconds(opts, problems);
-  if (!subnets) return undefined;
+  if (!az || !azOk || !subnets) return undefined;
   const built: Built = { targets: {}, actions: {}, grants: [], services: [] };
   const subnetsName = fisName('subnets', az);
   built.targets[subnetsName] = subnetTarget(subnets, az);

@@ -64,6 +64,10 @@ function redirectTo(sink: (s: string) => void): typeof process.stdout.write {
  * (the process's streams by default); tests pass a buffer io to run any command in-process.
  */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  // The AWS SDK warns (nine lines, on stderr) that its releases after January 2027 need Node 22. solida pins
+  // its SDK in package-lock.json and supports Node 20: the warning is about versions it does not install,
+  // and it would bury a command's one-line answer. A user who wants it back sets the variable to false.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const out = io.colour ? colouredWriter(io.stdout) : io.stdout;
   const err = io.colour ? colouredWriter(io.stderr) : io.stderr;
   // Modules below the CLI write to process.stdout/stderr; while the command runs those go to the io too.

@@ -11,8 +11,13 @@ export interface RunOptions {
   params?: Partial<RunbookParams>;
   /** Auto-confirm manual steps. */
   yes?: boolean;
-  /** Asks the operator; resolves true to go on. Required for manual steps unless `yes`. */
+  /** Asks the operator; resolves true to go on. Required for manual steps unless `yes` or `listManualSteps`. */
   confirm?: (prompt: string, signal: AbortSignal) => Promise<boolean>;
+  /**
+   * A dry run with nobody to ask (no terminal): manual steps are listed in the journal as not asked,
+   * instead of refusing to start — a dry run changes nothing, so there is nothing for an operator to confirm.
+   */
+  listManualSteps?: boolean;
   signal?: AbortSignal;
   journalFile?: string;
   now?: () => Date;
@@ -87,7 +92,7 @@ async function runCheck(step: CheckStep, ctx: RunbookContext, sleep: NonNullable
 export async function runRunbook(runbook: Runbook, opts: RunOptions): Promise<Journal> {
   // Refuse before the first fault rather than stranding one at the first manual step.
   const manual = runbook.steps.filter((s) => s.kind === 'manual');
-  if (manual.length && !opts.yes && !opts.confirm) {
+  if (manual.length && !opts.yes && !opts.confirm && !(opts.listManualSteps && opts.target.dryRun)) {
     throw new SolidaError(`runbook ${runbook.name} has ${manual.length} manual steps and nobody to confirm them`, 2, [
       { message: `manual steps: ${manual.map((s) => s.name).join(', ')}`, fix: 'run it in a terminal, or pass --yes to auto-confirm manual steps' },
     ]);
@@ -156,6 +161,8 @@ export async function runRunbook(runbook: Runbook, opts: RunOptions): Promise<Jo
         }
       } else if (opts.yes) {
         output = { confirmed: 'auto (--yes)', prompt: step.prompt };
+      } else if (!opts.confirm) {
+        output = { confirmed: 'not asked (dry run)', prompt: step.prompt };
       } else {
         const ok = await abortable(opts.confirm!(step.prompt, signal), signal);
         output = { confirmed: ok ? 'operator' : 'declined', prompt: step.prompt };

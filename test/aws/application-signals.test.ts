@@ -11,7 +11,11 @@ import { generateApplicationSignals } from '../../src/cloudwatch/application-sig
 import { validateRequest } from '../../src/aws-models/smithy.ts';
 import { credentialsEnv, MOTO_ACCOUNT, MOTO_REGION } from '../support/moto.ts';
 import { startFakeApplicationSignals, type FakeApplicationSignals } from '../support/fake-application-signals.ts';
-import { runSolida } from '../support/solida-cli.ts';
+import { runSolida as runInProcess } from '../support/cli.ts';
+
+/** The CLI in-process with `env` and no profile or session token that could reach a real account. */
+const runSolida = (argv: string[], env: Record<string, string>) =>
+  runInProcess(argv, { env: { ...env, AWS_PROFILE: undefined, AWS_DEFAULT_PROFILE: undefined, AWS_SESSION_TOKEN: undefined } });
 
 let dir: string;
 let fake: FakeApplicationSignals;
@@ -89,7 +93,7 @@ describe('generate/plan/apply application-signals through the CLI', () => {
     expect((await readdir(out)).sort()).toEqual(['solida-inventory-availability.json', 'solida-inventory-latency.json', 'solida-inventory-writes.json']);
     expect(JSON.parse(await readFile(join(out, 'solida-inventory-writes.json'), 'utf8')).Goal.Interval.CalendarInterval.StartTime).toBe('2024-01-01T00:00:00.000Z');
 
-    const apply = await runSolida(['apply', 'application-signals', '--config', config], env);
+    const apply = await runSolida(['apply', 'application-signals', '--config', config, '--yes'], env);
     expect(apply.code, apply.stderr).toBe(0);
     expect(apply.stdout).toContain('Plan: 3 to create, 0 to update, 0 to delete');
     expect(apply.stdout).toContain('! solida-hand-made: under the prefix but not managed by solida; left alone');
@@ -103,7 +107,7 @@ describe('generate/plan/apply application-signals through the CLI', () => {
     expect(fake.calls.filter((c) => c === 'POST /slos').length).toBeGreaterThanOrEqual(2);
 
     await writeFile(config, spec(['availability', 'latency']).replace('"objective":99,', '"objective":99.5,'));
-    const prune = await runSolida(['apply', 'application-signals', '--config', config, '--prune'], env);
+    const prune = await runSolida(['apply', 'application-signals', '--config', config, '--prune', '--yes'], env);
     expect(prune.code, prune.stderr).toBe(0);
     // The default description names the objective, so it changes too.
     expect(prune.stdout).toContain('~ slo solida-inventory-latency (Description, AttainmentGoal)');
@@ -111,4 +115,39 @@ describe('generate/plan/apply application-signals through the CLI', () => {
     expect([...fake.slos.keys()].sort()).toEqual(['solida-hand-made', 'solida-inventory-availability', 'solida-inventory-latency']);
     expect(fake.slos.get('solida-inventory-latency')!.Goal.AttainmentGoal).toBe(99.5);
   }, 180_000);
+});
+
+describe('apply application-signals asks first, like apply cloudwatch', () => {
+  it('shows the plan, refuses without a terminal unless --yes; at a terminal only "yes" applies', async () => {
+    const config = join(dir, 'confirm.yaml');
+    await writeFile(config, spec(['availability']));
+    const env = {
+      ...credentialsEnv(), AWS_REGION: MOTO_REGION, AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_ENDPOINT_URL_APPLICATION_SIGNALS: fake.url,
+      AWS_PROFILE: undefined, AWS_DEFAULT_PROFILE: undefined, AWS_SESSION_TOKEN: undefined,
+    };
+    const mine = () => [...fake.slos.keys()].filter((n) => n.startsWith('acme-'));
+    const writes = () => fake.calls.filter((c) => !c.startsWith('GET') && c !== 'POST /slos').length;
+    const before = writes();
+
+    const noTty = await runInProcess(['apply', 'application-signals', '--config', config, '--prefix', 'acme'], { env });
+    expect(noTty.code).toBe(2);
+    expect(noTty.stdout).toContain('Plan: 1 to create, 0 to update, 0 to delete');
+    expect(noTty.stdout).toContain('+ slo acme-inventory-availability');
+    expect(noTty.stderr).toMatch(/^error: apply application-signals will change 1 resource\(s\) in eu-west-1 needs a confirmation and there is no terminal to ask: pass --yes/m);
+    const no = await runInProcess(['apply', 'application-signals', '--config', config, '--prefix', 'acme'], { env, interactive: true, stdin: 'y\n' });
+    expect(no.code).toBe(1);
+    expect(no.stdout).toMatch(/Only 'yes' will be accepted/);
+    expect(no.stdout).toContain('Apply cancelled: nothing was changed.');
+    expect(mine()).toEqual([]);
+    expect(writes()).toBe(before);
+
+    const yes = await runInProcess(['apply', 'application-signals', '--config', config, '--prefix', 'acme'], { env, interactive: true, stdin: 'yes\n' });
+    expect(yes.code, yes.stderr).toBe(0);
+    expect(yes.stdout).toContain('applied: 1 request(s)');
+    expect(mine()).toEqual(['acme-inventory-availability']);
+    // Nothing left to do: no question, even without a terminal.
+    const again = await runInProcess(['apply', 'application-signals', '--config', config, '--prefix', 'acme'], { env });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('No changes: the account already matches.');
+  }, 60_000);
 });

@@ -5,7 +5,7 @@ import { CreateExperimentTemplateCommand, FisClient, GetExperimentCommand, Start
 import { DescribeDBInstancesCommand, RDSClient, RestoreDBInstanceToPointInTimeCommand } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import { Command } from 'commander';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { validateRequest } from '../../src/aws-models/smithy.ts';
 import { registerAwsGamedayCommand, registerFisCommands } from '../../src/cli/commands/fis.ts';
 
@@ -82,6 +82,19 @@ describe('solida gameday --target aws', () => {
 
 describe('solida gameday pitr --target aws', () => {
   const PITR = ['gameday', 'pitr', '--target', 'aws', ...COMMON, '--corrupted-at', '2026-01-30T10:00:00Z'];
+  // --execute checks for credentials before anything else (test/aws/credentials.test.ts): dummy ones here,
+  // the clients are stubbed.
+  const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+  beforeAll(() => {
+    process.env.AWS_ACCESS_KEY_ID = 'testing';
+    process.env.AWS_SECRET_ACCESS_KEY = 'testing';
+  });
+  afterAll(() => {
+    for (const [k, v] of [['AWS_ACCESS_KEY_ID', saved.id], ['AWS_SECRET_ACCESS_KEY', saved.secret]] as const) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  });
   // The restore target from pitr.ts's naming rule: <source>-pitr-<restore point, 5 s before the corruption>.
   const TARGET = 'nube-solida-primary-pitr-20260130095955';
 

@@ -171,6 +171,13 @@ describe('region-failover and pitr templates', () => {
 });
 
 describe('FIS quotas and input problems', () => {
+  it('names every missing az-failure input at once: stop condition, AZ and subnets', () => {
+    const problems = problemsOf(() => generateFisPlan(sampleModel(), { ...AZ_OPTS, stopAlarms: [], availabilityZone: undefined, subnets: {} })).join('\n');
+    expect(problems).toMatch(/stopConditions/);
+    expect(problems).toMatch(/availabilityZone: az-failure needs the AZ to lose/);
+    expect(problems).toMatch(/subnets/);
+  });
+
   it('rejects more than 20 actions', () => {
     const model = sampleModel();
     model.services = Array.from({ length: 20 }, (_, i) => ({

@@ -1,19 +1,15 @@
 // The CLI's conventions, checked over every command so a new one cannot drift: examples in every --help,
 // -o/--out always a folder, --json [FILE] everywhere, --target only "where it runs", --version, colours
-// only when allowed; plus `init`, apply's confirmation and the one-line AWS credential/region errors.
+// only when allowed; plus `init`. (apply's confirmation and the one-line AWS credential/region errors are
+// tested in test/aws/: cloudwatch-moto, application-signals, credentials.)
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { Readable } from 'node:stream';
 import { Command, type Option } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/commands/index.ts';
-import { registerCloudWatchCommands } from '../../src/cli/commands/cloudwatch.ts';
-import { useCliIo } from '../../src/cli/context.ts';
-import { bufferIo, processIo } from '../../src/cli/io.ts';
+import { processIo } from '../../src/cli/io.ts';
 import { colourize } from '../../src/cli/colour.ts';
-import { SolidaError } from '../../src/util/errors.ts';
-import { FakeCloudWatch } from '../cloudwatch/fake-cloudwatch.ts';
 import { runSolida } from '../support/cli.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -199,92 +195,6 @@ describe('solida init', () => {
     expect(readFileSync(join(cwd, 'solida.config.ts'), 'utf8')).toBe('// mine\n');
     expect((await runSolida(['init', '--force'], { cwd })).code).toBe(0);
     expect((await runSolida(['init', '--service', 'Bad Name', '--force'], { cwd })).code).toBe(2);
-  });
-});
-
-describe('apply cloudwatch asks first', () => {
-  async function apply(args: string[], io: ReturnType<typeof bufferIo>, fake: FakeCloudWatch) {
-    const program = new Command('solida').exitOverride();
-    registerCloudWatchCommands(program, { client: () => fake.client });
-    const restore = useCliIo(io);
-    process.exitCode = undefined;
-    const out: string[] = [];
-    const write = process.stdout.write;
-    process.stdout.write = ((c: string) => (out.push(String(c)), true)) as typeof process.stdout.write;
-    try {
-      await program.parseAsync(['apply', 'cloudwatch', '-c', EXAMPLE, ...args], { from: 'user' });
-      return { code: process.exitCode ?? 0, out: out.join('') + io.out() };
-    } catch (err) {
-      return { code: (err as SolidaError).exitCode, out: out.join(''), err: err as Error };
-    } finally {
-      process.stdout.write = write;
-      process.exitCode = undefined;
-      restore();
-    }
-  }
-
-  it('refuses without a terminal unless --yes, before changing anything', async () => {
-    const fake = new FakeCloudWatch();
-    const r = await apply([], bufferIo(), fake);
-    expect(r.code).toBe(2);
-    expect(r.err?.message).toMatch(/no terminal to ask: pass --yes/);
-    expect(r.out).toMatch(/Plan: \d+ to create/);
-    expect(fake.calls).toEqual([]);
-    const yes = await apply(['--yes'], bufferIo(), fake);
-    expect(yes.code).toBe(0);
-    expect(fake.calls.length).toBeGreaterThan(0);
-  });
-
-  it('at a terminal, only "yes" applies', async () => {
-    const fake = new FakeCloudWatch();
-    const no = await apply([], bufferIo({ interactive: true, stdin: Readable.from(['y\n']) }), fake);
-    expect(no.code).toBe(1);
-    expect(no.out).toMatch(/Only 'yes' will be accepted/);
-    expect(no.out).toMatch(/Apply cancelled: nothing was changed/);
-    expect(fake.calls).toEqual([]);
-    const yes = await apply([], bufferIo({ interactive: true, stdin: Readable.from(['yes\n']) }), fake);
-    expect(yes.code).toBe(0);
-    expect(yes.out).toContain('applied:');
-    expect(fake.calls.length).toBeGreaterThan(0);
-    // Nothing left to do: no question.
-    const again = await apply([], bufferIo(), fake);
-    expect(again.code).toBe(0);
-    expect(again.out).toContain('No changes');
-  });
-});
-
-describe('AWS credentials and region', () => {
-  // No credentials anywhere the SDK looks (and no instance metadata endpoint to wait for).
-  const noAws: Record<string, string | undefined> = {
-    AWS_ACCESS_KEY_ID: undefined,
-    AWS_SECRET_ACCESS_KEY: undefined,
-    AWS_SESSION_TOKEN: undefined,
-    AWS_PROFILE: undefined,
-    AWS_DEFAULT_PROFILE: undefined,
-    AWS_REGION: undefined,
-    AWS_DEFAULT_REGION: undefined,
-    AWS_WEB_IDENTITY_TOKEN_FILE: undefined,
-    AWS_CONTAINER_CREDENTIALS_FULL_URI: undefined,
-    AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: undefined,
-    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none', 'credentials'),
-    AWS_CONFIG_FILE: join(dir, 'none', 'config'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-  };
-
-  it('missing credentials: one line naming the variables to set, exit 2, no SDK stack', async () => {
-    const r = await runSolida(['plan', 'cloudwatch', '-c', EXAMPLE, '--region', 'us-east-1'], { env: noAws });
-    expect(r.code).toBe(2);
-    // (The lines before it are generate's notes about the config.)
-    expect(r.stderr.trim().split('\n').filter((l) => !l.startsWith('note: '))).toHaveLength(1);
-    expect(r.stderr).toMatch(/^error: plan cloudwatch found no AWS credentials .*AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.*AWS_PROFILE/m);
-    expect(r.stderr).not.toMatch(/\n\s+at /);
-  });
-
-  it('missing region: one line saying how to give it, exit 2', async () => {
-    const r = await runSolida(['report', '--source', 'cloudwatch', '-c', EXAMPLE], { env: { ...noAws, AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret' } });
-    expect(r.code).toBe(2);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^error: report --source cloudwatch needs an AWS region: pass --region, or set AWS_REGION/);
   });
 });
 

@@ -1,160 +1,170 @@
-// Plan/apply gaps beyond create/update/delete: tag drift (PutMetricAlarm ignores Tags on update, so
-// tags are read with ListTagsForResource and fixed with TagResource/UntagResource), an alarm that
-// changes kind under the same name (AWS keeps one alarm per name: delete first, then create), and a
-// desired name already held by an alarm solida does not own.
-import { describe, expect, it } from 'vitest';
-import { ListTagsForResourceCommand, PutCompositeAlarmCommand, PutMetricAlarmCommand, TagResourceCommand, UntagResourceCommand } from '@aws-sdk/client-cloudwatch';
+// Plan/apply gaps beyond create/update/delete, against a real moto_server (composites and
+// ParentsOfAlarmName through the in-repo gap fake for what moto lacks, test/support/cloudwatch-gaps.ts):
+// tag drift (PutMetricAlarm ignores Tags on update, so tags are read with ListTagsForResource and fixed
+// with TagResource/UntagResource), an alarm that changes kind under the same name (AWS keeps one alarm per
+// name: delete first, then create), and a desired name already held by an alarm solida does not own.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applyCloudWatch, formatPlan, planCloudWatch } from '../../src/aws/cloudwatch-plan.ts';
 import { generateCloudWatch, type CloudWatchArtifacts } from '../../src/cloudwatch/generate.ts';
 import { resolveCloudWatchOptions, type CloudWatchOptionsInput } from '../../src/cloudwatch/options.ts';
-import { FakeCloudWatch } from './fake-cloudwatch.ts';
 import { SolidaError } from '../../src/util/errors.ts';
+import { startCloudWatchAccount, type CloudWatchAccount } from '../support/cloudwatch-account.ts';
 import { inventoryModel } from './fixtures.ts';
 
-const desired = (o: CloudWatchOptionsInput = {}) => generateCloudWatch(inventoryModel(), resolveCloudWatchOptions(o));
-const ARN = (name: string) => `arn:aws:cloudwatch:eu-west-1:123456789012:alarm:${name}`;
+let cw: CloudWatchAccount;
+beforeAll(async () => {
+  cw = await startCloudWatchAccount();
+}, 120_000);
+afterAll(async () => {
+  await cw?.stop();
+});
+beforeEach(async () => {
+  await cw.reset();
+});
+afterEach(() => {
+  expect(cw.gaps.invalid).toEqual([]);
+});
 
-async function apply(cw: FakeCloudWatch, want: CloudWatchArtifacts, prune = false) {
+const desired = (o: CloudWatchOptionsInput = {}) => generateCloudWatch(inventoryModel(), resolveCloudWatchOptions(o));
+
+async function apply(want: CloudWatchArtifacts, prune = false) {
   const plan = await planCloudWatch(cw.client, want);
   const result = await applyCloudWatch(cw.client, plan, { prune });
   return { plan, result };
 }
 
 const notUnchanged = (plan: Awaited<ReturnType<typeof planCloudWatch>>) => plan.changes.filter((c) => c.action !== 'unchanged');
+const tagMap = async (name: string) => Object.fromEntries((await cw.tags(name)).map((t) => [t.Key, t.Value]));
 
 describe('tag drift', () => {
   it('plans a tag-only change as an update of Tags, applies it with TagResource/UntagResource only, then is a no-op', async () => {
-    const cw = new FakeCloudWatch();
-    await apply(cw, desired({ tags: { team: 'inventory', cost: 'a1' } }));
-    const alarmCount = cw.metric.size + cw.composite.size;
-    cw.calls.length = 0;
-    cw.mock.resetHistory();
+    await apply(desired({ tags: { team: 'inventory', cost: 'a1' } }));
+    const alarmCount = (await cw.alarmNames()).length;
+    cw.gaps.clearCalls();
 
-    const { plan } = await apply(cw, desired({ tags: { team: 'platform' } }));
+    const { plan } = await apply(desired({ tags: { team: 'platform' } }));
     const updates = plan.changes.filter((c) => c.action === 'update');
     expect(updates).toHaveLength(alarmCount);
     expect(updates.every((c) => c.kind !== 'dashboard' && JSON.stringify(c.fields) === '["Tags"]')).toBe(true);
     const p99 = updates.find((c) => c.name === 'solida-inventory-alb-p99')!;
-    expect(p99.tags).toEqual({ arn: ARN('solida-inventory-alb-p99'), set: [{ Key: 'team', Value: 'platform' }], remove: ['cost'] });
+    expect(p99.tags).toEqual({ arn: cw.arn('solida-inventory-alb-p99'), set: [{ Key: 'team', Value: 'platform' }], remove: ['cost'] });
     expect(formatPlan(plan, { prune: false })).toContain('~ metric-alarm solida-inventory-alb-p99 (Tags: +team=platform -cost)');
     // Tags read once per existing alarm (ownership and drift), no Put for a tag-only change.
-    expect(cw.mock.commandCalls(ListTagsForResourceCommand)).toHaveLength(alarmCount);
-    expect(cw.mock.commandCalls(PutMetricAlarmCommand)).toHaveLength(0);
-    expect(cw.mock.commandCalls(PutCompositeAlarmCommand)).toHaveLength(0);
-    expect(cw.mock.commandCalls(TagResourceCommand)).toHaveLength(alarmCount);
-    expect(cw.mock.commandCalls(UntagResourceCommand)).toHaveLength(alarmCount);
-    const tags = Object.fromEntries(cw.tags.get(ARN('solida-inventory-availability-page'))!.map((t) => [t.Key, t.Value]));
+    expect(cw.gaps.requests('ListTagsForResource')).toHaveLength(alarmCount);
+    expect(cw.gaps.requests('PutMetricAlarm')).toHaveLength(0);
+    expect(cw.gaps.requests('PutCompositeAlarm')).toHaveLength(0);
+    expect(cw.gaps.requests('TagResource')).toHaveLength(alarmCount);
+    expect(cw.gaps.requests('UntagResource')).toHaveLength(alarmCount);
+    // A composite's tags (the gap fake's) and a metric alarm's (moto's) both end as wanted.
+    expect(await tagMap('solida-inventory-alb-p99')).toMatchObject({ team: 'platform', 'managed-by': 'solida' });
+    expect('cost' in (await tagMap('solida-inventory-alb-p99'))).toBe(false);
+    const tags = await tagMap('solida-inventory-availability-page');
     expect(tags.team).toBe('platform');
     expect(tags['managed-by']).toBe('solida');
     expect('cost' in tags).toBe(false);
 
-    cw.calls.length = 0;
-    const again = await apply(cw, desired({ tags: { team: 'platform' } }));
+    cw.gaps.clearCalls();
+    const again = await apply(desired({ tags: { team: 'platform' } }));
     expect(notUnchanged(again.plan)).toEqual([]);
     expect(again.result.sent).toEqual([]);
-    expect(cw.calls).toEqual([]);
+    expect(cw.gaps.mutations()).toEqual([]);
   });
 
   it('sends both a Put and the tag calls when definition and tags change together', async () => {
-    const cw = new FakeCloudWatch();
-    await apply(cw, desired());
-    cw.calls.length = 0;
-    const { plan } = await apply(cw, desired({ tags: { team: 'inventory' }, presets: { 'alb-5xx': { threshold: 50 } } }));
+    await apply(desired());
+    cw.gaps.clearCalls();
+    const { plan } = await apply(desired({ tags: { team: 'inventory' }, presets: { 'alb-5xx': { threshold: 50 } } }));
     expect(plan.changes.find((c) => c.name === 'solida-inventory-alb-5xx')!.fields).toEqual(['AlarmDescription', 'Threshold', 'Tags']);
-    expect(cw.calls.filter((c) => c.includes('solida-inventory-alb-5xx'))).toEqual([
+    expect(cw.gaps.mutations().filter((c) => c.includes('solida-inventory-alb-5xx'))).toEqual([
       'PutMetricAlarm solida-inventory-alb-5xx',
-      `TagResource ${ARN('solida-inventory-alb-5xx')}`,
+      `TagResource ${cw.arn('solida-inventory-alb-5xx')}`,
     ]);
-    expect(cw.metric.get('solida-inventory-alb-5xx')!.Threshold).toBe(50);
-    expect(cw.tags.get(ARN('solida-inventory-alb-5xx'))).toContainEqual({ Key: 'team', Value: 'inventory' });
+    expect((await cw.metricAlarm('solida-inventory-alb-5xx'))!.Threshold).toBe(50);
+    expect(await cw.tags('solida-inventory-alb-5xx')).toContainEqual({ Key: 'team', Value: 'inventory' });
   });
 });
 
 describe('an alarm that changes kind under the same name', () => {
   it('composite → metric: deletes the composite (after the composite above it), then creates the metric alarm, without --prune', async () => {
-    const cw = new FakeCloudWatch();
     const before = desired();
-    await apply(cw, before);
+    await apply(before);
     const tier = 'solida-inventory-availability-page-1h';
     const severity = 'solida-inventory-availability-page';
-    expect(cw.composite.has(tier)).toBe(true);
+    expect(cw.gaps.composites.has(tier)).toBe(true);
     const after = desired();
     after.compositeAlarms = after.compositeAlarms.filter((c) => c.AlarmName !== tier);
     const long = after.metricAlarms.find((a) => a.AlarmName === `${tier}-long`)!;
     after.metricAlarms.push({ ...structuredClone(long), AlarmName: tier });
-    cw.calls.length = 0;
+    cw.gaps.clearCalls();
 
-    const { plan, result } = await apply(cw, after);
+    const { plan, result } = await apply(after);
     const about = (name: string) => plan.changes.filter((c) => c.name === name).map((c) => `${c.action} ${c.kind}${c.replaced ? ' (replaced)' : ''}`);
     expect(about(tier)).toEqual(['delete composite-alarm (replaced)', 'create metric-alarm']);
     // The severity composite references the tier: it blocks the delete, so it is recreated too.
     expect(about(severity)).toEqual(['delete composite-alarm (replaced)', 'create composite-alarm']);
     expect(result.keptWithoutPrune).toEqual([]);
     expect(formatPlan(plan, { prune: false })).toContain('2 to replace (delete, then create)');
-    expect(cw.calls).toEqual([
+    expect(cw.gaps.mutations()).toEqual([
       `DeleteAlarms ${severity}`,
       `DeleteAlarms ${tier}`,
       `PutMetricAlarm ${tier}`,
       `PutCompositeAlarm ${severity}`,
     ]);
-    expect(cw.metric.get(tier)!.Threshold).toBe(long.Threshold);
-    expect(cw.composite.has(tier)).toBe(false);
-    expect(cw.tags.get(ARN(tier))).toContainEqual({ Key: 'managed-by', Value: 'solida' });
+    expect((await cw.metricAlarm(tier))!.Threshold).toBe(long.Threshold);
+    expect(cw.gaps.composites.has(tier)).toBe(false);
+    expect(await cw.tags(tier)).toContainEqual({ Key: 'managed-by', Value: 'solida' });
 
-    cw.calls.length = 0;
-    const again = await apply(cw, after);
+    cw.gaps.clearCalls();
+    const again = await apply(after);
     expect(notUnchanged(again.plan)).toEqual([]);
-    expect(cw.calls).toEqual([]);
+    expect(cw.gaps.mutations()).toEqual([]);
   });
 
   it('metric → composite: deletes the metric alarm before PutCompositeAlarm', async () => {
-    const cw = new FakeCloudWatch();
-    await apply(cw, desired());
+    await apply(desired());
     const name = 'solida-inventory-alb-5xx';
     const after = desired();
     const old = after.metricAlarms.find((a) => a.AlarmName === name)!;
     after.metricAlarms = after.metricAlarms.filter((a) => a.AlarmName !== name);
     after.compositeAlarms.push({ AlarmName: name, AlarmRule: 'ALARM("solida-inventory-alb-p99")', Tags: old.Tags });
-    cw.calls.length = 0;
+    cw.gaps.clearCalls();
 
-    const { plan } = await apply(cw, after);
+    const { plan } = await apply(after);
     expect(plan.changes.filter((c) => c.action !== 'unchanged')).toEqual([
       { kind: 'metric-alarm', name, action: 'delete', replaced: true },
       { kind: 'composite-alarm', name, action: 'create' },
     ]);
-    expect(cw.calls).toEqual([`DeleteAlarms ${name}`, `PutCompositeAlarm ${name}`]);
-    expect(cw.composite.get(name)!.AlarmRule).toBe('ALARM("solida-inventory-alb-p99")');
-    expect(cw.metric.has(name)).toBe(false);
+    expect(cw.gaps.mutations()).toEqual([`DeleteAlarms ${name}`, `PutCompositeAlarm ${name}`]);
+    expect(cw.gaps.composites.get(name)!.AlarmRule).toBe('ALARM("solida-inventory-alb-p99")');
+    expect(await cw.metricAlarm(name)).toBeUndefined();
   });
 });
 
 describe('a desired name held by an alarm solida does not own', () => {
   it('is reported as foreign and neither written nor tagged', async () => {
-    const cw = new FakeCloudWatch();
-    cw.addForeignAlarm('solida-inventory-alb-5xx');
-    const { plan } = await apply(cw, desired());
+    await cw.addForeignAlarm('solida-inventory-alb-5xx');
+    const { plan } = await apply(desired());
     expect(plan.foreign).toEqual(['solida-inventory-alb-5xx']);
     expect(plan.changes.some((c) => c.name === 'solida-inventory-alb-5xx')).toBe(false);
-    expect(cw.calls.some((c) => c.includes('solida-inventory-alb-5xx'))).toBe(false);
-    expect(cw.metric.get('solida-inventory-alb-5xx')!.Threshold).toBe(90);
-    expect(cw.tags.get(ARN('solida-inventory-alb-5xx'))).toEqual([]);
+    expect(cw.gaps.mutations().some((c) => c.includes('solida-inventory-alb-5xx'))).toBe(false);
+    expect((await cw.metricAlarm('solida-inventory-alb-5xx'))!.Threshold).toBe(90);
+    expect(await cw.tags('solida-inventory-alb-5xx')).toEqual([]);
   });
 });
 
 describe('composites solida does not manage that reference its alarms', () => {
-  const foreign = (cw: FakeCloudWatch, name: string, rule: string) =>
-    cw.composite.set(name, { AlarmName: name, AlarmRule: rule, AlarmArn: ARN(name), StateValue: 'OK' });
+  // A team's own composite (PutCompositeAlarm, so the gap fake's), not tagged by solida.
+  const foreign = (name: string, rule: string) => cw.putForeignComposite(name, rule);
 
   it('a prune delete they block is shown in the plan and refused by apply before anything is sent', async () => {
-    const cw = new FakeCloudWatch();
-    await apply(cw, desired());
+    await apply(desired());
     const p99 = 'solida-inventory-alb-p99';
     // A team's own composite, outside solida's prefix, watching one of solida's alarms.
-    foreign(cw, 'checkout-critical', `ALARM("${p99}") OR ALARM("solida-inventory-alb-5xx")`);
+    await foreign('checkout-critical', `ALARM("${p99}") OR ALARM("solida-inventory-alb-5xx")`);
     const after = desired();
     after.metricAlarms = after.metricAlarms.filter((a) => a.AlarmName !== p99);
     after.dashboards = [];
-    cw.calls.length = 0;
+    cw.gaps.clearCalls();
 
     const plan = await planCloudWatch(cw.client, after);
     expect(plan.changes.find((c) => c.name === p99)).toMatchObject({ action: 'delete', blockedBy: ['checkout-critical'] });
@@ -168,48 +178,62 @@ describe('composites solida does not manage that reference its alarms', () => {
     expect((refused as SolidaError).problems).toEqual([
       expect.objectContaining({ path: p99, message: expect.stringContaining('checkout-critical'), fix: expect.stringContaining('without --prune') }),
     ]);
-    expect(cw.calls).toEqual([]);
-    expect(cw.metric.has(p99)).toBe(true);
+    expect(cw.gaps.mutations()).toEqual([]);
+    expect(await cw.metricAlarm(p99)).toBeDefined();
 
     // Without --prune the delete is only reported as kept, and the rest applies.
     const kept = await applyCloudWatch(cw.client, plan, { prune: false });
     expect(kept.keptWithoutPrune).toContain(p99);
-    expect(cw.calls.some((c) => c.startsWith('DeleteAlarms'))).toBe(false);
+    expect(cw.gaps.mutations().some((c) => c.startsWith('DeleteAlarms'))).toBe(false);
 
     // Once the team drops the reference, the prune goes through.
-    foreign(cw, 'checkout-critical', 'ALARM("solida-inventory-alb-5xx")');
+    await foreign('checkout-critical', 'ALARM("solida-inventory-alb-5xx")');
     const replan = await planCloudWatch(cw.client, after);
     expect(replan.changes.find((c) => c.name === p99)?.blockedBy).toBeUndefined();
     await applyCloudWatch(cw.client, replan, { prune: true });
-    expect(cw.metric.has(p99)).toBe(false);
+    expect(await cw.metricAlarm(p99)).toBeUndefined();
   });
 
   it('solida composites that stop referencing a pruned alarm in the same apply do not block it', async () => {
-    const cw = new FakeCloudWatch();
     const before = desired();
     before.compositeAlarms.push({ AlarmName: 'solida-inventory-edge', AlarmRule: 'ALARM("solida-inventory-alb-p99") OR ALARM("solida-inventory-alb-5xx")', Tags: before.metricAlarms[0].Tags });
-    await apply(cw, before);
+    await apply(before);
     const after = desired();
     after.metricAlarms = after.metricAlarms.filter((a) => a.AlarmName !== 'solida-inventory-alb-p99');
     after.compositeAlarms.push({ AlarmName: 'solida-inventory-edge', AlarmRule: 'ALARM("solida-inventory-alb-5xx")', Tags: before.metricAlarms[0].Tags });
-    const { plan } = await apply(cw, after, true);
+    const { plan } = await apply(after, true);
     expect(plan.changes.filter((c) => c.blockedBy)).toEqual([]);
-    expect(cw.metric.has('solida-inventory-alb-p99')).toBe(false);
+    expect(await cw.metricAlarm('solida-inventory-alb-p99')).toBeUndefined();
   });
 
   it('a kind change they block is refused even without --prune', async () => {
-    const cw = new FakeCloudWatch();
-    await apply(cw, desired());
+    await apply(desired());
     const tier = 'solida-inventory-availability-page-1h';
-    foreign(cw, 'oncall-rollup', `ALARM("${tier}")`);
+    await foreign('oncall-rollup', `ALARM("${tier}")`);
     const after = desired();
     after.compositeAlarms = after.compositeAlarms.filter((c) => c.AlarmName !== tier && c.AlarmName !== 'solida-inventory-availability-page');
     const long = after.metricAlarms.find((a) => a.AlarmName === `${tier}-long`)!;
     after.metricAlarms.push({ ...structuredClone(long), AlarmName: tier });
-    cw.calls.length = 0;
+    cw.gaps.clearCalls();
     const plan = await planCloudWatch(cw.client, after);
     expect(plan.changes.find((c) => c.name === tier && c.replaced)?.blockedBy).toEqual(['oncall-rollup']);
     await expect(applyCloudWatch(cw.client, plan, { prune: false })).rejects.toThrow(/still referenced by composite alarms/);
-    expect(cw.calls).toEqual([]);
+    expect(cw.gaps.mutations()).toEqual([]);
+  });
+});
+
+describe('--skip-composites (an endpoint without PutCompositeAlarm)', () => {
+  it('neither writes nor deletes composites, even with --prune, and still applies the rest', async () => {
+    await apply(desired());
+    const composites = [...cw.gaps.composites.keys()].sort();
+    expect(composites.length).toBeGreaterThan(0);
+    cw.gaps.clearCalls();
+    const changed = desired({ presets: { 'alb-5xx': { threshold: 50 } } });
+    const plan = await planCloudWatch(cw.client, changed, { skipComposites: true });
+    expect(plan.changes.filter((c) => c.kind === 'composite-alarm')).toEqual([]);
+    expect(notUnchanged(plan).map((c) => `${c.action} ${c.name}`)).toEqual(['update solida-inventory-alb-5xx']);
+    await applyCloudWatch(cw.client, plan, { prune: true });
+    expect(cw.gaps.mutations()).toEqual(['PutMetricAlarm solida-inventory-alb-5xx']);
+    expect([...cw.gaps.composites.keys()].sort()).toEqual(composites);
   });
 });

@@ -69,6 +69,14 @@ describe('runbook runner', () => {
     expect(target.calls).toEqual([]);
   });
 
+  it('a dry run with nobody to ask may list the manual steps as not asked instead of refusing', async () => {
+    const target = new DryRunTarget();
+    const journal = await runRunbook(getRunbook('pitr'), { target, listManualSteps: true, sleep: noSleep });
+    const manual = journal.steps.filter((s) => s.kind === 'manual');
+    expect(manual.length).toBeGreaterThan(0);
+    for (const s of manual) expect(s.output).toMatchObject({ confirmed: 'not asked (dry run)' });
+  });
+
   it('on abort stops the running step and runs the undo steps', async () => {
     const target = new DryRunTarget();
     const controller = new AbortController();

@@ -3,19 +3,27 @@ import type { Command } from 'commander';
 import { ApplicationSignalsClient } from '@aws-sdk/client-application-signals';
 import { loadModel } from '../../slo/load.ts';
 import { generateApplicationSignals, type ApplicationSignalsArtifacts } from '../../cloudwatch/application-signals.ts';
-import { applyApplicationSignals, formatSloPlan, planApplicationSignals } from '../../aws/application-signals.ts';
+import { applyApplicationSignals, formatSloPlan, planApplicationSignals, type ApplicationSignalsPlan } from '../../aws/application-signals.ts';
 import { assertValidRequest } from '../../aws-models/smithy.ts';
-import { clientConfig, ENDPOINT_URL_HELP, parseEndpointUrl } from '../../aws/endpoint.ts';
+import { clientConfig } from '../../aws/endpoint.ts';
+import { assertAwsReady } from '../../aws/preflight.ts';
+import { confirmApply, withApplyOptions, withAwsTargetOptions, type ApplyFlags, type AwsTargetFlags } from '../aws-apply.ts';
 import { writeFilesAtomically } from '../../util/files.ts';
 import { parentCommand, resolveConfigPath, withExamples } from '../shared.ts';
 import { readOptions, regionFor, type CommonOpts } from './cloudwatch.ts';
 import type { SolidaModel } from '../../slo/model.ts';
 
 export interface ApplicationSignalsCliDeps {
-  client: (region: string, endpointUrl?: string) => ApplicationSignalsClient;
+  /** region undefined: the SDK's chain decides (AWS_REGION, the profile's region). */
+  client: (region: string | undefined, endpointUrl?: string) => ApplicationSignalsClient;
 }
 
 const defaultDeps: ApplicationSignalsCliDeps = { client: (region, endpointUrl) => new ApplicationSignalsClient(clientConfig({ region, endpointUrl })) };
+
+/** What apply would send: creates and updates, and deletes only with --prune. */
+function pendingSloChanges(plan: ApplicationSignalsPlan, prune: boolean): number {
+  return plan.changes.filter((c) => c.action === 'create' || c.action === 'update' || (c.action === 'delete' && prune)).length;
+}
 
 async function build(opts: CommonOpts): Promise<{ model: SolidaModel; artifacts: ApplicationSignalsArtifacts }> {
   const model = await loadModel(resolveConfigPath(opts.config));
@@ -33,8 +41,6 @@ export function registerApplicationSignalsCommands(program: Command, deps: Appli
       .option('-c, --config <file>', 'spec file (default: ./solida.config.ts, .mts, .js, solida.yaml)')
       .option('--prefix <prefix>', 'name prefix of every SLO (default solida)')
       .option('--options <file>', 'CloudWatch options (YAML/JSON): prefix, tags');
-  const aws = (c: Command) =>
-    c.option('--region <region>', "AWS region (default: the services' aws.region)").option('--endpoint-url <url>', ENDPOINT_URL_HELP, parseEndpointUrl);
 
   const generate = common(
     parentCommand(program, 'generate', 'generate artifacts from the SLOs')
@@ -50,33 +56,40 @@ export function registerApplicationSignalsCommands(program: Command, deps: Appli
     });
 
   withExamples(generate, 'solida generate application-signals -o out/application-signals');
-  const plan = aws(common(
+  const plan = withAwsTargetOptions(common(
     parentCommand(program, 'plan', 'show what apply would change')
       .command('application-signals')
       .description('diff the generated Application Signals SLOs against the account (under the prefix only)'),
   ))
     .option('--prune', 'show deletions as they would be applied with --prune')
     .option('--show-unchanged', 'list unchanged SLOs too')
-    .action(async (opts: CommonOpts & { region?: string; endpointUrl?: string; prune?: boolean; showUnchanged?: boolean }) => {
+    .action(async (opts: CommonOpts & AwsTargetFlags & { prune?: boolean; showUnchanged?: boolean }) => {
       const { model, artifacts } = await build(opts);
-      const plan = await planApplicationSignals(deps.client(regionFor(model, opts.region), opts.endpointUrl), artifacts);
+      const client = deps.client(regionFor(model, opts.region), opts.endpointUrl);
+      await assertAwsReady(client, 'plan application-signals');
+      const plan = await planApplicationSignals(client, artifacts);
       process.stdout.write(`${formatSloPlan(plan, { prune: !!opts.prune, showUnchanged: opts.showUnchanged })}\n`);
     });
 
   withExamples(plan, 'solida plan application-signals --region us-east-1');
-  const apply = aws(common(
+  const apply = withApplyOptions(common(
     parentCommand(program, 'apply', 'make the account match the generated resources')
       .command('application-signals')
       .description('create/update Application Signals SLOs under the prefix; delete removed ones only with --prune'),
-  ))
-    .option('--prune', 'delete SLOs solida made that the config no longer describes')
-    .action(async (opts: CommonOpts & { region?: string; endpointUrl?: string; prune?: boolean }) => {
+  ), 'SLOs')
+    .action(async (opts: CommonOpts & ApplyFlags) => {
       const { model, artifacts } = await build(opts);
       const client = deps.client(regionFor(model, opts.region), opts.endpointUrl);
+      const region = await assertAwsReady(client, 'apply application-signals');
       const plan = await planApplicationSignals(client, artifacts);
       process.stdout.write(`${formatSloPlan(plan, { prune: !!opts.prune })}\n`);
+      if (!(await confirmApply('apply application-signals', pendingSloChanges(plan, !!opts.prune), region, opts))) return;
       const result = await applyApplicationSignals(client, plan, { prune: !!opts.prune });
       process.stdout.write(`applied: ${result.sent.length} request(s)${result.keptWithoutPrune.length ? `; ${result.keptWithoutPrune.length} removed SLO(s) kept (use --prune)` : ''}\n`);
     });
-  withExamples(apply, 'solida apply application-signals --region us-east-1 --prune');
+  withExamples(
+    apply,
+    'solida apply application-signals --region us-east-1              # shows the plan, then asks',
+    'solida apply application-signals --region us-east-1 --yes --prune  # in CI: no prompt; also delete what the config dropped',
+  );
 }

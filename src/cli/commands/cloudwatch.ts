@@ -13,15 +13,14 @@ import type { CloudWatchPlan } from '../../aws/cloudwatch-plan.ts';
 import { toCloudFormation, toTerraformJson } from '../../cloudwatch/export.ts';
 import { writeFilesAtomically, type OutputFile } from '../../util/files.ts';
 import { SolidaError } from '../../util/errors.ts';
-import { clientConfig, ENDPOINT_URL_HELP, parseEndpointUrl } from '../../aws/endpoint.ts';
+import { clientConfig } from '../../aws/endpoint.ts';
 import { assertAwsReady } from '../../aws/preflight.ts';
-import { confirmChanges } from '../confirm.ts';
-import { cliIo } from '../context.ts';
+import { confirmApply, withApplyOptions, withAwsTargetOptions, type ApplyFlags, type AwsTargetFlags } from '../aws-apply.ts';
 import { parentCommand, resolveConfigPath, withExamples } from '../shared.ts';
 
 export interface CloudWatchCliDeps {
-  /** Builds the client for plan/apply (tests pass a mocked one); credentials come from the standard chain. */
-  client: (region: string, endpointUrl?: string) => CloudWatchClient | Promise<CloudWatchClient>;
+  /** Builds the client for plan/apply; region (when solida knows it) and credentials otherwise come from the SDK's standard chain. */
+  client: (region: string | undefined, endpointUrl?: string) => CloudWatchClient | Promise<CloudWatchClient>;
 }
 
 const defaultDeps: CloudWatchCliDeps = {
@@ -30,6 +29,11 @@ const defaultDeps: CloudWatchCliDeps = {
     return new CloudWatchClient(clientConfig({ region, endpointUrl }));
   },
 };
+
+const SKIP_COMPOSITES = [
+  '--skip-composites',
+  'leave composite alarms out (neither written nor deleted): for an emulator without PutCompositeAlarm, e.g. moto',
+] as const;
 
 /** What apply would send: every change but unchanged resources, and deletions only with --prune. */
 function pendingChanges(plan: CloudWatchPlan, prune: boolean): number {
@@ -79,15 +83,22 @@ export function apiFiles(a: CloudWatchArtifacts): OutputFile[] {
   ];
 }
 
-/** Removes request files of an earlier run that this run no longer produces (a stale file would be applied by mistake). */
-export function regionFor(model: SolidaModel, given: string | undefined): string {
+/** The one region the services declare (aws.region), if they agree on one. */
+export function declaredRegion(model: SolidaModel): string | undefined {
+  const regions = [...new Set(model.services.map((s) => s.aws?.region).filter((r): r is string => !!r))];
+  return regions.length === 1 ? regions[0] : undefined;
+}
+
+/**
+ * Where plan/apply write: --region, else the one region the services declare. undefined lets the SDK's
+ * chain decide (AWS_REGION, the profile's region); the preflight check names the fix when that is empty too.
+ * Services in several regions need --region: one apply writes to one region.
+ */
+export function regionFor(model: SolidaModel, given: string | undefined): string | undefined {
   if (given) return given;
   const regions = [...new Set(model.services.map((s) => s.aws?.region).filter((r): r is string => !!r))];
-  if (regions.length === 1) return regions[0];
-  throw new SolidaError('no region', 2, [{
-    message: regions.length ? `services declare several regions (${regions.join(', ')})` : 'no service declares aws.region',
-    fix: 'pass --region',
-  }]);
+  if (regions.length > 1) throw new SolidaError(`services declare several regions (${regions.join(', ')}): pass --region`, 2);
+  return regions[0];
 }
 
 export function registerCloudWatchCommands(program: Command, deps: CloudWatchCliDeps = defaultDeps): void {
@@ -127,57 +138,42 @@ export function registerCloudWatchCommands(program: Command, deps: CloudWatchCli
     'solida generate cloudwatch -o infra --format terraform --prefix checkout',
   );
 
-  const plan = common(
+  const plan = withAwsTargetOptions(common(
     parentCommand(program, 'plan', 'show what apply would change')
       .command('cloudwatch')
       .description('diff the generated CloudWatch alarms and dashboards against the account (under the prefix only)'),
-  )
-    .option('--region <region>', 'AWS region of the alarms (default: the services\' aws.region)')
-    .option('--endpoint-url <url>', ENDPOINT_URL_HELP, parseEndpointUrl)
+  ))
     .option('--prune', 'show deletions as they would be applied with --prune')
+    .option(SKIP_COMPOSITES[0], SKIP_COMPOSITES[1])
     .option('--show-unchanged', 'list unchanged resources too')
     .option('--adopt', 'take over dashboards under the prefix solida cannot prove it wrote (made by someone else or edited in the console)')
-    .action(async (opts: CommonOpts & { region?: string; endpointUrl?: string; prune?: boolean; showUnchanged?: boolean; adopt?: boolean }) => {
+    .action(async (opts: CommonOpts & AwsTargetFlags & { prune?: boolean; showUnchanged?: boolean; adopt?: boolean; skipComposites?: boolean }) => {
       const { model, artifacts } = await build(opts);
       const client = await deps.client(regionFor(model, opts.region), opts.endpointUrl);
       await assertAwsReady(client, 'plan cloudwatch');
       const { formatPlan, planCloudWatch } = await import('../../aws/cloudwatch-plan.ts');
-      const plan = await planCloudWatch(client, artifacts, { adopt: !!opts.adopt });
+      const plan = await planCloudWatch(client, artifacts, { adopt: !!opts.adopt, skipComposites: !!opts.skipComposites });
       process.stdout.write(`${formatPlan(plan, { prune: !!opts.prune, showUnchanged: opts.showUnchanged })}\n`);
     });
   withExamples(plan, 'solida plan cloudwatch --region us-east-1', 'solida plan cloudwatch -c solida.config.ts --prune --show-unchanged');
   withExamples(parentCommand(program, 'plan', 'show what apply would change'), 'solida plan cloudwatch --region us-east-1');
   withExamples(parentCommand(program, 'apply', 'make the account match the generated resources'), 'solida apply cloudwatch --region us-east-1');
 
-  const apply = common(
+  const apply = withApplyOptions(common(
     parentCommand(program, 'apply', 'make the account match the generated resources')
       .command('cloudwatch')
       .description('create/update CloudWatch alarms and dashboards under the prefix; delete removed ones only with --prune'),
-  )
-    .option('--region <region>', 'AWS region of the alarms (default: the services\' aws.region)')
-    .option('--endpoint-url <url>', ENDPOINT_URL_HELP, parseEndpointUrl)
-    .option('--prune', 'delete alarms and dashboards solida made that the config no longer describes')
+  ), 'alarms and dashboards')
     .option('--adopt', 'take over dashboards under the prefix solida cannot prove it wrote (made by someone else or edited in the console)')
-    .option('-y, --yes', 'apply without asking (needed when there is no terminal, e.g. in CI)')
-    .action(async (opts: CommonOpts & { region?: string; endpointUrl?: string; prune?: boolean; yes?: boolean; adopt?: boolean }) => {
+    .option(SKIP_COMPOSITES[0], SKIP_COMPOSITES[1])
+    .action(async (opts: CommonOpts & ApplyFlags & { adopt?: boolean; skipComposites?: boolean }) => {
       const { model, artifacts } = await build(opts);
-      const region = regionFor(model, opts.region);
-      const client = await deps.client(region, opts.endpointUrl);
-      await assertAwsReady(client, 'apply cloudwatch');
+      const client = await deps.client(regionFor(model, opts.region), opts.endpointUrl);
+      const region = await assertAwsReady(client, 'apply cloudwatch');
       const { applyCloudWatch, formatPlan, planCloudWatch } = await import('../../aws/cloudwatch-plan.ts');
-      const plan = await planCloudWatch(client, artifacts, { adopt: !!opts.adopt });
+      const plan = await planCloudWatch(client, artifacts, { adopt: !!opts.adopt, skipComposites: !!opts.skipComposites });
       process.stdout.write(`${formatPlan(plan, { prune: !!opts.prune })}\n`);
-      const pending = pendingChanges(plan, !!opts.prune);
-      if (pending === 0) {
-        process.stdout.write('No changes: the account already matches.\n');
-        return;
-      }
-      // Like terraform apply: the plan above, then only an explicit "yes" (or --yes) changes the account.
-      if (!(await confirmChanges(cliIo(), { yes: opts.yes, what: `apply cloudwatch will change ${pending} resource(s) in ${region}` }))) {
-        process.stdout.write('Apply cancelled: nothing was changed.\n');
-        process.exitCode = 1;
-        return;
-      }
+      if (!(await confirmApply('apply cloudwatch', pendingChanges(plan, !!opts.prune), region, opts))) return;
       const result = await applyCloudWatch(client, plan, { prune: !!opts.prune });
       const sent = result.sent.reduce((n, s) => n + s.names.length, 0);
       process.stdout.write(`applied: ${result.sent.length} request(s) for ${sent} resource(s)`);

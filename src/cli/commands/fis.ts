@@ -13,6 +13,8 @@ import { objectivesFor, parseScenario, SCENARIOS, type ScenarioName } from '../.
 import { pageAlarmNames } from '../../chaos/stop-alarms.ts';
 import { deprecated, parentCommand, resolveConfigPath, withExamples, withJsonOnStdout } from '../shared.ts';
 import { clientConfig, ENDPOINT_URL_HELP, parseEndpointUrl } from '../../aws/endpoint.ts';
+import { assertAwsReady } from '../../aws/preflight.ts';
+import type { FisClient } from '@aws-sdk/client-fis';
 import { durationSeconds, localGamedayCommand, type LocalGamedayFlags } from '../../gameday/command.ts';
 import { awsGamedayRecord } from '../../gameday/aws-record.ts';
 import type { SolidaModel } from '../../slo/model.ts';
@@ -178,8 +180,20 @@ export async function awsGamedayCommand(scenarioName: string, flags: AwsGamedayF
   const scenario = parseScenario(scenarioName);
   const objectives = objectivesFor(scenario, { explicit: { rtoSeconds: durationSeconds('--rto', flags.rto), rpoSeconds: durationSeconds('--rpo', flags.rpo) } });
   const model = await loadModel(resolveConfigPath(flags.config));
-  const plan = generateFisPlan(model, fisOptions(model, flags, scenario));
-  const pitr = scenario === 'pitr' ? pitrPlan(model, flags) : undefined;
+  let fis: FisClient | undefined;
+  // Where the experiment runs; the --region the user typed stays as given (a --yes run must name it).
+  let planRegion = flags.region;
+  if (flags.execute) {
+    // Before anything else: a real run with no credentials or region ends here, in one line.
+    const { FisClient } = await import('@aws-sdk/client-fis');
+    const declared = [...new Set(model.services.map((s) => s.aws?.region).filter((r): r is string => !!r))];
+    fis = new FisClient(clientConfig({ region: flags.region ?? (declared.length === 1 ? declared[0] : undefined), endpointUrl: flags.endpointUrl }));
+    // Several declared regions and no --region: the plan below says so; otherwise the SDK's chain may supply one.
+    const region = await assertAwsReady(fis, 'gameday --target aws');
+    if (declared.length <= 1) planRegion = region;
+  }
+  const plan = generateFisPlan(model, fisOptions(model, { ...flags, region: planRegion }, scenario));
+  const pitr = scenario === 'pitr' ? pitrPlan(model, { ...flags, region: planRegion }) : undefined;
   const restoreTimeoutMs = flags.restoreTimeout !== undefined ? flags.restoreTimeout * 1000 : DEFAULT_RESTORE_TIMEOUT_MS;
   const out = (s: string) => process.stdout.write(`${s}\n`);
   for (const w of plan.warnings) process.stderr.write(`warning: ${w}\n`);
@@ -187,6 +201,7 @@ export async function awsGamedayCommand(scenarioName: string, flags: AwsGamedayF
     out(`DRY RUN (add --execute to run in AWS): game day ${scenario} in ${plan.location.accountId}/${plan.location.region}`);
     for (const line of describeFisRun(plan.template, plan.location.region)) out(line);
     if (pitr) for (const line of describeRdsRestore(pitr.requests, undefined, restoreTimeoutMs)) out(line);
+    if (flags.json) process.stderr.write(`note: ${flags.json} not written: the record is of a real run (add --execute); a dry run sends and measures nothing\n`);
     return;
   }
   if (scenario === 'pitr' && !pitr) {
@@ -198,7 +213,6 @@ export async function awsGamedayCommand(scenarioName: string, flags: AwsGamedayF
   } finally {
     rl?.close();
   }
-  const { FisClient } = await import('@aws-sdk/client-fis');
   const controller = new AbortController();
   let phase = 'stopping the experiment';
   const onSigint = () => {
@@ -213,7 +227,7 @@ export async function awsGamedayCommand(scenarioName: string, flags: AwsGamedayF
   try {
     try {
       experiment = await runFisExperiment({
-        client: new FisClient(clientConfig({ region: plan.location.region, endpointUrl: flags.endpointUrl })),
+        client: fis!,
         template: plan.template,
         signal: controller.signal,
         onEvent: (e) => out(`${e.at.toISOString()} experiment ${e.status}${e.reason ? `: ${e.reason}` : ''}`),

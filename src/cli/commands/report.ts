@@ -18,6 +18,8 @@ import { renderHtml } from '../../budget/render-html.ts';
 import { writeFileAtomically } from '../../util/files.ts';
 import { deprecated, resolveConfigPath, withExamples } from '../shared.ts';
 import { assertAwsReady } from '../../aws/preflight.ts';
+import { declaredRegion } from './cloudwatch.ts';
+import type { SolidaModel } from '../../slo/model.ts';
 import { clientConfig, ENDPOINT_URL_HELP, parseEndpointUrl } from '../../aws/endpoint.ts';
 
 interface ReportOptions {
@@ -81,7 +83,7 @@ export function registerReportCommands(program: Command, deps: ReportCliDeps = d
     .description('error-budget report per SLO: SLI, budget consumed/remaining, burn rates, time to exhaustion, policy status')
     .option('--source <source>', 'metrics source: prometheus or cloudwatch', 'prometheus')
     .option('--url <url>', 'Prometheus base URL, e.g. http://localhost:9090')
-    .option('--region <region>', 'AWS region for --source cloudwatch (default: the SDK\'s, e.g. AWS_REGION)')
+    .option('--region <region>', 'AWS region for --source cloudwatch (default: the services\' aws.region, then AWS_REGION or the profile\'s)')
     .option('--endpoint-url <url>', `--source cloudwatch: ${ENDPOINT_URL_HELP}`, parseEndpointUrl)
     .option('-c, --config <file>', 'spec file (default: ./solida.config.ts, .mts, .js, solida.yaml)')
     .option('--markdown [file]', 'the Markdown report, to FILE or stdout (the default report)')
@@ -97,8 +99,8 @@ export function registerReportCommands(program: Command, deps: ReportCliDeps = d
       const outputs = reportOutputs(opts);
       const at = parseAt(opts.at ?? 'now');
       const period = parsePeriod(opts.period);
-      const source = await makeSource(opts, deps);
       const model = await loadModel(resolveConfigPath(opts.config));
+      const source = await makeSource(opts, deps, model);
       const slos = opts.service ? model.slos.filter((s) => s.service === opts.service) : model.slos;
       if (slos.length === 0) throw new SolidaError('no SLO to report', 2, [{ message: opts.service ? `no SLO of service ${opts.service}` : 'the config has no SLO', fix: 'check --service and the config' }]);
       const result = await collectReports({ ...model, slos }, source, { at, period, burnDown: outputs.some((o) => o.format === 'html') });
@@ -120,12 +122,12 @@ export function registerReportCommands(program: Command, deps: ReportCliDeps = d
   );
 }
 
-async function makeSource(opts: ReportOptions, deps: ReportCliDeps): Promise<BudgetSource> {
+async function makeSource(opts: ReportOptions, deps: ReportCliDeps, model: SolidaModel): Promise<BudgetSource> {
   const timeout = parseDuration(opts.timeout ?? '30s');
   if (!timeout || timeout.seconds <= 0) throw new SolidaError(`invalid --timeout ${JSON.stringify(opts.timeout)}`, 2, [{ message: 'not a positive duration', fix: 'e.g. --timeout 30s' }]);
   const limits: HttpLimits = { ...DEFAULT_HTTP_LIMITS, timeoutMs: timeout.seconds * 1000 };
   if (opts.source === 'cloudwatch') {
-    const client = deps.cloudWatchClient(opts.region, opts.endpointUrl, limits);
+    const client = deps.cloudWatchClient(opts.region ?? declaredRegion(model), opts.endpointUrl, limits);
     await assertAwsReady(client, 'report --source cloudwatch');
     return new CloudWatchSource(client);
   }

@@ -12,7 +12,8 @@ import { createTarget, registerTarget, targetNames } from '../../runbooks/target
 import type { RunbookParams, TargetAdapter } from '../../runbooks/types.ts';
 import { AwsTarget } from '../../aws/runbook-target.ts';
 import { loadModel } from '../../slo/load.ts';
-import { ENDPOINT_URL_HELP, parseEndpointUrl } from '../../aws/endpoint.ts';
+import { clientConfig, ENDPOINT_URL_HELP, parseEndpointUrl } from '../../aws/endpoint.ts';
+import { assertAwsReady, REGION_FIX } from '../../aws/preflight.ts';
 import { resolveConfigPath } from '../shared.ts';
 
 // The running lab in SOLIDA_LAB_DIR (default .solida/lab); loaded on demand so `dry` needs none of it.
@@ -61,8 +62,11 @@ async function awsTarget(flags: RunFlags, ask: ((q: string) => Promise<string>) 
     throw new SolidaError(flags.service ? `no service '${flags.service}' in ${model.source}` : `${candidates.length} services with AWS resources in ${model.source}`, 2, [{ path: 'services', message: 'the aws target acts on one service', fix: `pass --service NAME (one of: ${model.services.map((s) => s.name).join(', ')})` }]);
   }
   const service = candidates[0];
-  const region = flags.region ?? service.aws?.region;
-  if (!region) throw new SolidaError('no region', 2, [{ path: `services.${service.name}.aws.region`, message: 'the aws target needs the service’s region', fix: 'pass --region or set aws.region' }]);
+  // The region: --region, the service's aws.region, else the SDK's chain (AWS_REGION, the profile's region).
+  const { CloudWatchClient } = await import('@aws-sdk/client-cloudwatch');
+  const cloudwatch = new CloudWatchClient(clientConfig({ region: flags.region ?? service.aws?.region, endpointUrl: flags.endpointUrl }));
+  const region = await assertAwsReady(cloudwatch, 'runbook run --target aws');
+  if (!region) throw new SolidaError(`runbook run --target aws needs an AWS region: ${REGION_FIX}`, 2);
   if (!flags.az) throw new SolidaError('--az is required with --target aws', 2, [{ path: '--az', message: 'the lost AZ, as AWS names it', fix: `e.g. --az ${region}a` }]);
   if (flags.execute && flags.yes && !flags.region) {
     throw new SolidaError('--execute --yes needs --region', 2, [{ path: '--region', message: 'sending changes without a prompt must name the region they may touch', fix: `add --region ${region}` }]);
@@ -73,6 +77,7 @@ async function awsTarget(flags: RunFlags, ask: ((q: string) => Promise<string>) 
   const target = new AwsTarget({
     region,
     endpointUrl: flags.endpointUrl,
+    clients: { cloudwatch },
     targetGroup: service.aws?.alb?.targetGroup,
     db: { instance: service.aws?.rds?.instance, cluster: service.aws?.rds?.cluster },
     lostAz: flags.az,
@@ -117,6 +122,8 @@ async function runCommand(name: string, flags: RunFlags): Promise<void> {
       params,
       yes: flags.yes,
       confirm: rl && !flags.yes ? async (prompt, signal) => /^y(es)?$/i.test((await rl.question(`\n${prompt}\nDone? [y/N] `, { signal })).trim()) : undefined,
+      // A dry run on AWS only reads: with no terminal (CI, a pipe) it lists the manual steps instead of refusing.
+      listManualSteps: flags.target === 'aws',
       signal: controller.signal,
       journalFile: flags.journal,
       onStep: (e) => out(formatJournalStep(e, target.dryRun)),

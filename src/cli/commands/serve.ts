@@ -7,6 +7,9 @@ import { PrometheusBackend } from '../../serve/prometheus-backend.ts';
 import type { ViewBackend } from '../../serve/backend.ts';
 import { startView } from '../../serve/server.ts';
 import { resolveConfigPath, withExamples } from '../shared.ts';
+import { clientConfig } from '../../aws/endpoint.ts';
+import { assertAwsReady } from '../../aws/preflight.ts';
+import type { SolidaModel } from '../../slo/model.ts';
 
 interface ServeFlags {
   config?: string;
@@ -29,7 +32,7 @@ export function registerServeCommand(program: Command): void {
     .option('-c, --config <file>', 'spec file')
     .option('--source <source>', 'prometheus or cloudwatch', 'prometheus')
     .option('--prometheus <url>', 'Prometheus base URL, e.g. http://localhost:9090')
-    .option('--region <region>', "AWS region for --source cloudwatch (default: the SDK's)")
+    .option('--region <region>', "AWS region for --source cloudwatch (default: the services' aws.region, then AWS_REGION or the profile's)")
     .option('--host <address>', 'address to listen on (loopback by default: the view has no login)', '127.0.0.1')
     .option('--port <n>', 'port (0 = any free port)', '9099')
     .option('--refresh <duration>', 'how often to re-read every SLO', '15s')
@@ -39,8 +42,8 @@ export function registerServeCommand(program: Command): void {
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SolidaError(`invalid --port ${JSON.stringify(flags.port)}`, 2, [{ message: 'not a port number', fix: 'e.g. --port 9099, or 0 for any free port' }]);
       const refresh = parseDuration(flags.refresh);
       if (!refresh || refresh.seconds < 1) throw new SolidaError(`invalid --refresh ${JSON.stringify(flags.refresh)}`, 2, [{ message: 'not a duration of at least 1s', fix: 'e.g. --refresh 15s' }]);
-      const backend = await makeBackend(flags);
       const model = await loadModel(resolveConfigPath(flags.config));
+      const backend = await makeBackend(flags, model);
       const view = await startView(model, backend, {
         host: flags.host,
         port,
@@ -67,11 +70,21 @@ export function registerServeCommand(program: Command): void {
     });
 }
 
-/** The AWS SDK loads only for --source cloudwatch: it alone took seconds of the view's start over Prometheus. */
-async function makeBackend(flags: ServeFlags): Promise<ViewBackend> {
+/**
+ * The AWS SDK (and the CloudWatch command's modules) load only for --source cloudwatch: they alone took
+ * seconds of the view's start over Prometheus.
+ */
+async function makeBackend(flags: ServeFlags, model: SolidaModel): Promise<ViewBackend> {
   if (flags.source === 'cloudwatch') {
-    const [{ CloudWatchClient }, { CloudWatchBackend }] = await Promise.all([import('@aws-sdk/client-cloudwatch'), import('../../serve/cloudwatch-backend.ts')]);
-    return new CloudWatchBackend(new CloudWatchClient(flags.region ? { region: flags.region } : {}), flags.region);
+    const [{ CloudWatchClient }, { CloudWatchBackend }, { declaredRegion }] = await Promise.all([
+      import('@aws-sdk/client-cloudwatch'),
+      import('../../serve/cloudwatch-backend.ts'),
+      import('./cloudwatch.ts'),
+    ]);
+    const region = flags.region ?? declaredRegion(model);
+    const client = new CloudWatchClient(clientConfig({ region }));
+    // Before listening: a view that cannot read CloudWatch would only show errors on every refresh.
+    return new CloudWatchBackend(client, await assertAwsReady(client, 'serve --source cloudwatch'));
   }
   if (flags.source !== 'prometheus') throw new SolidaError(`unknown --source ${JSON.stringify(flags.source)}`, 2, [{ message: 'not a view source', fix: 'use prometheus (with --prometheus URL) or cloudwatch' }]);
   if (!flags.prometheus) throw new SolidaError('--prometheus is required with --source prometheus', 2, [{ message: 'no Prometheus URL', fix: 'pass --prometheus http://localhost:9090' }]);
