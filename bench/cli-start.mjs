@@ -56,7 +56,12 @@ if (process.argv.includes('--install')) {
     const packages = installedPackages(nm);
     console.log(`installed: ${mib(duKiB(nm))} in node_modules, ${files} files, ${packages.length} packages (npm i --omit=dev solida-*.tgz)`);
     const sized = packages.map((p) => ({ p, k: duKiB(join(nm, p)) })).sort((a, b) => b.k - a.k);
-    console.log(`  largest packages: ${sized.slice(0, 5).map(({ p, k }) => `${p} ${mib(k)}`).join(', ')}`);
+    console.log(
+      `  largest packages: ${sized
+        .slice(0, 5)
+        .map(({ p, k }) => `${p} ${mib(k)}`)
+        .join(', ')}`,
+    );
     const families = new Map();
     for (const { p, k } of sized) families.set(family(p), (families.get(family(p)) ?? 0) + k);
     const top = [...families].sort((a, b) => b[1] - a[1]).slice(0, 5);
