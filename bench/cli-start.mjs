@@ -7,7 +7,7 @@
 // so machine noise hits all of them; plus the tarball size and, with --install, the installed size.
 //   node bench/cli-start.mjs [runs=7] [--before DIR] [--tsx] [--install]      (needs dist/: npm run build)
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,15 +57,51 @@ const pack = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--i
 console.log(`tarball: ${(pack[0].size / 1024).toFixed(0)} KiB packed, ${(pack[0].unpackedSize / 1024).toFixed(0)} KiB unpacked, ${pack[0].entryCount} files`);
 
 if (process.argv.includes('--install')) {
+  // What a user's `npm i solida` adds: the packed tarball (built by `prepare`) installed into an empty
+  // project without dev dependencies, measured on disk (du, so file-system blocks as the user pays them).
   const dir = mkdtempSync(join(tmpdir(), 'solida-install-'));
   try {
-    const out = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: root, encoding: 'utf8' }).replace(/^[^[]*/, ''));
+    const out = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 }).replace(/^[^[]*/, ''));
+    console.log(`packed tarball: ${kib(out[0].size)} packed, ${kib(out[0].unpackedSize)} unpacked, ${out[0].entryCount} files`);
     writeFileSync(join(dir, 'package.json'), '{"private":true}');
-    execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', join(dir, out[0].filename)], { cwd: dir, stdio: 'inherit' });
-    const du = execFileSync('du', ['-sk', join(dir, 'node_modules')], { encoding: 'utf8' });
-    const count = execFileSync('sh', ['-c', `ls ${join(dir, 'node_modules')} | wc -l`], { encoding: 'utf8' }).trim();
-    console.log(`installed: ${(Number(du.split('\t')[0]) / 1024).toFixed(1)} MiB in node_modules (${count} top-level entries) for npm i solida-*.tgz`);
+    execFileSync('npm', ['install', '--omit=dev', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', join(dir, out[0].filename)], { cwd: dir, stdio: 'inherit' });
+    const nm = join(dir, 'node_modules');
+    const files = Number(execFileSync('sh', ['-c', `find "${nm}" -type f | wc -l`], { encoding: 'utf8' }).trim());
+    const packages = installedPackages(nm);
+    console.log(`installed: ${mib(duKiB(nm))} in node_modules, ${files} files, ${packages.length} packages (npm i --omit=dev solida-*.tgz)`);
+    const sized = packages.map((p) => ({ p, k: duKiB(join(nm, p)) })).sort((a, b) => b.k - a.k);
+    console.log(
+      `  largest packages: ${sized
+        .slice(0, 5)
+        .map(({ p, k }) => `${p} ${mib(k)}`)
+        .join(', ')}`,
+    );
+    const families = new Map();
+    for (const { p, k } of sized) families.set(family(p), (families.get(family(p)) ?? 0) + k);
+    const top = [...families].sort((a, b) => b[1] - a[1]).slice(0, 5);
+    console.log(`  largest families: ${top.map(([f, k]) => `${f} ${mib(k)}`).join(', ')}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function duKiB(path) {
+  return Number(execFileSync('du', ['-sk', path], { encoding: 'utf8' }).split('\t')[0]);
+}
+function kib(bytes) {
+  return `${(bytes / 1024).toFixed(0)} KiB`;
+}
+function mib(k) {
+  return `${(k / 1024).toFixed(1)} MiB`;
+}
+/** Top-level installed packages (`name` or `@scope/name`); npm hoists nearly everything there. */
+function installedPackages(nm) {
+  return readdirSync(nm)
+    .filter((e) => !e.startsWith('.'))
+    .flatMap((e) => (e.startsWith('@') ? readdirSync(join(nm, e)).map((n) => `${e}/${n}`) : [e]));
+}
+/** Packages that come as a set: a scope, or esbuild with its per-platform binary package. */
+function family(p) {
+  if (p === 'esbuild' || p.startsWith('@esbuild/')) return 'esbuild';
+  return p.startsWith('@') ? `${p.split('/')[0]}/*` : p;
 }

@@ -5,10 +5,15 @@ import { SolidaError } from '../util/errors.ts';
 
 const DEFAULT_CONFIGS = ['solida.config.ts', 'solida.config.mts', 'solida.config.js', 'solida.yaml', 'solida.yml'];
 
+/** The first solida.config.* (or solida.yaml) in the working directory, if any. */
+export function defaultConfigPath(): string | undefined {
+  return DEFAULT_CONFIGS.find((f) => existsSync(f));
+}
+
 /** --config, or the first solida.config.* in the working directory. */
 export function resolveConfigPath(given: string | undefined): string {
   if (given) return given;
-  const found = DEFAULT_CONFIGS.find((f) => existsSync(f));
+  const found = defaultConfigPath();
   if (!found) throw new SolidaError('no config given', 2, [{ message: 'no --config and no solida.config.ts in this directory', fix: 'pass --config FILE (TypeScript, solida YAML, Sloth or OpenSLO)' }]);
   return found;
 }

@@ -20,9 +20,8 @@ import {
   type Span,
   type Tracer,
 } from '@opentelemetry/api';
-import type { NodeSDK } from '@opentelemetry/sdk-node';
+import type { NodeSDK, tracing } from '@opentelemetry/sdk-node';
 import type { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import {
   ATTR_CLIENT_ADDRESS,
   ATTR_ERROR_TYPE,
@@ -114,7 +113,8 @@ function sdkConfiguration(service: string, opts: TracingOptions): ConstructorPar
   const env = process.env;
   // Without `otlp` settings the SDK builds the exporter from the environment (OTEL_TRACES_EXPORTER,
   // the protocol, endpoint and headers): OTLP/HTTP protobuf unless told otherwise.
-  const traceExporter: SpanExporter | undefined = opts.otlp
+  // The SDK's own re-export: sdk-trace-base is not a direct dependency (one version set, see README).
+  const traceExporter: tracing.SpanExporter | undefined = opts.otlp
     ? otlpProtocol(env) === 'http/json'
       ? new (loadOtlpJson().OTLPTraceExporter)(opts.otlp)
       : new (loadOtlpProtobuf().OTLPTraceExporter)(opts.otlp)

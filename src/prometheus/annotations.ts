@@ -2,6 +2,7 @@
 // read them), solida's explanation of the tier, then the spec's own annotations, which win.
 import type { AlertTier, Slo } from '../slo/model.ts';
 import { humanSeconds } from '../slo/duration.ts';
+import { escapeTemplateProse } from './escape.ts';
 import { num, sortLabels, type Labels } from './rule-group.ts';
 
 export function tierAnnotations(slo: Slo, t: AlertTier): Labels {
@@ -12,7 +13,7 @@ export function tierAnnotations(slo: Slo, t: AlertTier): Labels {
     summary: sloth
       ? '{{$labels.sloth_service}} {{$labels.sloth_slo}} SLO error budget burn rate is over expected.'
       : `${slo.id}: error budget burning at over ${num(t.burnRate)}x (${t.name})`,
-    description: `${slo.description ?? slo.id}: the error ratio over ${t.longWindow.text} and ${t.shortWindow.text} is above ${num(t.burnRate)}x the budget of ${num(100 - slo.objective)}%. At this rate ${pct(consumed)} of the ${humanSeconds(slo.periodSeconds)} budget goes in ${t.longWindow.text}.`,
+    description: `${escapeTemplateProse(slo.description ?? slo.id)}: the error ratio over ${t.longWindow.text} and ${t.shortWindow.text} is above ${num(t.burnRate)}x the budget of ${num(100 - slo.objective)}%. At this rate ${pct(consumed)} of the ${humanSeconds(slo.periodSeconds)} budget goes in ${t.longWindow.text}.`,
     burn_rate: num(t.burnRate),
     windows: `${t.longWindow.text}/${t.shortWindow.text}`,
     ...runbook(slo),

@@ -124,6 +124,16 @@ ${extra}`);
     expect(verdicts(slow.json)).toMatchObject({ 'http_req_failed rate<0.05': true, 'http_req_duration p(95)<3': false });
   });
 
+  it('reads ./solida.yaml when no --config is given, as the help says (the SLO thresholds are judged)', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'solida.yaml'), readFileSync(config(99, '10ms'), 'utf8'));
+    const out = join(dir, 'gate.json');
+    const r = await runMain(['gate', '--k6-summary', fixture('fail-summary-export.json'), '--json', out], { cwd: dir });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain('SLO thresholds from ./solida.yaml');
+    expect(verdicts(JSON.parse(readFileSync(out, 'utf8')))).toMatchObject({ 'http_req_failed rate<0.01': false, 'http_req_duration p(95)<10': true });
+  });
+
   it('merges an SLO threshold identical to a script one and keeps both origins', async () => {
     const j = await gateJson(['--k6-summary', fixture('fail-summary-export.json'), '--config', config(99, '10ms')]);
     const merged = j.json.thresholds.filter((t) => t.metric === 'http_req_failed' && t.threshold === 'rate<0.01');

@@ -44,7 +44,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 describe('the packed tarball, installed in an empty project', () => {
   it('holds the compiled CLI, the AWS models with their licence, and no sources or tests', () => {
     const installed = join(project, 'node_modules', 'solida');
-    for (const f of ['bin/solida.js', 'dist/cli/main.js', 'dist/index.js', 'dist/index.d.ts', 'dist/exporter/index.js', 'models/aws/cloudwatch-2010-08-01.json', 'models/aws/LICENSE', 'models/aws/NOTICE', 'examples/solida.config.ts']) {
+    for (const f of ['bin/solida.js', 'dist/cli/main.js', 'dist/index.js', 'dist/index.d.ts', 'dist/exporter/index.js', 'dist/grafana/schema/dashboard.jsonschema.json', 'models/aws/cloudwatch-2010-08-01.json', 'models/aws/LICENSE', 'models/aws/NOTICE', 'examples/solida.config.ts']) {
       expect(existsSync(join(installed, f)), f).toBe(true);
     }
     for (const f of ['src', 'test', 'scripts', 'bench', 'tsconfig.json']) expect(existsSync(join(installed, f)), f).toBe(false);
@@ -76,7 +76,17 @@ describe('the packed tarball, installed in an empty project', () => {
     const fis = await npx(['generate', 'fis', '-c', 'solida.config.ts', '-o', 'fis', '--account', '123456789012', '--az', 'us-east-1a', '--subnet-tag', 'tier=app', '--stop-alarm-prefix', 'solida', '--secondary-region', 'us-west-2']);
     expect(fis.stdout).toContain('az-failure.template.json');
     expect(JSON.parse(readFileSync(join(project, 'fis', 'az-failure.template.json'), 'utf8')).actions).toBeDefined();
-  }, 180_000);
+
+    // Every other generate kind, from the installed package: data files the build copies (Grafana's JSON
+    // Schemas) must be in dist/ too.
+    const grafana = await npx(['generate', 'grafana', '-o', 'grafana']);
+    expect(grafana.stdout).toMatch(/2 dashboard\(s\), valid against Grafana's dashboard schema/);
+    expect(readdirSync(join(project, 'grafana')).filter((f) => f.endsWith('.json')).sort()).toEqual(['service-shop.json', 'slo-overview.json']);
+    for (const kind of ['k6', 'workflows', 'application-signals']) {
+      await npx(['generate', kind, '-o', kind]);
+      expect(readdirSync(join(project, kind), { recursive: true }).length, kind).toBeGreaterThan(0);
+    }
+  }, 300_000);
 
   it('an express app importing solida/exporter serves /metrics with the route template', async () => {
     writeFileSync(

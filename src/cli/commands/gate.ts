@@ -6,7 +6,7 @@ import { SolidaError } from '../../util/errors.ts';
 import { runGate, type GateOptions } from '../../gate/run.ts';
 import { generateK6Scripts } from '../../k6/script.ts';
 import { writeFileAtomically } from '../../util/files.ts';
-import { deprecated, parentCommand, resolveConfigPath, withExamples, withJsonOnStdout } from '../shared.ts';
+import { defaultConfigPath, deprecated, parentCommand, resolveConfigPath, withExamples, withJsonOnStdout } from '../shared.ts';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -42,7 +42,11 @@ export function registerGateCommands(program: Command): void {
     .action(async (opts: Omit<GateOptions, 'json'> & { url?: string; json?: string | boolean }) => {
       if (opts.target !== undefined) deprecated('gate --target URL', '--url URL');
       const target = opts.url ?? opts.target;
-      const code = await withJsonOnStdout(opts.json, (json) => runGate({ ...opts, target, json }));
+      // The help promises ./solida.config.ts as the default: without it the SLO thresholds would silently
+      // drop out of the verdict.
+      const config = opts.config ?? defaultConfigPath();
+      if (config && !opts.config) process.stderr.write(`SLO thresholds from ./${config} (the default config; -c FILE for another)\n`);
+      const code = await withJsonOnStdout(opts.json, (json) => runGate({ ...opts, config, target, json }));
       if (code !== 0) process.exitCode = code;
     });
   withExamples(
