@@ -28,7 +28,13 @@ dl.figs{display:grid;grid-template-columns:max-content 1fr;gap:.2rem .75rem;marg
 pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f3f4f6;padding:.5rem;border-radius:4px;margin:.25rem 0 .75rem;font-size:.85rem}
 button.copy{font:inherit;font-size:.8rem;padding:.1rem .5rem}.scroll{overflow-x:auto}
 ${CHART_CSS}
-@media (max-width:760px){main{padding:.5rem}table.slos thead{display:none}table.slos,table.slos tbody,table.slos tr,table.slos td{display:block;width:100%}
+/* A thousand rows: each row is its own grid (fixed column tracks, so no row's width depends on another) and
+   content-visibility:auto lets the browser skip style and layout of rows off screen. Table rows cannot be
+   contained, hence display:grid on them; the elements stay a table for assistive technology. */
+table.slos,table.slos thead,table.slos tbody{display:block}table.slos{min-width:72rem}
+table.slos tr{display:grid;grid-template-columns:minmax(9rem,2fr) minmax(5rem,1fr) 5rem 6.5rem 5.5rem 8.5rem 4.5rem minmax(13rem,2fr) minmax(6rem,1fr) 8rem;border-bottom:1px solid #e5e7eb}
+table.slos th,table.slos td{border:0;overflow-wrap:anywhere}table.slos tbody tr{content-visibility:auto;contain-intrinsic-size:auto 4.5rem}
+@media (max-width:760px){table.slos{min-width:0}table.slos tbody tr{contain-intrinsic-size:auto 13rem}main{padding:.5rem}table.slos thead{display:none}table.slos,table.slos tbody,table.slos tr,table.slos td{display:block;width:100%}
 table.slos tr{border:1px solid #e5e7eb;border-radius:8px;margin:.5rem 0;padding:.25rem .5rem;background:#fff}table.slos td{border:0;padding:.15rem 0;text-align:left}
 table.slos td[data-label]::before{content:attr(data-label);display:inline-block;min-width:7.5rem;color:#6b7280;font-weight:400}
 table.slos td.num{text-align:left}.tier{display:inline-block;margin-right:.5rem}}`;
@@ -38,8 +44,21 @@ let ctl=null;let nav=false;
 // A click or filter change wins over a background refresh in flight (aborted); a refresh never aborts a click.
 async function load(url,push){if(ctl){if(!push&&nav)return;ctl.abort();}const c=new AbortController();ctl=c;nav=push;
 try{const r=await fetch(url,{headers:{'x-solida-fragment':'1'},signal:c.signal});
-if(!r.ok)throw new Error('HTTP '+r.status);const html=await r.text();if(c.signal.aborted)return;document.querySelector('main').innerHTML=html;if(push)history.replaceState(null,'',url);
+if(!r.ok)throw new Error('HTTP '+r.status);const html=await r.text();if(c.signal.aborted)return;apply(html);if(push)history.replaceState(null,'',url);
 live.textContent='live';live.className='';}catch(e){if(c.signal.aborted)return;live.textContent='view offline: '+e.message;live.className='off';}finally{if(ctl===c){ctl=null;nav=false;}}}
+// Swap in a new main part, keeping every list row whose digest (data-h) is unchanged: a refresh of 1,000 SLOs
+// then touches only the rows that moved or changed, instead of re-laying out the whole table.
+function apply(html){const main=document.querySelector('main');const t=document.createElement('template');t.innerHTML=html;
+const ob=main.querySelector('table.slos tbody'),nb=t.content.querySelector('table.slos tbody');
+if(!ob||!nb||nb.closest('.scroll')?.parentNode!==t.content){main.replaceChildren(t.content);return;}
+const oh=main.querySelector('table.slos thead'),nh=t.content.querySelector('table.slos thead');if(oh.innerHTML!==nh.innerHTML)oh.replaceWith(nh);
+const old=new Map();for(const tr of ob.children)old.set(tr.dataset.id,tr);let at=ob.firstElementChild;
+for(const tr of Array.from(nb.children)){const o=old.get(tr.dataset.id);const keep=o&&o.dataset.h===tr.dataset.h?o:tr;
+if(o&&o!==keep){if(o===at)at=at.nextElementSibling;o.remove();}if(keep===at)at=at.nextElementSibling;else ob.insertBefore(keep,at);}
+while(at){const n=at.nextElementSibling;at.remove();at=n;}
+const os=ob.closest('.scroll'),kids=Array.from(t.content.childNodes),i=kids.indexOf(nb.closest('.scroll'));
+for(const c of Array.from(main.childNodes))if(c!==os)c.remove();main.prepend(...kids.slice(0,i));main.append(...kids.slice(i+1));}
+window.solidaRefresh=()=>load(location.pathname+location.search,false);
 setInterval(()=>load(location.pathname+location.search,false),every);
 document.addEventListener('click',(e)=>{const a=e.target.closest('a[data-nav]');if(a){e.preventDefault();load(a.getAttribute('href'),true);return;}
 const b=e.target.closest('button.copy');if(b){const t=document.getElementById(b.dataset.target).textContent;navigator.clipboard?.writeText(t).then(()=>{b.textContent='copied';},()=>{});}});

@@ -1,5 +1,6 @@
 // The list page: every SLO with its figures, filtered and sorted on the server (so links and the
 // no-script page work the same), rendered as a table that turns into cards on a phone.
+import { createHash } from 'node:crypto';
 import type { SloRow, Snapshot } from './model.ts';
 import { esc, query } from './html.ts';
 import { burn, clock, percent, sliPercent, STATE_LABEL } from './format.ts';
@@ -115,9 +116,12 @@ function rowHtml(r: SloRow, snapshot: Snapshot): string {
     : r.alerts.length
       ? r.alerts.map((a) => `<span class="badge ${a.state}" title="${esc(`${a.state} since ${a.activeAt ?? '?'}`)}">${esc(a.tier)} ${a.state}</span>`).join(' ')
       : '<span class="muted">none</span>';
-  return `<tr data-id="${esc(r.id)}" data-state="${r.state}"><td data-label="SLO"><a href="/slo/${encodeURIComponent(r.id)}">${esc(r.name)}</a><div class="muted">${esc(r.id)}</div></td>
+  const cells = `<td data-label="SLO"><a href="/slo/${encodeURIComponent(r.id)}">${esc(r.name)}</a><div class="muted">${esc(r.id)}</div></td>
 <td data-label="Service">${esc(r.service)}</td><td class="num" data-label="Objective">${r.objective}%</td><td data-label="Window">${esc(r.window)}</td>
 <td class="num sli" data-label="SLI now">${sliPercent(r.sli)}</td><td class="num budget" data-label="Budget left">${budget}</td><td class="num burn" data-label="Burn 1h">${burn(r.currentBurn)}</td>
 <td class="tiers" data-label="Burn per tier">${tiers}</td><td class="alerts" data-label="Alerts">${alerts}</td>
-<td class="state" data-label="Policy"><span class="badge ${r.state}" title="${esc(r.reason)}">${STATE_LABEL[r.state]}</span>${stale}</td></tr>`;
+<td class="state" data-label="Policy"><span class="badge ${r.state}" title="${esc(r.reason)}">${STATE_LABEL[r.state]}</span>${stale}</td>`;
+  // data-h: a digest of what the row shows, so a live update keeps (neither re-parses nor re-lays out) every
+  // row whose figures did not change and replaces only the others.
+  return `<tr data-id="${esc(r.id)}" data-state="${r.state}" data-h="${createHash('sha1').update(cells).digest('base64url').slice(0, 12)}">${cells}</tr>`;
 }

@@ -122,6 +122,21 @@ describe('solida serve: the list', () => {
     await page.close();
   });
 
+  it('updates live row by row: keeps each row whose figures did not change, replaces the others', async () => {
+    const page = await open('/');
+    type Row = HTMLElement & { kept?: boolean };
+    const before = await page.$$eval('table.slos tbody tr', (trs) => Object.fromEntries(trs.map((t) => { (t as Row).kept = true; return [(t as Row).dataset.id, (t as Row).dataset.h]; })));
+    const first = Number(await page.getAttribute('#status', 'data-version'));
+    await page.waitForFunction((v) => Number(document.querySelector('#status')?.getAttribute('data-version')) > v, first, { timeout: 15_000 });
+    const after = await page.$$eval('table.slos tbody tr', (trs) => trs.map((t) => ({ id: (t as Row).dataset.id!, h: (t as Row).dataset.h, kept: (t as Row).kept === true })));
+    // The healthy SLOs' figures (99.980 %, 80.0 %, 0.20×) hold from one refresh to the next: their rows stay
+    // the same elements (not re-parsed, not re-laid out); a row whose digest changed is a new element.
+    expect(after.map((r) => r.id).sort()).toEqual(Object.keys(before).sort());
+    for (const r of after) expect({ id: r.id, kept: r.kept }).toEqual({ id: r.id, kept: before[r.id] === r.h });
+    expect(after.find((r) => r.id === 'checkout-availability')?.kept).toBe(true);
+    await page.close();
+  });
+
   it('fits a 375 px phone screen', async () => {
     const page = await open('/', 375, 812);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
