@@ -98,7 +98,7 @@ export function renderList(snapshot: Snapshot, q: ListQuery): string {
     : `updated ${clock(snapshot.at)} (read in ${snapshot.tookMs} ms) · showing ${rows.length} of ${snapshot.rows.length} SLOs`;
   return `${banner}<h1>Service level objectives</h1><p class="muted" id="status" data-version="${snapshot.version}">${esc(status)}</p>
 <div class="counts">${chips}</div>
-<div class="scroll"><table class="slos"><thead><tr>${header('slo', 'SLO')}${header('service', 'Service')}${header('objective', 'Objective', 'num')}<th>Window</th>${header('sli', 'SLI now', 'num')}${header('budget', 'Budget left', 'num')}${header('burn', 'Burn 1h', 'num')}<th>Burn per tier (long · short)</th>${header('alerts', 'Alerts')}${header('state', 'Policy')}</tr></thead>
+<div class="scroll"><table class="slos"><thead><tr>${header('slo', 'SLO')}${header('service', 'Service')}${header('objective', 'Objective', 'num')}<th>Window</th>${header('sli', 'SLI now', 'num')}${header('budget', 'Budget left', 'num')}${header('burn', 'Burn 1h', 'num')}<th title="each tier's burn rate over its long and short window (windows on the SLO's page); it alerts when both reach the threshold">Burn per tier (long · short)</th>${header('alerts', 'Alerts')}${header('state', 'Policy')}</tr></thead>
 <tbody>${rows.map((r) => rowHtml(r, snapshot)).join('\n')}</tbody></table></div>
 ${rows.length === 0 ? '<p>No SLO matches these filters.</p>' : ''}`;
 }
@@ -109,7 +109,7 @@ function rowHtml(r: SloRow, snapshot: Snapshot): string {
   const stale = snapshot.error && r.readAt !== null && snapshot.at !== null && r.readAt < snapshot.at - 1 ? ` <span class="muted">(as of ${clock(r.readAt)})</span>` : '';
   const budget = r.budgetRemaining === null ? 'no data' : `${percent(r.budgetRemaining)}<span class="bar" aria-hidden="true"><i class="${r.budgetRemaining <= 0 ? 'gone' : r.budgetRemaining < 0.25 ? 'low' : ''}" style="width:${Math.max(0, Math.min(100, r.budgetRemaining * 100)).toFixed(0)}%"></i></span>`;
   const tiers = r.tiers.length
-    ? r.tiers.map((t) => `<span class="tier${t.burning ? ' burning' : ''}" title="alerts at ${times(t.threshold)} on both ${t.long.window} and ${t.short.window}">${esc(t.tier)}: ${burn(t.long.burnRate)} · ${burn(t.short.burnRate)}${t.burning ? ' ≥ ' : ' / '}${times(t.threshold)}</span>`).join('')
+    ? r.tiers.map((t) => `<span class="tier${t.burning ? ' burning' : ''}">${esc(t.tier)}: ${burn(t.long.burnRate)} · ${burn(t.short.burnRate)}${t.burning ? ' ≥ ' : ' / '}${times(t.threshold)}</span>`).join('')
     : '<span class="muted">—</span>';
   const alerts = r.alerts === null
     ? (r.tiers.some((t) => t.burning) ? '<span class="badge firing">burning</span>' : '<span class="muted">n/a</span>')
@@ -123,5 +123,5 @@ function rowHtml(r: SloRow, snapshot: Snapshot): string {
 <td class="state" data-label="Policy"><span class="badge ${r.state}" title="${esc(r.reason)}">${STATE_LABEL[r.state]}</span>${stale}</td>`;
   // data-h: a digest of what the row shows, so a live update keeps (neither re-parses nor re-lays out) every
   // row whose figures did not change and replaces only the others.
-  return `<tr data-id="${esc(r.id)}" data-state="${r.state}" data-h="${createHash('sha1').update(cells).digest('base64url').slice(0, 12)}">${cells}</tr>`;
+  return `<tr data-id="${esc(r.id)}" data-h="${createHash('sha1').update(cells).digest('base64url').slice(0, 12)}">${cells}</tr>`;
 }
