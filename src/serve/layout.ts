@@ -31,9 +31,9 @@ ${CHART_CSS}
 /* A thousand rows: each row is its own grid (fixed column tracks, so no row's width depends on another) and
    content-visibility:auto lets the browser skip style and layout of rows off screen. Table rows cannot be
    contained, hence display:grid on them; the elements stay a table for assistive technology. */
-table.slos,table.slos thead,table.slos tbody{display:block}table.slos{min-width:72rem}
-table.slos tr{display:grid;grid-template-columns:minmax(9rem,2fr) minmax(5rem,1fr) 5rem 6.5rem 5.5rem 8.5rem 4.5rem minmax(13rem,2fr) minmax(6rem,1fr) 8rem;border-bottom:1px solid #e5e7eb}
-table.slos th,table.slos td{border:0;overflow-wrap:anywhere}table.slos tbody tr{content-visibility:auto;contain-intrinsic-size:auto 4.5rem}
+table.slos,table.slos thead,table.slos tbody{display:block}table.slos{min-width:78rem}
+table.slos tr{display:grid;grid-template-columns:minmax(7rem,1.5fr) minmax(5.5rem,1fr) 6.5rem 6rem 5.5rem 7rem 5rem minmax(17rem,1.5fr) minmax(9rem,1fr) 9.5rem;border-bottom:1px solid #e5e7eb}
+table.slos th,table.slos td{border:0;padding:.35rem .4rem}table.slos tbody tr{content-visibility:auto;contain-intrinsic-size:auto 4.5rem}
 @media (max-width:760px){table.slos{min-width:0}table.slos tbody tr{contain-intrinsic-size:auto 13rem}main{padding:.5rem}table.slos thead{display:none}table.slos,table.slos tbody,table.slos tr,table.slos td{display:block;width:100%}
 table.slos tr{border:1px solid #e5e7eb;border-radius:8px;margin:.5rem 0;padding:.25rem .5rem;background:#fff}table.slos td{border:0;padding:.15rem 0;text-align:left}
 table.slos td[data-label]::before{content:attr(data-label);display:inline-block;min-width:7.5rem;color:#6b7280;font-weight:400}
