@@ -16,7 +16,8 @@ import { groupByMetric, k6ThresholdsFromModel, type K6ThresholdSet } from '../k6
 import type { K6Result } from '../k6/types.ts';
 import { writeFileAtomically } from '../util/files.ts';
 import { findOnPath, runK6 } from '../k6/runner.ts';
-import { summaryTrendStatsFor } from '../k6/script.ts';
+import { concretePath, summaryTrendStatsFor } from '../k6/script.ts';
+import { match } from 'path-to-regexp';
 import { rm } from 'node:fs/promises';
 
 export interface GateOptions {
@@ -165,7 +166,7 @@ function modelRoutes(model: SolidaModel | undefined, service: string | undefined
   const routes = new Set<string>();
   for (const s of model?.slos ?? []) {
     if (service && s.service !== service) continue;
-    if (s.sli.source === 'prometheus' && s.sli.origin.kind === 'golden' && s.sli.origin.route && !/[:{*]/.test(s.sli.origin.route)) {
+    if (s.sli.source === 'prometheus' && s.sli.origin.kind === 'golden' && s.sli.origin.route) {
       routes.add(s.sli.origin.route);
     }
   }
@@ -190,21 +191,42 @@ async function chooseLoad(load: string | undefined): Promise<string | undefined>
   return k6;
 }
 
+/** What one request asks for (`path`) and the route template its SLO thresholds select it by (`name`). */
+interface LoadRoute {
+  path: string;
+  name: string;
+}
+
 interface LoadPlan {
-  paths: string[];
+  routes: LoadRoute[];
   serviceTag?: string;
   ratePerSecond: number;
   durationSeconds: number;
 }
 
+/**
+ * Templates (`/items/:id`) are requested with sample values, as the generated k6 scripts do; a --path is
+ * tagged with the SLO route template it matches, so per-route thresholds see its requests.
+ */
+function loadRoutes(paths: readonly string[], templates: readonly string[]): LoadRoute[] {
+  if (paths.length === 0) return templates.length ? templates.map((t) => ({ path: concretePath(t), name: t })) : [{ path: '/', name: '/' }];
+  const matchers = templates.map((t) => {
+    try {
+      return { t, test: match(t, { decode: false }) };
+    } catch {
+      return { t, test: () => false as const };
+    }
+  });
+  return paths.map((p) => ({ path: p, name: matchers.find((m) => m.test(p.split('?')[0]))?.t ?? p }));
+}
+
 function planLoad(opts: GateOptions, model: SolidaModel | undefined): LoadPlan {
-  const paths = opts.path?.length ? opts.path : modelRoutes(model, opts.service);
-  if (paths.length === 0) paths.push('/');
+  const routes = loadRoutes(opts.path ?? [], modelRoutes(model, opts.service));
   const services = new Set(model?.slos.map((s) => s.service) ?? []);
   // Multi-service thresholds filter on a service tag; a run against one target is one service.
   const serviceTag = opts.service ?? (services.size === 1 ? [...services][0] : undefined);
   return {
-    paths,
+    routes,
     serviceTag,
     ratePerSecond: opts.rate ?? modelRate(model, opts.service) ?? 10,
     durationSeconds: seconds(opts.duration, 30, '--duration'),
@@ -219,7 +241,8 @@ async function runK6Load(k6: string, opts: GateOptions, model: SolidaModel | und
     target: opts.target!,
     ratePerSecond: plan.ratePerSecond,
     durationSeconds: plan.durationSeconds,
-    routes: plan.paths,
+    // The script requests each template with sample values and tags it by the template.
+    routes: [...new Set(plan.routes.map((r) => r.name))],
     service: plan.serviceTag,
     thresholds: groupByMetric(specs),
     summaryTrendStats: summaryTrendStatsFor({ thresholds: specs }),
@@ -229,17 +252,17 @@ async function runK6Load(k6: string, opts: GateOptions, model: SolidaModel | und
 async function runBuiltinLoad(
   opts: GateOptions, model: SolidaModel | undefined, selectors: MetricSelector[], percentiles: number[], io: GateIo,
 ): Promise<K6Result> {
-  const { paths, serviceTag, ratePerSecond, durationSeconds } = planLoad(opts, model);
+  const { routes, serviceTag, ratePerSecond, durationSeconds } = planLoad(opts, model);
   const timeoutMs = seconds(opts.timeout, 10, '--timeout') * 1000;
   const recorder = new LoadgenRecorder(selectors, percentiles);
   const request = ({ seq }: { seq: number }): LoadRequest => {
-    const path = paths[seq % paths.length];
-    return { path, tags: { name: path, ...(serviceTag ? { service: serviceTag } : {}) } };
+    const route = routes[seq % routes.length];
+    return { path: route.path, tags: { name: route.name, ...(serviceTag ? { service: serviceTag } : {}) } };
   };
   const loadOpts = { target: opts.target!, ratePerSecond, durationSeconds, maxInFlight: opts.maxInFlight, timeoutMs, request, onResult: recorder.onResult };
   const errs = validateOpenModel(loadOpts);
   if (errs.length) throw new SolidaError('bad load options', 2, errs.map((message) => ({ message })));
-  io.stderr(`solida gate: ${ratePerSecond} req/s for ${durationSeconds}s against ${opts.target} (${paths.join(', ')}), open model\n`);
+  io.stderr(`solida gate: ${ratePerSecond} req/s for ${durationSeconds}s against ${opts.target} (${routes.map((r) => (r.name === r.path ? r.path : `${r.path} as ${r.name}`)).join(', ')}), open model\n`);
   const summary = await runOpenModel(loadOpts);
   io.stderr(`solida gate: sent ${summary.sent}, ok ${summary.ok}, failed ${summary.failed}, dropped ${summary.dropped}, ${summary.achievedRatePerSecond.toFixed(1)} req/s achieved\n`);
   return recorder.result(summary, opts.target!);

@@ -180,4 +180,30 @@ slos:
     expect(byMetric['http_req_duration{name:/flaky} p(90)<5000'][0]).toBe(true);
     expect(seen.filter((s) => s.url === '/flaky')).toHaveLength(100);
   });
+
+  it('a route template in the config is requested with sample values, and a --path is gated by the template it matches', async () => {
+    const dir = tmp();
+    const config = join(dir, 'slo.yaml');
+    writeFileSync(config, `services: [{ name: shop }]
+slos:
+  - service: shop
+    name: one-item
+    objective: 99
+    sli: { golden: { signal: availability, route: '/flaky/:id' } }
+`);
+    const byMetric = (file: string) => Object.fromEntries(JSON.parse(readFileSync(file, 'utf8')).thresholds.map((t: { metric: string; value: number }) => [t.metric, t.value]));
+    reset();
+    const out = join(dir, 'default.json');
+    await runCli(['gate', '--url', base, '--rate', '50', '--duration', '1s', '--config', config, '--json', out]);
+    expect(seen.filter((s) => s.url === '/flaky/1')).toHaveLength(50);
+    expect(seen.some((s) => s.url === '/')).toBe(false);
+    expect(byMetric(out)['http_req_failed{name:/flaky/:id}']).toBe(0.1);
+
+    reset();
+    const outPath = join(dir, 'path.json');
+    await runCli(['gate', '--url', base, '--rate', '50', '--duration', '1s', '--config', config, '--path', '/flaky/42', '--json', outPath]);
+    expect(seen.filter((s) => s.url === '/flaky/42')).toHaveLength(50);
+    // Not "no data": the concrete path counts for the SLO on its template.
+    expect(byMetric(outPath)['http_req_failed{name:/flaky/:id}']).toBe(0.1);
+  });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { parse } from 'yaml';
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { registerWorkflowCommands } from '../../src/cli/commands/workflows.ts';
 
@@ -51,9 +51,16 @@ export interface ParsedWorkflow {
 const PARSER = fileURLToPath(new URL('./parse-workflows.ts', import.meta.url));
 const TSX = fileURLToPath(new URL('../../node_modules/tsx/dist/cli.mjs', import.meta.url));
 
-/** GitHub's own workflow parser (the schema github.com and its VS Code extension use): errors and converted triggers. */
-export function parseWithGitHubParser(files: { name: string; content: string }[]): ParsedWorkflow[] {
-  const out = execFileSync(process.execPath, [TSX, PARSER], { input: JSON.stringify(files), encoding: 'utf8', timeout: 60_000 });
+/**
+ * GitHub's own workflow parser (the schema github.com and its VS Code extension use): errors and converted
+ * triggers. Asynchronous on purpose: a synchronous child blocks the test worker, and a worker blocked for
+ * a minute on a loaded machine fails the whole run with vitest's "Timeout calling onTaskUpdate".
+ */
+export async function parseWithGitHubParser(files: { name: string; content: string }[]): Promise<ParsedWorkflow[]> {
+  const out = await new Promise<string>((resolve, reject) => {
+    const child = execFile(process.execPath, [TSX, PARSER], { encoding: 'utf8', timeout: 120_000, maxBuffer: 64 << 20 }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+    child.stdin!.end(JSON.stringify(files));
+  });
   return JSON.parse(out) as ParsedWorkflow[];
 }
 

@@ -14,7 +14,7 @@ beforeAll(async () => {
     .replace('timeout-minutes: 120', 'timout-minutes: 120')
     .replace('id-token: write', 'id-token: admin')
     .replace('${{ github.run_id }}', '${{ githubb.run_id }}');
-  const results = parseWithGitHubParser([...FILES.map((f) => ({ name: f, content: g.text[f] })), { name: 'broken.yml', content: broken }]);
+  const results = await parseWithGitHubParser([...FILES.map((f) => ({ name: f, content: g.text[f] })), { name: 'broken.yml', content: broken }]);
   parsed = Object.fromEntries(results.map((r) => [r.name, r]));
   brokenErrors = parsed['broken.yml'].errors;
 });
