@@ -2,6 +2,7 @@
 // (test/support/cloudwatch-gaps.ts: composite alarms, ParentsOfAlarmName, result pages). `client` is what
 // solida talks to; the readers below look at what the account really holds (moto directly, plus the
 // composites only the gap fake can keep). One per test file: start it in beforeAll, reset() in beforeEach.
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import {
   CloudWatchClient,
   DescribeAlarmsCommand,
@@ -98,4 +99,26 @@ export async function startCloudWatchAccount(): Promise<CloudWatchAccount> {
       await moto.stop();
     },
   };
+}
+
+/**
+ * The per-file lifecycle every plan/apply test file wants: one account for the file, emptied before each
+ * test, and after each test the check that every request solida sent matched the CloudWatch API model.
+ * Returns a getter (the account exists only once beforeAll has run).
+ */
+export function useCloudWatchAccount(): () => CloudWatchAccount {
+  let cw: CloudWatchAccount | undefined;
+  beforeAll(async () => {
+    cw = await startCloudWatchAccount();
+  }, 120_000);
+  afterAll(async () => {
+    await cw?.stop();
+  });
+  beforeEach(async () => {
+    await cw!.reset();
+  });
+  afterEach(() => {
+    expect(cw!.gaps.invalid).toEqual([]);
+  });
+  return () => cw!;
 }
