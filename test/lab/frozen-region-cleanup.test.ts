@@ -91,6 +91,47 @@ afterAll(async () => {
 });
 
 describe.sequential('a frozen region leaves nothing behind', () => {
+  it('an admin query to a database frozen mid-session times out and leaves no socket keeping the process alive', async () => {
+    const db = component(readLab(dir), 'db-r2-a');
+    let tree: number[] = [];
+    try {
+      const postgresTs = join(import.meta.dirname, '../../src/lab/postgres.ts');
+      // The child connects, then the test freezes the database (its backend included), then it asks again.
+      const script = `const { withAdmin } = await import(${JSON.stringify(postgresTs)});
+        (await import(${JSON.stringify(join(import.meta.dirname, '../../src/lab/description.ts'))})).readLab(${JSON.stringify(dir)});
+        const r = await withAdmin(${db.port}, async (sql) => {
+          await sql\`select 1\`;
+          console.log('connected');
+          await new Promise((r) => process.stdin.once('data', r));
+          process.stdin.destroy();
+          return sql\`select 2\`;
+        }, { timeoutMs: 4000 }).then(() => 'answered', (e) => e.message);
+        console.log(r);`;
+      let started = 0;
+      const child = await new Promise<{ code: number | null; out: string }>((resolve) => {
+        const c = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['pipe', 'pipe', 'pipe'] });
+        let out = '';
+        c.stdout.on('data', (d) => {
+          out += d;
+          if (/connected/.test(out) && !started) {
+            tree = treeOf(db.pid!);
+            for (const p of tree) process.kill(p, 'SIGSTOP');
+            started = Date.now();
+            c.stdin.write('go\n');
+          }
+        });
+        c.stderr.on('data', (d) => (out += d));
+        const t = setTimeout(() => (c.kill('SIGKILL'), resolve({ code: null, out })), 25_000);
+        c.on('close', (code) => (clearTimeout(t), resolve({ code, out })));
+      });
+      expect(child.out).toMatch(/no answer from 127\.0\.0\.1/);
+      expect(child.code, child.out).toBe(0);
+      expect(Date.now() - started).toBeLessThan(15_000);
+    } finally {
+      for (const p of tree) process.kill(p, 'SIGCONT');
+    }
+  }, 40_000);
+
   it('`runbook run region-failover --target lab --yes` fences the frozen databases whole, then exits', async () => {
     const run = await cli(['runbook', 'run', 'region-failover', '--target', 'lab', '--yes'], { SOLIDA_LAB_DIR: dir }, 150_000);
     expect(run.code, run.out).not.toBeNull();
