@@ -10,6 +10,7 @@ import postgres from 'postgres';
 import { SolidaError } from '../util/errors.ts';
 import type { OsUser } from './binaries.ts';
 import { passwordForPort } from './secrets.ts';
+import { trackChild, trackSecretDir } from './inflight.ts';
 
 const execFileAsync = promisify(execFile);
 
@@ -80,7 +81,9 @@ export function pgIdent(name: string): string {
 
 async function runAs(user: OsUser, command: string, args: string[], what: string, env: NodeJS.ProcessEnv = {}): Promise<void> {
   try {
-    await execFileAsync(command, args, { uid: user.uid, gid: user.gid, env: { ...process.env, LC_ALL: 'C.UTF-8', ...env } });
+    const run = execFileAsync(command, args, { uid: user.uid, gid: user.gid, env: { ...process.env, LC_ALL: 'C.UTF-8', ...env } });
+    trackChild(run.child);
+    await run;
   } catch (err) {
     const e = err as { stderr?: string; message: string };
     throw new SolidaError(`${what} failed`, 1, [{ message: (e.stderr || e.message).trim() }]);
@@ -102,8 +105,10 @@ export async function initdb(pgBin: string, dataDir: string, user: OsUser, super
   ownedDir(dataDir, user);
   const auth = password ? ['--auth=scram-sha-256'] : ['--auth=trust'];
   let pwDir: string | null = null;
+  let removePw = () => {};
   if (password) {
     pwDir = mkdtempSync(join(tmpdir(), 'solida-initdb-'));
+    removePw = trackSecretDir(pwDir);
     const pwFile = join(pwDir, 'pw');
     writeFileSync(pwFile, `${password}\n`, { mode: 0o600 });
     chownSync(pwDir, user.uid, user.gid);
@@ -113,7 +118,7 @@ export async function initdb(pgBin: string, dataDir: string, user: OsUser, super
   try {
     await runAs(user, join(pgBin, 'initdb'), ['-D', dataDir, '-U', superuser, ...auth, '-E', 'UTF8', '--locale=C', '--no-sync'], 'initdb');
   } finally {
-    if (pwDir) rmSync(pwDir, { recursive: true, force: true });
+    removePw();
   }
 }
 
