@@ -91,6 +91,12 @@ afterAll(async () => {
 });
 
 describe.sequential('a frozen region leaves nothing behind', () => {
+  it('`lab logs prometheus` shows Prometheus\'s own log (start-up and readiness)', async () => {
+    const logs = await cli(['lab', 'logs', 'prometheus', '--dir', dir], {}, 30_000);
+    expect(logs.code, logs.out).toBe(0);
+    expect(logs.out).toMatch(/Server is ready to receive web requests/);
+  }, 40_000);
+
   it('an admin query to a database frozen mid-session times out and leaves no socket keeping the process alive', async () => {
     const db = component(readLab(dir), 'db-r2-a');
     let tree: number[] = [];
