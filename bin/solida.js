@@ -28,7 +28,8 @@ if (existsSync(src) && newest(src) > statSync(entry).mtimeMs) {
   process.stderr.write('warning: src/ changed after the last build; this runs dist/ as built. Run: npm run build\n');
 }
 
-const { installProcessGuards } = await import(new URL('../dist/cli/process-guards.js', import.meta.url).href);
+const { exitWhenDone, installProcessGuards } = await import(new URL('../dist/cli/process-guards.js', import.meta.url).href);
 installProcessGuards();
 const { main } = await import(entry.href);
 process.exitCode = await main(process.argv.slice(2));
+exitWhenDone();

@@ -22,3 +22,17 @@ export function installProcessGuards(): void {
   process.on('unhandledRejection', fail('a promise was rejected and never handled'));
   process.on('uncaughtException', fail('uncaught exception'));
 }
+
+/**
+ * Once the command has returned, its work is done (long-running commands such as `serve` return only when
+ * stopped). A handle still open after `graceMs` — a socket to a server frozen by a game day's fault never
+ * closes by itself — must not keep the process running forever: name what is left and exit with the
+ * command's code. The timer is unref'd, so a clean process exits at once without waiting for it.
+ */
+export function exitWhenDone(graceMs = 10_000): void {
+  setTimeout(() => {
+    const open = process.getActiveResourcesInfo().filter((r) => r !== 'Timeout');
+    process.stderr.write(`warning: still open ${graceMs / 1000} s after the command finished (${[...new Set(open)].join(', ') || 'unknown'}); exiting\n`);
+    process.exit();
+  }, graceMs).unref();
+}

@@ -88,7 +88,14 @@ export function buildGamedayReport(i: ReportInput): GamedayReport {
     faultAt !== null && recoveredRunbook
       ? computeRto(i.samples, { faultAt, objectivePercent: i.sli.objectivePercent, windowSeconds: i.sli.windowSeconds, stepSeconds: i.sli.stepSeconds, sustainSeconds: i.sli.sustainSeconds, observedUntil: lastScheduled + 1 })
       : null;
-  const rpo = faultAt !== null && i.surviving ? computeRpo(i.ledger, i.surviving, faultAt) : null;
+  // Likewise no RPO: writes read back from a database the runbook never recovered (the corrupted one a
+  // failed restore left serving) would claim a loss the recovery was never shown to achieve.
+  const rpo = faultAt !== null && recoveredRunbook && i.surviving ? computeRpo(i.ledger, i.surviving, faultAt) : null;
+  const failedStep = i.journal?.steps.find((s) => s.outcome === 'failed');
+  const notMeasured =
+    faultAt !== null && !recoveredRunbook && !i.aborted
+      ? `not measured: the runbook ${i.journal?.outcome ?? 'did not run'}${failedStep ? ` at ${failedStep.name}` : ''}, so there was no recovery to time`
+      : undefined;
   const modelled = modelledUntilRecovery(i.journal, i.steps);
   const rtoTotal = rto?.seconds != null ? rto.seconds + modelled : null;
   // Writes the abandoned database kept acknowledging after the fault were lost up to the cut-over; in
@@ -128,7 +135,7 @@ export function buildGamedayReport(i: ReportInput): GamedayReport {
     faultStartedAt: iso(faultAt),
     recoveredAt: iso(rto?.recoveredAt),
     profile: { name: i.profile.name, description: i.profile.description, delays: appliedDelays(i.journal, i.profile) },
-    rto: { measuredSeconds: rto?.seconds ?? null, modelledSeconds: modelled, totalSeconds: rtoTotal, objectiveSeconds: i.objectives.rtoSeconds, met: judgement.rtoMet },
+    rto: { measuredSeconds: rto?.seconds ?? null, modelledSeconds: modelled, totalSeconds: rtoTotal, objectiveSeconds: i.objectives.rtoSeconds, met: judgement.rtoMet, ...(notMeasured ? { notMeasured } : {}) },
     rpo: {
       measuredSeconds: rpo?.seconds ?? null,
       lostWrites: rpo?.lostWrites ?? null,
@@ -141,6 +148,7 @@ export function buildGamedayReport(i: ReportInput): GamedayReport {
       lossWindow: w ? { from: iso(w.from)!, to: iso(w.to)!, beforeFault: w.beforeFault, afterFault: w.afterFault } : null,
       modelledSeconds: rpoModelled,
       totalSeconds: rpoTotal,
+      ...(notMeasured ? { notMeasured } : {}),
     },
     timeToDetectSeconds: detection?.seconds ?? null,
     detectedBy: detection?.alert ?? null,

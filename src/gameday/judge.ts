@@ -45,6 +45,8 @@ export function judgeGameday(i: JudgeInput): Judgement {
   if (!i.runbook || i.runbook.outcome !== 'succeeded') {
     const f = i.runbook?.failedStep;
     reasons.push(`runbook ${i.runbook?.outcome ?? 'did not run'}${f ? ` at ${f.name}: ${f.error ?? ''}` : ''}`);
+    // Nothing was recovered: no figure may read "met", whatever was read back from the unrecovered service.
+    return { verdict: 'fail', reasons, rtoMet: false, rpoMet: false };
   }
   if (!rtoMet) {
     reasons.push(i.rtoSeconds === null ? `no sustained recovery within ${i.maxRecoverySeconds}s of the fault` : `RTO ${s1(i.rtoSeconds)} over the objective ${s1(i.objectives.rtoSeconds)}`);

@@ -118,15 +118,15 @@ ul.legend{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1rem;
 
 export function renderGamedayHtml(r: GamedayReport): string {
   const sec = (v: number | null) => (v === null ? 'n/a' : secondsText(v));
-  const res = (met: boolean) => (met ? 'met' : '<b>missed</b>');
+  const res = (o: { met: boolean; notMeasured?: string }) => (o.notMeasured ? `n/a <span class="why">${escapeXml(o.notMeasured)}</span>` : o.met ? 'met' : '<b>missed</b>');
   // When there is no time to detect, the notes say why; the reader should not have to go looking.
   const whyNoDetect = r.timeToDetectSeconds === null ? r.notes.filter((n) => /time to detect|page alert/i.test(n)) : [];
   const detect = r.timeToDetectSeconds === null
     ? (whyNoDetect.length ? `<span class="why">${whyNoDetect.map(escapeXml).join('<br>')}</span>` : '<span class="why">no page alert fired during the run</span>')
     : escapeXml(r.detectedBy ?? '');
   const rows: [string, string, string, string][] = [
-    ['RTO', sec(r.rto.measuredSeconds), sec(r.rto.objectiveSeconds), res(r.rto.met)],
-    ['RPO', sec(r.rpo.measuredSeconds), sec(r.rpo.objectiveSeconds), res(r.rpo.met)],
+    ['RTO', sec(r.rto.measuredSeconds), sec(r.rto.objectiveSeconds), res(r.rto)],
+    ['RPO', sec(r.rpo.measuredSeconds), sec(r.rpo.objectiveSeconds), res(r.rpo)],
     ['Lost writes', `${r.rpo.lostWrites ?? 'n/a'} of ${r.rpo.acknowledgedWrites} acknowledged`, '', ''],
     ['Time to detect', sec(r.timeToDetectSeconds), '', detect],
     ['Time to mitigate', sec(r.timeToMitigateSeconds), '', ''],

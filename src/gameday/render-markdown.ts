@@ -27,8 +27,8 @@ export function renderGamedayMarkdown(r: GamedayReport): string {
   out.push('');
   out.push('| Metric | Measured | Modelled | Total | Objective | Result |');
   out.push('|---|---|---|---|---|---|');
-  out.push(`| RTO | ${s(r.rto.measuredSeconds)} | ${s(r.rto.modelledSeconds)} | ${s(r.rto.totalSeconds)} | ${s(r.rto.objectiveSeconds)} | ${r.rto.met ? 'met' : '**missed**'} |`);
-  out.push(`| RPO | ${s(r.rpo.measuredSeconds)} | ${s(r.rpo.modelledSeconds)} | ${s(r.rpo.totalSeconds)} | ${s(r.rpo.objectiveSeconds)} | ${r.rpo.met ? 'met' : '**missed**'} |`);
+  out.push(`| RTO | ${s(r.rto.measuredSeconds)} | ${s(r.rto.modelledSeconds)} | ${s(r.rto.totalSeconds)} | ${s(r.rto.objectiveSeconds)} | ${r.rto.notMeasured ? `n/a (${cell(r.rto.notMeasured)})` : r.rto.met ? 'met' : '**missed**'} |`);
+  out.push(`| RPO | ${s(r.rpo.measuredSeconds)} | ${s(r.rpo.modelledSeconds)} | ${s(r.rpo.totalSeconds)} | ${s(r.rpo.objectiveSeconds)} | ${r.rpo.notMeasured ? `n/a (${cell(r.rpo.notMeasured)})` : r.rpo.met ? 'met' : '**missed**'} |`);
   out.push(`| Lost writes | ${r.rpo.lostWrites ?? 'n/a'} of ${r.rpo.acknowledgedWrites} acknowledged | | | | ${cell(lossText(r))} |`);
   out.push(`| Time to detect | ${s(r.timeToDetectSeconds)} | | | ${r.detection.predictedSeconds === null ? '' : `${s(r.detection.predictedSeconds)} predicted (${r.detection.predictedBy}) ± ${r.detection.toleranceSeconds} s`} | ${r.detectedBy ?? ''} |`);
   out.push(`| Time to mitigate | ${s(r.timeToMitigateSeconds)} | | | | first write after the fault acknowledged and kept |`);

@@ -33,7 +33,8 @@ export interface GamedayReport {
   /** Which timing profile ran, and each of its delays (measured and modelled time are kept apart). */
   profile: { name: string; description: string; delays: ReportDelay[] };
   /** measured: from the load (fault → sustained correct responses); modelled: delays not slept; total = both. */
-  rto: { measuredSeconds: number | null; modelledSeconds: number; totalSeconds: number | null; objectiveSeconds: number; met: boolean };
+  /** notMeasured: why there is no figure to judge (the runbook never recovered); the result reads n/a. */
+  rto: { measuredSeconds: number | null; modelledSeconds: number; totalSeconds: number | null; objectiveSeconds: number; met: boolean; notMeasured?: string };
   rpo: {
     measuredSeconds: number | null;
     lostWrites: number | null;
@@ -50,6 +51,7 @@ export interface GamedayReport {
     /** Writes kept being acknowledged (and lost) after the fault: the modelled delays until the cut-over add to the window. */
     modelledSeconds: number;
     totalSeconds: number | null;
+    notMeasured?: string;
   };
   timeToDetectSeconds: number | null;
   detectedBy: string | null;
@@ -87,14 +89,14 @@ export interface GamedayReport {
 }
 
 const fmt = (s: number | null, unit = 's') => (s === null ? 'n/a' : `${s.toFixed(1)}${unit}`);
-const mark = (met: boolean) => (met ? 'met' : 'MISSED');
+const mark = (o: { met: boolean; notMeasured?: string }) => (o.notMeasured ? 'n/a' : o.met ? 'met' : 'MISSED');
 
 /** The short table printed at the end of a run. */
 export function formatSummary(r: GamedayReport): string {
   const rows = [
     ['METRIC', 'MEASURED', 'MODELLED', 'TOTAL', 'OBJECTIVE', 'RESULT'],
-    ['RTO', fmt(r.rto.measuredSeconds), fmt(r.rto.modelledSeconds), fmt(r.rto.totalSeconds), fmt(r.rto.objectiveSeconds), mark(r.rto.met)],
-    ['RPO', fmt(r.rpo.measuredSeconds), fmt(r.rpo.modelledSeconds), fmt(r.rpo.totalSeconds), fmt(r.rpo.objectiveSeconds), mark(r.rpo.met)],
+    ['RTO', fmt(r.rto.measuredSeconds), fmt(r.rto.modelledSeconds), fmt(r.rto.totalSeconds), fmt(r.rto.objectiveSeconds), mark(r.rto)],
+    ['RPO', fmt(r.rpo.measuredSeconds), fmt(r.rpo.modelledSeconds), fmt(r.rpo.totalSeconds), fmt(r.rpo.objectiveSeconds), mark(r.rpo)],
     ['lost writes', r.rpo.lostWrites === null ? 'n/a' : `${r.rpo.lostWrites} of ${r.rpo.acknowledgedWrites} acknowledged`, '', '', '', lossText(r)],
     ['time to detect', fmt(r.timeToDetectSeconds), '', '', r.detection.predictedSeconds === null ? '' : `${fmt(r.detection.predictedSeconds)} predicted`, r.detectedBy ?? ''],
     ['time to mitigate', fmt(r.timeToMitigateSeconds), '', '', '', ''],
@@ -102,6 +104,7 @@ export function formatSummary(r: GamedayReport): string {
   const lines = formatTable(rows);
   const head = `game day ${r.scenario} (local lab, profile ${r.profile.name}): ${r.verdict.toUpperCase()}`;
   const why = r.reasons.length ? r.reasons.map((x) => `  - ${x}`) : [];
+  if (r.rto.notMeasured) why.push(`  - RTO and RPO ${r.rto.notMeasured}`);
   return [head, ...lines, ...why].join('\n');
 }
 

@@ -68,7 +68,8 @@ function commandFor(lab: LabDescription, c: LabComponent, rt: Runtime) {
           // Loopback only, and no lifecycle/admin API: nothing on the host can shut it down or delete data over HTTP.
           `--web.listen-address=127.0.0.1:${c.port}`,
           '--storage.tsdb.retention.time=2d',
-          '--log.level=warn',
+          // info: start-up, rule loading, compactions — so `lab logs prometheus` shows it ran, not an empty file.
+          '--log.level=info',
         ],
       };
   }

@@ -6,6 +6,8 @@ import { SolidaError } from '../util/errors.ts';
 import { labFile, readLab, resolveLabDir, writeLab, type LabComponent } from './description.ts';
 import { isAlive, processesMentioning, stopProcessGroup } from './processes.ts';
 import { assertDeletableLab } from './ownership.ts';
+import { killLabProcesses } from './leftovers.ts';
+import { signalTrees } from './process-tree.ts';
 
 export interface DownOptions {
   /** Keep the lab directory (data, logs) for inspection. */
@@ -19,6 +21,10 @@ export interface DownResult {
   timings: Record<string, number>;
   /** Processes still naming the lab directory that `up` never recorded: reported, never killed. */
   unrecorded: number[];
+  /** Lab servers nobody recorded (orphaned PostgreSQL children, a crashed `up`'s servers): killed. */
+  strays: number[];
+  /** No lab directory: nothing was there to stop. */
+  nothingToStop?: boolean;
   seconds: number;
 }
 
@@ -33,7 +39,10 @@ export async function teardown(dirArg: string | undefined, opts: DownOptions = {
   const dir = resolveLabDir(dirArg);
   const keep = opts.keep ?? false;
   if (!existsSync(dir)) {
-    throw new SolidaError(`no lab in ${dir}`, 2, [{ file: dir, message: 'the directory does not exist; nothing to stop', fix: 'pass the --dir used with `lab up`' }]);
+    // No lab, nothing to stop — but a lab deleted under its servers (a game day's, a crashed run's) may
+    // have left some running in the deleted directory: those go too.
+    const swept = await killLabProcesses(dir);
+    return { dir, stopped: [], timings: {}, unrecorded: [], strays: swept.pids, nothingToStop: true, seconds: (Date.now() - started) / 1000 };
   }
   assertDeletableLab(dir, keep ? 'stop the lab in' : 'delete');
   const hasDescription = existsSync(labFile(dir));
@@ -43,6 +52,9 @@ export async function teardown(dirArg: string | undefined, opts: DownOptions = {
   if (lab) {
     lab.state = 'stopping';
     writeLab(lab);
+    // A frozen tree (a lost region) must run again to act on its shutdown: PostgreSQL's children live in
+    // process groups of their own, out of reach of the group signal below.
+    signalTrees(lab.components, 'SIGCONT');
     await Promise.all(
       lab.components.map(async (c) => {
         if (!c.pid) return;
@@ -59,6 +71,8 @@ export async function teardown(dirArg: string | undefined, opts: DownOptions = {
   if (survivors.length > 0) {
     throw new SolidaError(`lab processes still alive after down: ${survivors.join(', ')}`, 1);
   }
+  const swept = await killLabProcesses(dir);
+  if (!swept.allGone) throw new SolidaError(`lab processes still alive after SIGKILL: ${swept.pids.join(', ')}`, 1);
   const unrecorded = processesMentioning(dir);
   if (keep) {
     if (lab) {
@@ -68,7 +82,7 @@ export async function teardown(dirArg: string | undefined, opts: DownOptions = {
   } else {
     rmSync(dir, { recursive: true, force: true });
   }
-  return { dir, stopped, timings, unrecorded, seconds: (Date.now() - started) / 1000 };
+  return { dir, stopped, timings, unrecorded, strays: swept.pids, seconds: (Date.now() - started) / 1000 };
 }
 
 export const labDown = teardown;

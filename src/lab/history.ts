@@ -4,6 +4,7 @@
 // starts, `promtool tsdb create-blocks-from openmetrics` writes hours of clean traffic at the game
 // day's rate — the series the SLO rules read, under the labels Prometheus gives the live targets — so
 // the windows judge the fault against production-like history and time to detect means something.
+import { trackChild } from './inflight.ts';
 import { execFile } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -113,7 +114,9 @@ export async function backfillHistory(lab: LabDescription, promtool: string, dat
   const file = join(lab.dir, 'prometheus', 'history.om');
   writeFileSync(file, historyOpenMetrics(lab, opts));
   try {
-    await execFileAsync(promtool, ['tsdb', 'create-blocks-from', 'openmetrics', file, dataDir], { maxBuffer: 16 << 20 });
+    const run = execFileAsync(promtool, ['tsdb', 'create-blocks-from', 'openmetrics', file, dataDir], { maxBuffer: 16 << 20 });
+    trackChild(run.child);
+    await run;
   } catch (err) {
     const e = err as { stderr?: string; message: string };
     throw new SolidaError('backfilling the steady-state history failed', 1, [{ file, message: (e.stderr || e.message).trim().split('\n').slice(-3).join(' ') }]);

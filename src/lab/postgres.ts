@@ -1,6 +1,7 @@
 // PostgreSQL for the lab: initdb, configuration, streaming replicas, WAL archiving into the object store,
 // base backups, and the live facts game days need (role, replication lag, promotion).
 import { execFile } from 'node:child_process';
+import { connect, type Socket } from 'node:net';
 import { appendFileSync, chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,16 +10,24 @@ import postgres from 'postgres';
 import { SolidaError } from '../util/errors.ts';
 import type { OsUser } from './binaries.ts';
 import { passwordForPort } from './secrets.ts';
+import { trackChild, trackSecretDir } from './inflight.ts';
 
 const execFileAsync = promisify(execFile);
 
-/** Admin connections never wait long: a SIGSTOPped server must read as "unreachable", not hang. */
+/**
+ * Admin connections never wait long: a SIGSTOPped server must read as "unreachable", not hang. Nor may
+ * the connection outlive the call: postgres.js ends a connection politely (a Terminate message, then a
+ * half-close awaiting the server's FIN), and a frozen server never answers, so the socket would stay open
+ * — and keep the process alive — for as long as the server is stopped. The sockets are this function's
+ * own, destroyed after a timed-out call (at once) or a finished one (after a grace to close cleanly).
+ */
 export async function withAdmin<T>(
   port: number,
   fn: (sql: postgres.Sql) => Promise<T>,
   opts: { timeoutMs?: number; database?: string } = {},
 ): Promise<T> {
   const timeoutMs = opts.timeoutMs ?? 3000;
+  const sockets: Socket[] = [];
   const sql = postgres({
     host: '127.0.0.1',
     port,
@@ -31,18 +40,37 @@ export async function withAdmin<T>(
     fetch_types: false,
     prepare: false,
     onnotice: () => {},
+    // Not in the typings, documented in postgres.js's README ("Custom socket"): a connected socket.
+    ...({
+      socket: () =>
+        new Promise<Socket>((resolve, reject) => {
+          const s = connect({ host: '127.0.0.1', port });
+          sockets.push(s);
+          s.once('connect', () => resolve(s));
+          s.once('error', reject);
+        }),
+    } as object),
   });
   let timer: NodeJS.Timeout | undefined;
+  let timedOut = false;
   try {
     return await Promise.race([
       fn(sql),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer from 127.0.0.1:${port} in ${timeoutMs} ms`)), timeoutMs);
+        timer = setTimeout(() => {
+          timedOut = true;
+          reject(new Error(`no answer from 127.0.0.1:${port} in ${timeoutMs} ms`));
+        }, timeoutMs);
       }),
     ]);
   } finally {
     clearTimeout(timer);
     await sql.end({ timeout: 0 }).catch(() => {});
+    for (const s of sockets) {
+      if (s.destroyed) continue;
+      if (timedOut) s.destroy();
+      else setTimeout(() => s.destroy(), 1000).unref();
+    }
   }
 }
 
@@ -53,7 +81,9 @@ export function pgIdent(name: string): string {
 
 async function runAs(user: OsUser, command: string, args: string[], what: string, env: NodeJS.ProcessEnv = {}): Promise<void> {
   try {
-    await execFileAsync(command, args, { uid: user.uid, gid: user.gid, env: { ...process.env, LC_ALL: 'C.UTF-8', ...env } });
+    const run = execFileAsync(command, args, { uid: user.uid, gid: user.gid, env: { ...process.env, LC_ALL: 'C.UTF-8', ...env } });
+    trackChild(run.child);
+    await run;
   } catch (err) {
     const e = err as { stderr?: string; message: string };
     throw new SolidaError(`${what} failed`, 1, [{ message: (e.stderr || e.message).trim() }]);
@@ -75,8 +105,10 @@ export async function initdb(pgBin: string, dataDir: string, user: OsUser, super
   ownedDir(dataDir, user);
   const auth = password ? ['--auth=scram-sha-256'] : ['--auth=trust'];
   let pwDir: string | null = null;
+  let removePw = () => {};
   if (password) {
     pwDir = mkdtempSync(join(tmpdir(), 'solida-initdb-'));
+    removePw = trackSecretDir(pwDir);
     const pwFile = join(pwDir, 'pw');
     writeFileSync(pwFile, `${password}\n`, { mode: 0o600 });
     chownSync(pwDir, user.uid, user.gid);
@@ -86,7 +118,7 @@ export async function initdb(pgBin: string, dataDir: string, user: OsUser, super
   try {
     await runAs(user, join(pgBin, 'initdb'), ['-D', dataDir, '-U', superuser, ...auth, '-E', 'UTF8', '--locale=C', '--no-sync'], 'initdb');
   } finally {
-    if (pwDir) rmSync(pwDir, { recursive: true, force: true });
+    removePw();
   }
 }
 

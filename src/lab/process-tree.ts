@@ -117,9 +117,25 @@ export async function untilStopped(pids: number[], timeoutMs = 3000): Promise<bo
   return true;
 }
 
-/** SIGKILL a tree (frozen members too: a killed stopped process dies) and wait until none is left. */
+/**
+ * SIGKILL a tree (frozen members too: a killed stopped process dies) and wait until none is left.
+ * The tree is frozen and collected first: a killed parent's children are reparented to pid 1 at once, so
+ * killing the root before reading /proc would lose them — stopped PostgreSQL children left behind forever.
+ */
 export async function killTree(pid: number | null, startTicks: number | null, timeoutMs = 5000): Promise<boolean> {
-  const pids = signalTree(pid, startTicks, 'SIGKILL');
+  return killTrees([{ pid, startTicks }], timeoutMs);
+}
+
+/** killTree for several roots at once (a whole region). */
+export async function killTrees(roots: ProcessRef[], timeoutMs = 5000): Promise<boolean> {
+  const pids = signalTrees(roots, 'SIGSTOP').flat();
+  return killPids(pids, timeoutMs);
+}
+
+/** SIGKILL (then SIGCONT, for good measure) each pid and wait until every one is gone. */
+export async function killPids(pids: number[], timeoutMs = 5000): Promise<boolean> {
+  for (const p of pids) send(p, 'SIGKILL');
+  for (const p of pids) send(p, 'SIGCONT');
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (pids.every((p) => statFields(p) === null || ['Z', 'X'].includes(statFields(p)![0]))) return true;

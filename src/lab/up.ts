@@ -1,5 +1,6 @@
 // `lab up`: plan, write configs, start every process, wire replication, wait until all is healthy.
 // Any failure or Ctrl-C on the way tears down whatever was started (no orphans).
+import { stopInflight } from './inflight.ts';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -218,7 +219,9 @@ export async function labUp(opts: UpOptions = {}): Promise<UpResult> {
     if (interrupted) return;
     lab.state = 'stopping';
     log(`${signal}: stopping what was started`);
-    interrupted = teardown(lab.dir, { keep: false })
+    // Helpers first (initdb would run on for seconds, its password file left in /tmp), then the lab.
+    interrupted = stopInflight()
+      .then(() => teardown(lab.dir, { keep: false }))
       .catch((err: Error) => log(`teardown: ${err.message}`))
       .finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
   };

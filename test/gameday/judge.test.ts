@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildGamedayReport, modelledUntilRecovery, type ReportInput } from '../../src/gameday/build-report.ts';
 import { judgeGameday, type JudgeInput } from '../../src/gameday/judge.ts';
+import { formatSummary } from '../../src/gameday/report.ts';
+import { renderGamedayMarkdown } from '../../src/gameday/render-markdown.ts';
 import type { RequestSample } from '../../src/gameday/measure.ts';
 import { getRunbook } from '../../src/runbooks/catalog.ts';
 import type { Journal, JournalStep } from '../../src/runbooks/types.ts';
@@ -27,12 +29,14 @@ describe('judgeGameday', () => {
     ['RPO over', { rpoSeconds: 301.5 }, 'fail', /RPO 301.5s over the objective 300s/],
     ['writes not read back', { rpoSeconds: null }, 'fail', /RPO not measured/],
     ['runbook failed', { runbook: { outcome: 'failed', failedStep: { name: 'restore-pitr', error: 'boom' } } }, 'fail', /runbook failed at restore-pitr: boom/],
+    ['runbook failed (figures from the unrecovered service are no RTO/RPO)', { runbook: { outcome: 'failed', failedStep: { name: 'restore-pitr', error: 'boom' } }, rtoSeconds: 1, rpoSeconds: 0 }, 'fail', /^runbook failed at restore-pitr: boom$/],
     ['interrupted after the fault', { aborted: true }, 'aborted', /faults in effect were undone/],
     ['interrupted before the fault', { aborted: true, faultInjected: false }, 'aborted', /interrupted before the fault/],
     ['alert firing in the steady state', { refusedBecause: 'SLO alert(s) firing before the fault: X', faultInjected: false, runbook: null, rtoSeconds: null, rpoSeconds: null }, 'refused', /no fault injected: SLO alert\(s\) firing before the fault: X/],
   ])('%s → %s', (_, patch, verdict, reason) => {
     const j = judgeGameday({ ...base, ...patch });
     expect(j.verdict).toBe(verdict);
+    if (verdict === 'fail') expect(j.rtoMet && j.rpoMet).toBe(false);
     if (reason) expect(j.reasons.join('\n')).toMatch(reason);
     else expect(j.reasons).toEqual([]);
   });
@@ -103,6 +107,28 @@ describe('buildGamedayReport', () => {
     expect(r.verdict).toBe('fail');
     expect(r.reasons.join(' ')).toMatch(/RTO 1206s over the objective 1200s.*RPO 1206s over the objective 300s/);
     expect(r.profile.delays.map((d) => [d.name, d.seconds, d.slept])).toEqual([['corruptionIdentification', 120, false], ['pitrRestoreDuration', 780, false], ['restoreValidation', 300, false]]);
+  });
+
+  it('pitr whose restore failed: no RTO or RPO is claimed (n/a, with the reason), though writes were read back', () => {
+    const i = pitrInput();
+    const restore = i.journal!.steps.find((s) => s.name === 'restore-pitr')!;
+    restore.outcome = 'failed';
+    restore.error = 'no base backup older than 2026-12-01T14:00:00Z';
+    i.journal!.steps = i.journal!.steps.slice(0, i.journal!.steps.indexOf(restore) + 1);
+    i.journal!.outcome = 'failed';
+    i.surviving = i.ledger.map((w) => w.seq); // everything "survived" on the corrupted database
+    const r = buildGamedayReport(i);
+    expect(r.verdict).toBe('fail');
+    expect(r.rpo).toMatchObject({ measuredSeconds: null, totalSeconds: null, met: false });
+    expect(r.rto.met).toBe(false);
+    expect(r.rpo.notMeasured).toMatch(/runbook failed at restore-pitr/);
+    const summary = formatSummary(r);
+    const rpoRow = summary.split('\n').find((l) => l.startsWith('RPO'))!;
+    expect(rpoRow).not.toMatch(/\bmet\b/);
+    expect(rpoRow).toMatch(/^RPO\s+n\/a\s/); // measured
+    expect(rpoRow).toMatch(/n\/a\s*$/);
+    expect(summary).toMatch(/RTO and RPO not measured: the runbook failed at restore-pitr/);
+    expect(renderGamedayMarkdown(r)).toMatch(/\| RPO \|.*n\/a \(not measured/);
   });
 
   it('counts only the modelled delays up to the recovery step', () => {

@@ -1,7 +1,7 @@
 // The three DR scenarios run end to end on real labs (one at a time), with load. The figures are checked
 // for plausibility and against facts the test gathers itself: it reads the write markers back from
 // PostgreSQL and recomputes which acknowledged writes are missing, and counts the restored rows.
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -49,6 +49,22 @@ async function withGameday(opts: GamedayOptions, check: (r: GamedayResult) => Pr
   await checkThenDown(await runGameday(opts), check);
 }
 
+/** Live processes running in the lab directory (a postgres process runs in its data directory, deleted or not). */
+function processesIn(dir: string): string[] {
+  const found: string[] = [];
+  for (const e of readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const cwd = readlinkSync(`/proc/${e}/cwd`).replace(/ \(deleted\)$/, '');
+      const state = readFileSync(`/proc/${e}/stat`, 'utf8').split(') ')[1][0];
+      if (state !== 'Z' && (cwd === dir || cwd.startsWith(`${dir}/`))) found.push(`${e} ${state} ${readFileSync(`/proc/${e}/cmdline`, 'utf8').replace(/\0/g, ' ')}`);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return found;
+}
+
 async function checkThenDown(result: GamedayResult, check: (r: GamedayResult) => Promise<void>): Promise<void> {
   try {
     await check(result);
@@ -56,6 +72,8 @@ async function checkThenDown(result: GamedayResult, check: (r: GamedayResult) =>
     await labDown(result.labDir);
     rmSync(dirname(result.labDir), { recursive: true, force: true });
   }
+  // Nothing of the lab outlives it: no PostgreSQL child of a fenced, frozen region left stopped.
+  expect(processesIn(result.labDir)).toEqual([]);
 }
 
 describe.sequential('game days on the lab', () => {

@@ -1,7 +1,7 @@
 // No orphans: `lab up` killed outright (SIGKILL) or interrupted (SIGINT) part-way leaves nothing running
 // once `lab down` (or the SIGINT handler) has run. Runs beside lab.test.ts: two labs coexist.
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -41,6 +41,26 @@ async function waitForPrimary(dir: string): Promise<LabDescription> {
   throw new Error('up never started the primary');
 }
 
+/** A running initdb building `dir`'s primary: its pid and the password file it was handed. */
+async function waitForInitdb(dir: string): Promise<{ pid: number; pwFile: string }> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    for (const e of readdirSync('/proc')) {
+      if (!/^\d+$/.test(e)) continue;
+      try {
+        const argv = readFileSync(`/proc/${e}/cmdline`, 'utf8').split('\0');
+        if (!argv[0].endsWith('initdb') || !argv.includes(join(dir, 'pg', 'db-r1-a'))) continue;
+        const pw = argv.find((a) => a.startsWith('--pwfile='));
+        if (pw) return { pid: Number(e), pwFile: pw.slice('--pwfile='.length) };
+      } catch {
+        // exited meanwhile
+      }
+    }
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error('up never ran initdb');
+}
+
 afterAll(() => rmSync(parent, { recursive: true, force: true }));
 
 describe('lab lifecycle without orphans', () => {
@@ -71,5 +91,19 @@ describe('lab lifecycle without orphans', () => {
     for (const c of lab.components.filter((x) => x.pid !== null)) expect(isAlive(c.pid, c.startTicks), c.name).toBe(false);
     expect(processesMentioning(dir)).toEqual([]);
     expect(existsSync(dir)).toBe(false);
+  });
+
+  it('Ctrl-C while initdb runs stops initdb too and deletes its password file', async () => {
+    const dir = join(parent, 'interrupted-initdb');
+    const child = startUp(dir);
+    const initdb = await waitForInitdb(dir);
+    expect(existsSync(initdb.pwFile)).toBe(true);
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    // Right at exit: initdb (and the bootstrap postgres it runs) gone, the secret gone.
+    expect(isAlive(initdb.pid)).toBe(false);
+    expect(existsSync(initdb.pwFile)).toBe(false);
+    expect(processesMentioning(dir)).toEqual([]);
   });
 });

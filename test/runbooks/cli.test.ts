@@ -65,4 +65,17 @@ describe('solida runbook', () => {
     expect(journal.steps).toHaveLength(getRunbook('pitr').steps.length);
     expect(process.exitCode).toBeUndefined();
   });
+
+  it('run --target lab without a lab is bad input (exit 2) whose fix is `solida lab up`', async () => {
+    const saved = process.env.SOLIDA_LAB_DIR;
+    process.env.SOLIDA_LAB_DIR = join(dir, 'no-lab-here');
+    try {
+      const failure = await run('runbook', 'run', 'az-failure', '--target', 'lab', '--yes').catch((e: unknown) => e);
+      expect(failure).toMatchObject({ exitCode: 2, message: expect.stringContaining('no lab in') });
+      expect(JSON.stringify((failure as { problems: unknown }).problems)).toContain('solida lab up');
+    } finally {
+      if (saved === undefined) delete process.env.SOLIDA_LAB_DIR;
+      else process.env.SOLIDA_LAB_DIR = saved;
+    }
+  });
 });

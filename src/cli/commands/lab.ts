@@ -66,6 +66,11 @@ export function registerLabCommands(program: Command): void {
     .option('--keep', 'keep the data and logs for inspection')
     .action(async (opts: { dir?: string; keep?: boolean }) => {
       const result = await labDown(opts.dir, { keep: opts.keep });
+      if (result.strays.length) err(`killed ${result.strays.length} leftover lab process(es) nobody recorded (orphaned PostgreSQL children of a lost region, or a crashed run's servers)`);
+      if (result.nothingToStop) {
+        process.stdout.write(`no lab in ${result.dir}: nothing to stop\n`);
+        return;
+      }
       // solida kills only what it recorded; anything else naming the directory is the operator's to judge.
       if (result.unrecorded.length) err(`warning: process(es) ${result.unrecorded.join(', ')} mention ${result.dir} but were not started by this lab; not killed`);
       process.stdout.write(

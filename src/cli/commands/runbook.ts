@@ -17,7 +17,16 @@ import { assertAwsReady, REGION_FIX } from '../../aws/preflight.ts';
 import { resolveConfigPath } from '../shared.ts';
 
 // The running lab in SOLIDA_LAB_DIR (default .solida/lab); loaded on demand so `dry` needs none of it.
-registerTarget('lab', async () => new (await import('../../lab/runbook-target.ts')).LabTarget(process.env.SOLIDA_LAB_DIR));
+registerTarget('lab', async () => {
+  const { LabTarget } = await import('../../lab/runbook-target.ts');
+  const { labExists, resolveLabDir } = await import('../../lab/description.ts');
+  // No lab is bad input, found before the first step: not a runbook that "failed" its first check.
+  const dir = resolveLabDir(process.env.SOLIDA_LAB_DIR);
+  if (!labExists(dir)) {
+    throw new SolidaError(`no lab in ${dir}`, 2, [{ file: dir, message: 'the lab target acts on a running lab (SOLIDA_LAB_DIR, default .solida/lab)', fix: 'start one with `solida lab up` (`solida lab up --regions 2` for region-failover), or set SOLIDA_LAB_DIR' }]);
+  }
+  return new LabTarget(process.env.SOLIDA_LAB_DIR);
+});
 
 function seconds(flag: string) {
   return (text: string): number => {
