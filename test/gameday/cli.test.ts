@@ -52,3 +52,16 @@ describe('solida gameday (local target)', () => {
     expect(gamedayOptionsFromFlags('pitr', {}).objectives).toBeUndefined();
   });
 });
+
+describe('solida gameday defaults', () => {
+  it('pitr without --baseline gets the steady state its profile needs (the restore point trails the fault by the restorable-time lag)', () => {
+    const program = new Command('solida').exitOverride();
+    registerAwsGamedayCommand(program);
+    const gameday = program.commands.find((c) => c.name() === 'gameday')!;
+    // A CLI default here overrode the orchestrator's per-scenario one: pitr --profile reference then had 10 s
+    // of history and no base backup older than its restore point.
+    const baseline = gameday.options.find((o) => o.long === '--baseline')!;
+    expect(baseline.defaultValue).toBeUndefined();
+    expect(gamedayOptionsFromFlags('pitr', { profile: 'reference' }).baselineSeconds).toBeUndefined();
+  });
+});

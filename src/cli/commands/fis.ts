@@ -333,7 +333,7 @@ export function registerAwsGamedayCommand(program: Command): void {
     .option('--journal <file>', 'write the runbook journal (JSON) as it runs')
     .option('--rate <n>', 'requests per second (open model)', '50')
     .option('--load <driver>', 'load generator: builtin, k6 (k6 on PATH, reads its --out json) or auto (k6 when on PATH)', 'builtin')
-    .option('--baseline <duration>', 'steady state before the fault', '10s')
+    .option('--baseline <duration>', 'steady state before the fault (default 10s; pitr: the profile\'s restorable-time lag + 20s, so a base backup is older than the restore point)')
     .option('--sustain <duration>', 'how long the SLI must hold to count as recovered', '15s')
     .option('--window <duration>', 'SLI window', '5s')
     .option('--profile <name>', "timing profile of the managed parts: short (seconds, slept) or reference (the reference architecture's documented timelines, modelled)", 'short')
