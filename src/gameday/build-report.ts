@@ -89,8 +89,9 @@ export function buildGamedayReport(i: ReportInput): GamedayReport {
       ? computeRto(i.samples, { faultAt, objectivePercent: i.sli.objectivePercent, windowSeconds: i.sli.windowSeconds, stepSeconds: i.sli.stepSeconds, sustainSeconds: i.sli.sustainSeconds, observedUntil: lastScheduled + 1 })
       : null;
   // Likewise no RPO: writes read back from a database the runbook never recovered (the corrupted one a
-  // failed restore left serving) would claim a loss the recovery was never shown to achieve.
-  const rpo = faultAt !== null && recoveredRunbook && i.surviving ? computeRpo(i.ledger, i.surviving, faultAt) : null;
+  // failed restore left serving) would claim a loss the recovery was never shown to achieve. An aborted run
+  // is different: its undo put the lab back, and what that lost is still counted.
+  const rpo = faultAt !== null && (recoveredRunbook || i.aborted) && i.surviving ? computeRpo(i.ledger, i.surviving, faultAt) : null;
   const failedStep = i.journal?.steps.find((s) => s.outcome === 'failed');
   const notMeasured =
     faultAt !== null && !recoveredRunbook && !i.aborted
