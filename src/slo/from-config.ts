@@ -1,23 +1,22 @@
 // A solida config value (from a TypeScript config's default export or a solida YAML document) checked
 // against the schema and normalized into the model; every problem is gathered into one SolidaError.
-import { SolidaError, type Problem } from '../util/errors.ts';
+// A valid value takes the precompiled validator (valid-config.ts); zod runs only to word what is wrong.
 import { configSchema, type SolidaConfig } from './config.ts';
 import { normalizeConfig } from './normalize.ts';
 import { zodProblems } from './issues.ts';
 import { salvagedProblems } from './salvage.ts';
+import { invalidConfig, modelOfValidConfig } from './valid-config.ts';
 import type { SolidaModel } from './model.ts';
 
 export function fromConfig(value: unknown, file: string): SolidaModel {
+  const fast = modelOfValidConfig(value, file);
+  if (fast) return fast;
   const parsed = configSchema.safeParse(value, { reportInput: true });
   if (!parsed.success) {
     const problems = zodProblems(parsed.error, configSchema, file);
-    throw invalid(file, [...problems, ...salvagedProblems(value, file, problems)]);
+    throw invalidConfig(file, [...problems, ...salvagedProblems(value, file, problems)]);
   }
   const { model, problems } = normalizeConfig(parsed.data as SolidaConfig, file);
-  if (problems.length) throw invalid(file, problems);
+  if (problems.length) throw invalidConfig(file, problems);
   return model;
-}
-
-function invalid(file: string, problems: Problem[]): SolidaError {
-  return new SolidaError(`${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, 2, problems);
 }

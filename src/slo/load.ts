@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { SolidaError } from '../util/errors.ts';
 import { readSpecFile } from './read-spec-file.ts';
 import { loadConfigModule } from './config-sandbox.ts';
-import { fromConfig } from './from-config.ts';
+import { modelOfValidConfig } from './valid-config.ts';
 import type { LoadedSpec } from './spec-text.ts';
 import type { SolidaModel } from './model.ts';
 
@@ -22,7 +22,11 @@ export async function loadSpec(file: string): Promise<LoadedSpec> {
   const path = resolve(file);
   if (!existsSync(path)) throw new SolidaError(`${file}: no such file`, 2, [{ file, message: 'the config file does not exist', fix: 'pass --config with the path of solida.config.ts or a YAML spec' }]);
   if (SCRIPT_EXTENSIONS.has(extname(path))) await readSpecFile(path, file); // a regular file of sane size, not a directory or device
-  if (SCRIPT_EXTENSIONS.has(extname(path))) return { format: 'typescript', model: fromConfig(await importConfig(path, file), file) };
+  if (SCRIPT_EXTENSIONS.has(extname(path))) {
+    const value = await importConfig(path, file);
+    // zod loads only to word the problems of a config the precompiled schema rejects (start-up time).
+    return { format: 'typescript', model: modelOfValidConfig(value, file) ?? (await import('./from-config.ts')).fromConfig(value, file) };
+  }
   // YAML and the Sloth/OpenSLO/Pyrra readers load only for a YAML spec (start-up time of a .ts config).
   const { parseSpecText } = await import('./spec-text.ts');
   return parseSpecText(await readSpecFile(path, file), file);
