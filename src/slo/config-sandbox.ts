@@ -2,9 +2,12 @@
 // CLI still ends with one clear refusal (exit 2): a throw of any value, an unhandled rejection,
 // process.exit() (which in a worker ends only the worker), a top-level await that never settles (the
 // worker's event loop drains without an answer) or a busy loop (the worker is terminated at the deadline).
+// A config that is closed data (it imports only defineConfig and runs no async code) is evaluated without a
+// worker, in a bare V8 context with the same deadline (config-inline.ts): most configs, and the start-up time.
 import { Worker } from 'node:worker_threads';
 import { SolidaError } from '../util/errors.ts';
-import { configModuleUrl } from './import-config.ts';
+import { evaluateClosedConfig } from './config-inline.ts';
+import { configModule, defineConfigModuleHref } from './import-config.ts';
 
 export const DEFAULT_CONFIG_TIMEOUT_MS = 15_000;
 
@@ -66,11 +69,15 @@ function refuse(file: string, message: string, fix: string): SolidaError {
   return new SolidaError(`${file} could not be loaded`, 2, [{ file, message, fix }]);
 }
 
+function timedOut(file: string, timeoutMs: number): SolidaError {
+  return refuse(file, `loading did not finish within ${timeoutMs / 1000} s (a busy loop or a very slow top-level await?)`, 'make the config finish quickly; it should only build and export its settings');
+}
+
 /** The default export of a TypeScript/JavaScript config, loaded in a worker with a deadline. */
 export async function loadConfigModule(url: string, file: string, timeoutMs = configTimeoutMs()): Promise<unknown> {
-  let moduleUrl: string;
+  let mod: Awaited<ReturnType<typeof configModule>>;
   try {
-    moduleUrl = await configModuleUrl(url);
+    mod = await configModule(url);
   } catch (err) {
     // esbuild's own message names the file, line and column of a syntax error.
     const first = (err as { errors?: Array<{ text: string; location?: { file: string; line: number; column: number } }> }).errors?.[0];
@@ -79,9 +86,12 @@ export async function loadConfigModule(url: string, file: string, timeoutMs = co
     const missing = /Could not resolve "([^"./][^"]*)"/.exec(text)?.[1];
     throw refuse(file, `${text}${where}`, missing ? `install it in this project: npm install ${missing}` : 'fix the TypeScript error (run: npx tsc --noEmit)');
   }
+  const inline = mod.code === undefined ? undefined : evaluateClosedConfig(mod.code, defineConfigModuleHref(), timeoutMs);
+  if (inline?.kind === 'ok') return inline.value;
+  if (inline?.kind === 'timeout') throw timedOut(file, timeoutMs);
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { url: moduleUrl },
+    workerData: { url: mod.url },
     // The config's console output still reaches the terminal; its stdin is not the CLI's.
     stdin: false,
   });
@@ -110,7 +120,7 @@ export async function loadConfigModule(url: string, file: string, timeoutMs = co
     case 'not-data':
       throw refuse(file, `the default export is not plain data (${message.detail})`, 'export only objects, arrays, strings, numbers and booleans (no functions or class instances)');
     case 'timeout':
-      throw refuse(file, `loading did not finish within ${timeoutMs / 1000} s (a busy loop or a very slow top-level await?)`, 'make the config finish quickly; it should only build and export its settings');
+      throw timedOut(file, timeoutMs);
     case 'ended':
       throw refuse(file, 'the config never finished loading: a top-level await waits for something that never happens', 'remove the await, or make sure what it waits for settles');
     case 'crash':

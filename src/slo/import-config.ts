@@ -26,12 +26,23 @@ const LIGHT_EXPORTS = new Set(['defineConfig']);
  */
 const packageRoot = () => new URL('../../', import.meta.url);
 
-export async function configModuleUrl(href: string): Promise<string> {
+/** What the sandbox imports: a module URL, and for a TypeScript config the bundled code itself. */
+export interface ConfigModule {
+  url: string;
+  code?: string;
+}
+
+export async function configModule(href: string): Promise<ConfigModule> {
   const path = fileURLToPath(new URL(href.replace(/\?.*$/, '')));
-  if (!TYPESCRIPT.test(path)) return href;
+  if (!TYPESCRIPT.test(path)) return { url: href };
   const cached = readCachedBundle(path);
-  const code = cached.code === undefined ? await bundle(path, cached.contentHash) : cached.code;
-  return `data:text/javascript;base64,${Buffer.from(lightenSolidaImport(code)).toString('base64')}`;
+  const code = lightenSolidaImport(cached.code === undefined ? await bundle(path, cached.contentHash) : cached.code);
+  return { url: `data:text/javascript;base64,${Buffer.from(code).toString('base64')}`, code };
+}
+
+/** The module a config importing only defineConfig from 'solida' imports instead (see lightenSolidaImport). */
+export function defineConfigModuleHref(): string {
+  return new URL('dist/slo/define-config.js', packageRoot()).href;
 }
 
 async function bundle(path: string, contentHash: string | undefined): Promise<string> {
@@ -63,12 +74,17 @@ async function bundle(path: string, contentHash: string | undefined): Promise<st
  */
 export function lightenSolidaImport(code: string): string {
   const quoted = JSON.stringify(new URL('dist/index.js', packageRoot()).href);
-  const light = new URL('dist/slo/define-config.js', packageRoot());
+  const light = new URL(defineConfigModuleHref());
   const uses = code.split(quoted).length - 1;
   if (uses === 0 || !existsSync(light)) return code;
   const named = new RegExp(`import \\{([^}]*)\\} from ${quoted.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')};`, 'g');
   const statements = [...code.matchAll(named)];
-  const names = statements.flatMap((m) => m[1].split(',').map((n) => n.trim().split(/\s+as\s+/)[0]).filter(Boolean));
+  const names = statements.flatMap((m) =>
+    m[1]
+      .split(',')
+      .map((n) => n.trim().split(/\s+as\s+/)[0])
+      .filter(Boolean),
+  );
   if (statements.length !== uses || !names.every((n) => LIGHT_EXPORTS.has(n))) return code;
   return code.split(quoted).join(JSON.stringify(light.href));
 }
