@@ -4,7 +4,6 @@
 // worker's event loop drains without an answer) or a busy loop (the worker is terminated at the deadline).
 // A config that is closed data (it imports only defineConfig and runs no async code) is evaluated without a
 // worker, in a bare V8 context with the same deadline (config-inline.ts): most configs, and the start-up time.
-import { Worker } from 'node:worker_threads';
 import { SolidaError } from '../util/errors.ts';
 import { evaluateClosedConfig } from './config-inline.ts';
 import { configModule, defineConfigModuleHref } from './import-config.ts';
@@ -89,6 +88,8 @@ export async function loadConfigModule(url: string, file: string, timeoutMs = co
   const inline = mod.code === undefined ? undefined : evaluateClosedConfig(mod.code, defineConfigModuleHref(), timeoutMs);
   if (inline?.kind === 'ok') return inline.value;
   if (inline?.kind === 'timeout') throw timedOut(file, timeoutMs);
+  // Loaded only now: most configs never need a worker (start-up time).
+  const { Worker } = await import('node:worker_threads');
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
     workerData: { url: mod.url },

@@ -83,7 +83,10 @@ export function normalizeConfig(config: SolidaConfig, file: string): { model: So
 function normalizeService(c: Collector, s: ServiceConfig, i: number): Service {
   const selector = s.selector ?? `{job="${s.name}"}`;
   const matcherBody = selector.trim();
-  if (!/^\{.*\}$/s.test(matcherBody)) {
+  // The default is one matcher on a checked service name: valid PromQL without loading the parser.
+  if (s.selector === undefined && /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(s.name)) {
+    // nothing to check
+  } else if (!/^\{.*\}$/s.test(matcherBody)) {
     c.add(`services[${i}].selector`, `"${selector}" is not a label-matcher list`, `write matchers in braces, e.g. {job="${s.name}"}`);
   } else if (checkPromQL(`up${matcherBody}`)) {
     c.promql(`services[${i}].selector`, `up${matcherBody}`);

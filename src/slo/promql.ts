@@ -1,6 +1,19 @@
 // PromQL checks with the Prometheus project's own grammar, so a typo in a spec's query is caught when
 // the spec is read, not when Prometheus loads the generated rules.
-import { parser } from '@prometheus-io/lezer-promql';
+import { createRequire } from 'node:module';
+import type { LRParser } from '@lezer/lr';
+
+let loadedParser: LRParser | undefined;
+/**
+ * The PromQL grammar, loaded on the first query that needs parsing: its tables take longer to load than the
+ * rest of `solida validate` (start-up time, issue 19), and many specs (golden SLIs on the default selector)
+ * never need them. Loaded through require because the checks calling it are synchronous; the package ships a
+ * CommonJS build next to its ES one.
+ */
+export function promqlParser(): LRParser {
+  loadedParser ??= (createRequire(import.meta.url)('@prometheus-io/lezer-promql') as { parser: LRParser }).parser;
+  return loadedParser;
+}
 
 export const WINDOW_PLACEHOLDER = '{{.window}}';
 
@@ -45,7 +58,7 @@ export interface PromQLError {
 export function checkPromQL(query: string): PromQLError | undefined {
   const text = renderWindow(query, '5m');
   if (text.trim() === '') return { offset: 0, message: 'empty query' };
-  const tree = parser.parse(text);
+  const tree = promqlParser().parse(text);
   let error: PromQLError | undefined;
   tree.iterate({
     enter: (node) => {
@@ -71,7 +84,7 @@ export function caret(query: string, offset: number): string {
 /** True when the whole query is one vector selector such as `http_requests_total{job="x"}`. */
 export function isVectorSelector(query: string): boolean {
   const text = query.trim();
-  const tree = parser.parse(text);
+  const tree = promqlParser().parse(text);
   const top = tree.topNode.firstChild;
   return !!top && top.type.name === 'VectorSelector' && top.from === 0 && top.to === text.length && !checkPromQL(text);
 }

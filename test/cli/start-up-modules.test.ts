@@ -14,7 +14,7 @@ const dir = mkdtempSync(join(tmpdir(), 'solida-start-up-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // Loaded with --import: module hooks (their own thread) append each loaded URL to the log; the main thread
-// appends "worker" when a worker thread starts (process event 'worker').
+// appends each package it require()s (which the hooks do not see) and "worker" when a worker thread starts.
 const hooks = join(dir, 'hooks.mjs');
 writeFileSync(
   hooks,
@@ -23,7 +23,8 @@ writeFileSync(
 const probe = join(dir, 'probe.mjs');
 writeFileSync(
   probe,
-  `import { register } from 'node:module';\nimport { appendFileSync } from 'node:fs';\nregister(${JSON.stringify(new URL(`file://${hooks}`).href)});\nprocess.on('worker', () => appendFileSync(process.env.PROBE_LOG, 'worker\\n'));\n`,
+  `import { register } from 'node:module';\nimport { appendFileSync } from 'node:fs';\nregister(${JSON.stringify(new URL(`file://${hooks}`).href)});\nprocess.on('worker', () => appendFileSync(process.env.PROBE_LOG, 'worker\\n'));\n` +
+    `import Module from 'node:module';\nconst load = Module._load;\nModule._load = function (request, ...rest) {\n  if (/^[@a-z]/.test(request) && !request.startsWith('node:')) appendFileSync(process.env.PROBE_LOG, '/node_modules/' + request + '/\\n');\n  return load.call(this, request, ...rest);\n};\n`,
 );
 const ENTRY = join(import.meta.dirname, '../support/cli-entry.ts');
 
@@ -60,7 +61,7 @@ describe('start-up: what the usual commands load', () => {
     for (const p of [...HEAVY, '@prometheus-io/lezer-promql', 'worker']) expect(r.packages, p).not.toContain(p);
   });
 
-  it('solida validate of a valid config, compile cache cold and warm: no zod, no worker thread', () => {
+  it('solida validate of a valid config, compile cache cold and warm: no zod, no worker thread, no PromQL parser when no query needs it', () => {
     const config = join(dir, 'solida.config.ts');
     writeFileSync(config, CONFIG);
     const cold = probed(['validate', '-c', config]);
@@ -68,16 +69,21 @@ describe('start-up: what the usual commands load', () => {
     expect(cold.stdout).toContain('valid typescript spec — 1 service(s), 1 SLO(s)');
     const warm = probed(['validate', '-c', config]);
     expect(warm.stdout).toBe(cold.stdout);
-    for (const p of [...HEAVY, 'worker']) expect(warm.packages, p).not.toContain(p);
+    for (const p of [...HEAVY, '@prometheus-io/lezer-promql', 'worker']) expect(warm.packages, p).not.toContain(p);
     for (const p of ['zod', 'worker']) expect(cold.packages, p).not.toContain(p);
   });
 
-  it('a config that needs Node (process.env) still runs in the worker, and an invalid one still gets zod’s wording', () => {
+  it('a config that needs Node (process.env) still runs in the worker, queries are still parsed, an invalid config still gets zod’s wording', () => {
     const config = join(dir, 'env.config.ts');
     writeFileSync(config, CONFIG.replace("name: 'api' }]", "name: process.env.SERVICE_NAME ?? 'api' }]").replace("service: 'api'", "service: process.env.SERVICE_NAME ?? 'api'"));
     const r = probed(['validate', '-c', config]);
     expect(r.stdout).toContain('valid typescript spec');
     expect(r.packages).toContain('worker');
+    const events = join(dir, 'events.config.ts');
+    writeFileSync(events, CONFIG.replace("golden: { signal: 'availability' as const }", "events: { errors: 'http_requests_total{code=~\"5..\"}', total: 'http_requests_total' }"));
+    const parsed = probed(['validate', '-c', events]);
+    expect(parsed.stdout).toContain('valid typescript spec');
+    expect(parsed.packages).toContain('@prometheus-io/lezer-promql');
     const invalid = join(dir, 'invalid.config.ts');
     writeFileSync(invalid, CONFIG.replace('objective: 99.9', "objective: '99.9'"));
     const bad = probed(['validate', '-c', invalid]);

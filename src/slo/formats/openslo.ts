@@ -8,10 +8,9 @@
 import { z } from 'zod';
 import type { AlertingConfig, SloConfig, TierConfig } from '../config.ts';
 import type { SliOrigin } from '../model.ts';
-import { WINDOW_PLACEHOLDER, caret, checkPromQL, isVectorSelector, metricsQLFunctions, normalizeWindowPlaceholder, renderWindow } from '../promql.ts';
+import { WINDOW_PLACEHOLDER, caret, checkPromQL, isVectorSelector, metricsQLFunctions, normalizeWindowPlaceholder, promqlParser, renderWindow } from '../promql.ts';
 import { formatDuration, parseDuration } from '../duration.ts';
 import { type Doc, type ReadResult, PathMap, Problems, join } from './common.ts';
-import { parser } from '@prometheus-io/lezer-promql';
 
 import { DEFAULT_START } from './openslo-write.ts';
 
@@ -305,7 +304,7 @@ function sourceQuery(h: Holder, at: string, ctx: Ctx): string | undefined {
 /** A vector selector, or an aggregation over one (sum(x{…}), sum by (a) (x{…})), with its parts. */
 function aggregatedSelector(query: string): { selector: string; wrap: (inner: string) => string } | undefined {
   if (isVectorSelector(query)) return { selector: query, wrap: (x) => x };
-  const tree = parser.parse(query);
+  const tree = promqlParser().parse(query);
   const top = tree.topNode.firstChild;
   if (!top || top.type.name !== 'AggregateExpr' || checkPromQL(query)) return undefined;
   const body = top.getChild('FunctionCallBody');
