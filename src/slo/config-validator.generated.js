@@ -2,9 +2,289 @@
 // npm run generate:validators. validate(value) is true only for a value zod's configSchema accepts and returns
 // unchanged (test/slo/config-validator.test.ts checks both, and that this file matches the schema).
 const configFormats = { uri: (value) => value === value.trim() && !/[\t\n\r]/.test(value) && URL.canParse(value) };
-export const validate = validate10;
-export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","properties":{"scrapeInterval":{"type":"string","description":"a duration such as 5m, 1h, 30d"},"evaluationInterval":{"type":"string","description":"a duration such as 5m, 1h, 30d"},"budgetPolicy":{"type":"object","properties":{"freezeWhenBurnedPercent":{"type":"number","exclusiveMinimum":0},"within":{"type":"string","description":"a duration such as 5m, 1h, 30d"},"fixesOnlyWhenBurnedPercent":{"type":"number","exclusiveMinimum":0}},"additionalProperties":false},"services":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]*$"},"description":{"type":"string"},"selector":{"type":"string"},"labels":{"type":"object","propertyNames":{"type":"string"},"additionalProperties":{"type":"string"}},"aws":{"type":"object","properties":{"region":{"type":"string"},"alb":{"type":"object","properties":{"loadBalancer":{"type":"string"},"targetGroup":{"type":"string"}},"required":["loadBalancer"],"additionalProperties":false},"ecs":{"type":"object","properties":{"cluster":{"type":"string"},"service":{"type":"string"}},"required":["cluster","service"],"additionalProperties":false},"rds":{"type":"object","properties":{"instance":{"type":"string"},"cluster":{"type":"string"},"engine":{"type":"string"}},"additionalProperties":false},"lambda":{"type":"object","properties":{"functionName":{"type":"string"}},"required":["functionName"],"additionalProperties":false},"sqs":{"type":"object","properties":{"queueName":{"type":"string"}},"required":["queueName"],"additionalProperties":false},"cloudfront":{"type":"object","properties":{"distributionId":{"type":"string"}},"required":["distributionId"],"additionalProperties":false},"sns":{"type":"object","properties":{"page":{"type":"string"},"ticket":{"type":"string"}},"additionalProperties":false}},"additionalProperties":false},"runbooks":{"type":"object","propertyNames":{"type":"string"},"additionalProperties":{"type":"string"}}},"required":["name"],"additionalProperties":false}},"slos":{"type":"array","items":{"type":"object","properties":{"service":{"type":"string"},"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]*$"},"description":{"type":"string"},"objective":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":100},"window":{"anyOf":[{"type":"string","description":"a duration such as 5m, 1h, 30d"},{"type":"object","properties":{"calendar":{"type":"string","enum":["week","month"]},"timeZone":{"type":"string"},"startTime":{"type":"string"}},"required":["calendar"],"additionalProperties":false}]},"sli":{"type":"object","properties":{"events":{"type":"object","properties":{"errors":{"type":"string"},"good":{"type":"string"},"total":{"type":"string"}},"required":["total"],"additionalProperties":false},"raw":{"type":"object","properties":{"errorRatio":{"type":"string"}},"required":["errorRatio"],"additionalProperties":false},"latency":{"type":"object","properties":{"histogram":{"type":"string"},"threshold":{"anyOf":[{"type":"number","exclusiveMinimum":0},{"type":"string"}]},"buckets":{"type":"array","items":{"type":"number","exclusiveMinimum":0}}},"required":["histogram","threshold"],"additionalProperties":false},"golden":{"type":"object","properties":{"signal":{"type":"string","enum":["availability","latency"]},"route":{"type":"string"},"threshold":{"anyOf":[{"type":"number","exclusiveMinimum":0},{"type":"string"}]}},"required":["signal"],"additionalProperties":false},"cloudwatch":{"type":"object","properties":{"errors":{"minItems":1,"type":"array","items":{"type":"object","properties":{"namespace":{"type":"string","minLength":1},"metricName":{"type":"string","minLength":1},"dimensions":{"type":"object","propertyNames":{"type":"string"},"additionalProperties":{"type":"string"}},"stat":{"type":"string","minLength":1}},"required":["namespace","metricName"],"additionalProperties":false}},"total":{"minItems":1,"type":"array","items":{"type":"object","properties":{"namespace":{"type":"string","minLength":1},"metricName":{"type":"string","minLength":1},"dimensions":{"type":"object","propertyNames":{"type":"string"},"additionalProperties":{"type":"string"}},"stat":{"type":"string","minLength":1}},"required":["namespace","metricName"],"additionalProperties":false}},"latencyThreshold":{"anyOf":[{"type":"number","exclusiveMinimum":0},{"type":"string"}]}},"required":["errors","total"],"additionalProperties":false}},"additionalProperties":false},"grouping":{"type":"array","items":{"type":"string","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"}},"alerting":{"type":"object","properties":{"name":{"type":"string","pattern":"^[a-zA-Z_:][a-zA-Z0-9_:.-]*$"},"labels":{"type":"object","propertyNames":{"type":"string"},"additionalProperties":{"type":"string"}},"annotations":{"type":"object","propertyNames":{"type":"string"},"additionalProperties":{"type":"string"}},"runbookUrl":{"type":"string","format":"uri"},"tiers":{"type":"object","propertyNames":{"type":"string","pattern":"^[a-z0-9-]+$"},"additionalProperties":{"type":"object","properties":{"enabled":{"type":"boolean"},"severity":{"type":"string","enum":["page","ticket"]},"burnRate":{"type":"number","exclusiveMinimum":0},"budgetConsumed":{"type":"number","exclusiveMinimum":0,"maximum":100},"longWindow":{"type":"string","description":"a duration such as 5m, 1h, 30d"},"shortWindow":{"type":"string","description":"a duration such as 5m, 1h, 30d"},"for":{"type":"string","description":"a duration such as 5m, 1h, 30d"},"labels":{"type":"object","propertyNames":{"type":"string"},"additionalProperties":{"type":"string"}},"annotations":{"type":"object","propertyNames":{"type":"string"},"additionalProperties":{"type":"string"}}},"additionalProperties":false}},"defaultTiers":{"type":"boolean"},"noData":{"type":"object","properties":{"enabled":{"type":"boolean"},"for":{"type":"string","description":"a duration such as 5m, 1h, 30d"},"severity":{"type":"string","enum":["page","ticket"]}},"additionalProperties":false}},"additionalProperties":false},"labels":{"type":"object","propertyNames":{"type":"string"},"additionalProperties":{"type":"string"}},"expectedEventsPerSecond":{"type":"number","minimum":0},"budgetPolicy":{"type":"object","properties":{"freezeWhenBurnedPercent":{"type":"number","exclusiveMinimum":0},"within":{"type":"string","description":"a duration such as 5m, 1h, 30d"},"fixesOnlyWhenBurnedPercent":{"type":"number","exclusiveMinimum":0}},"additionalProperties":false}},"required":["service","name","objective","sli"],"additionalProperties":false}}},"required":["services","slos"],"additionalProperties":false};
+export const validate = validate21;
+export default validate21;
+const schema6 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","properties":{"scrapeInterval":{"allOf":[{"$ref":"#/definitions/__schema0"}]},"evaluationInterval":{"allOf":[{"$ref":"#/definitions/__schema0"}]},"budgetPolicy":{"allOf":[{"$ref":"#/definitions/__schema1"}]},"services":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]*$"},"description":{"type":"string"},"selector":{"type":"string"},"labels":{"allOf":[{"$ref":"#/definitions/__schema2"}]},"aws":{"type":"object","properties":{"region":{"type":"string"},"alb":{"type":"object","properties":{"loadBalancer":{"type":"string"},"targetGroup":{"type":"string"}},"required":["loadBalancer"],"additionalProperties":false},"ecs":{"type":"object","properties":{"cluster":{"type":"string"},"service":{"type":"string"}},"required":["cluster","service"],"additionalProperties":false},"rds":{"type":"object","properties":{"instance":{"type":"string"},"cluster":{"type":"string"},"engine":{"type":"string"}},"additionalProperties":false},"lambda":{"type":"object","properties":{"functionName":{"type":"string"}},"required":["functionName"],"additionalProperties":false},"sqs":{"type":"object","properties":{"queueName":{"type":"string"}},"required":["queueName"],"additionalProperties":false},"cloudfront":{"type":"object","properties":{"distributionId":{"type":"string"}},"required":["distributionId"],"additionalProperties":false},"sns":{"type":"object","properties":{"page":{"type":"string"},"ticket":{"type":"string"}},"additionalProperties":false}},"additionalProperties":false},"runbooks":{"allOf":[{"$ref":"#/definitions/__schema2"}]}},"required":["name"],"additionalProperties":false}},"slos":{"type":"array","items":{"type":"object","properties":{"service":{"type":"string"},"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]*$"},"description":{"type":"string"},"objective":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":100},"window":{"anyOf":[{"$ref":"#/definitions/__schema0"},{"type":"object","properties":{"calendar":{"type":"string","enum":["week","month"]},"timeZone":{"type":"string"},"startTime":{"type":"string"}},"required":["calendar"],"additionalProperties":false}]},"sli":{"type":"object","properties":{"events":{"type":"object","properties":{"errors":{"type":"string"},"good":{"type":"string"},"total":{"type":"string"}},"required":["total"],"additionalProperties":false},"raw":{"type":"object","properties":{"errorRatio":{"type":"string"}},"required":["errorRatio"],"additionalProperties":false},"latency":{"type":"object","properties":{"histogram":{"type":"string"},"threshold":{"anyOf":[{"type":"number","exclusiveMinimum":0},{"type":"string"}]},"buckets":{"type":"array","items":{"type":"number","exclusiveMinimum":0}}},"required":["histogram","threshold"],"additionalProperties":false},"golden":{"type":"object","properties":{"signal":{"type":"string","enum":["availability","latency"]},"route":{"type":"string"},"threshold":{"anyOf":[{"type":"number","exclusiveMinimum":0},{"type":"string"}]}},"required":["signal"],"additionalProperties":false},"cloudwatch":{"type":"object","properties":{"errors":{"minItems":1,"type":"array","items":{"$ref":"#/definitions/__schema3"}},"total":{"minItems":1,"type":"array","items":{"$ref":"#/definitions/__schema3"}},"latencyThreshold":{"anyOf":[{"type":"number","exclusiveMinimum":0},{"type":"string"}]}},"required":["errors","total"],"additionalProperties":false}},"additionalProperties":false},"grouping":{"type":"array","items":{"type":"string","pattern":"^[a-zA-Z_][a-zA-Z0-9_]*$"}},"alerting":{"type":"object","properties":{"name":{"type":"string","pattern":"^[a-zA-Z_:][a-zA-Z0-9_:.-]*$"},"labels":{"allOf":[{"$ref":"#/definitions/__schema2"}]},"annotations":{"allOf":[{"$ref":"#/definitions/__schema2"}]},"runbookUrl":{"type":"string","format":"uri"},"tiers":{"type":"object","propertyNames":{"type":"string","pattern":"^[a-z0-9-]+$"},"additionalProperties":{"type":"object","properties":{"enabled":{"type":"boolean"},"severity":{"allOf":[{"$ref":"#/definitions/__schema4"}]},"burnRate":{"type":"number","exclusiveMinimum":0},"budgetConsumed":{"type":"number","exclusiveMinimum":0,"maximum":100},"longWindow":{"allOf":[{"$ref":"#/definitions/__schema0"}]},"shortWindow":{"allOf":[{"$ref":"#/definitions/__schema0"}]},"for":{"allOf":[{"$ref":"#/definitions/__schema0"}]},"labels":{"allOf":[{"$ref":"#/definitions/__schema2"}]},"annotations":{"allOf":[{"$ref":"#/definitions/__schema2"}]}},"additionalProperties":false}},"defaultTiers":{"type":"boolean"},"noData":{"type":"object","properties":{"enabled":{"type":"boolean"},"for":{"allOf":[{"$ref":"#/definitions/__schema0"}]},"severity":{"allOf":[{"$ref":"#/definitions/__schema4"}]}},"additionalProperties":false}},"additionalProperties":false},"labels":{"allOf":[{"$ref":"#/definitions/__schema2"}]},"expectedEventsPerSecond":{"type":"number","minimum":0},"budgetPolicy":{"allOf":[{"$ref":"#/definitions/__schema1"}]}},"required":["service","name","objective","sli"],"additionalProperties":false}}},"required":["services","slos"],"additionalProperties":false,"definitions":{"__schema0":{"type":"string","description":"a duration such as 5m, 1h, 30d"},"__schema1":{"type":"object","properties":{"freezeWhenBurnedPercent":{"type":"number","exclusiveMinimum":0},"within":{"allOf":[{"$ref":"#/definitions/__schema0"}]},"fixesOnlyWhenBurnedPercent":{"type":"number","exclusiveMinimum":0}},"additionalProperties":false},"__schema2":{"type":"object","propertyNames":{"type":"string"},"additionalProperties":{"type":"string"}},"__schema3":{"type":"object","properties":{"namespace":{"type":"string","minLength":1},"metricName":{"type":"string","minLength":1},"dimensions":{"allOf":[{"$ref":"#/definitions/__schema2"}]},"stat":{"type":"string","minLength":1}},"required":["namespace","metricName"],"additionalProperties":false},"__schema4":{"type":"string","enum":["page","ticket"]}}};
+const schema7 = {"type":"string","description":"a duration such as 5m, 1h, 30d"};
+
+function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate22.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+validate22.errors = vErrors;
+return errors === 0;
+}
+
+const schema8 = {"type":"object","properties":{"freezeWhenBurnedPercent":{"type":"number","exclusiveMinimum":0},"within":{"allOf":[{"$ref":"#/definitions/__schema0"}]},"fixesOnlyWhenBurnedPercent":{"type":"number","exclusiveMinimum":0}},"additionalProperties":false};
+
+function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "freezeWhenBurnedPercent") || (key0 === "within")) || (key0 === "fixesOnlyWhenBurnedPercent"))){
+validate25.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.freezeWhenBurnedPercent !== undefined){
+let data0 = data.freezeWhenBurnedPercent;
+const _errs2 = errors;
+if(errors === _errs2){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 <= 0 || isNaN(data0)){
+validate25.errors = [{instancePath:instancePath+"/freezeWhenBurnedPercent",schemaPath:"#/properties/freezeWhenBurnedPercent/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0}}];
+return false;
+}
+}
+else {
+validate25.errors = [{instancePath:instancePath+"/freezeWhenBurnedPercent",schemaPath:"#/properties/freezeWhenBurnedPercent/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.within !== undefined){
+const _errs4 = errors;
+if(!(validate22(data.within, {instancePath:instancePath+"/within",parentData:data,parentDataProperty:"within",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.fixesOnlyWhenBurnedPercent !== undefined){
+let data2 = data.fixesOnlyWhenBurnedPercent;
+const _errs6 = errors;
+if(errors === _errs6){
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 <= 0 || isNaN(data2)){
+validate25.errors = [{instancePath:instancePath+"/fixesOnlyWhenBurnedPercent",schemaPath:"#/properties/fixesOnlyWhenBurnedPercent/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0}}];
+return false;
+}
+}
+else {
+validate25.errors = [{instancePath:instancePath+"/fixesOnlyWhenBurnedPercent",schemaPath:"#/properties/fixesOnlyWhenBurnedPercent/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate25.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate25.errors = vErrors;
+return errors === 0;
+}
+
+const schema9 = {"type":"object","propertyNames":{"type":"string"},"additionalProperties":{"type":"string"}};
+
+function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+const _errs1 = errors;
+if(typeof key0 !== "string"){
+const err0 = {instancePath,schemaPath:"#/propertyNames/type",keyword:"type",params:{type: "string"},propertyName:key0};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+const err1 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+validate28.errors = vErrors;
+return false;
+break;
+}
+}
+if(valid0){
+for(const key1 in data){
+const _errs4 = errors;
+if(typeof data[key1] !== "string"){
+validate28.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid1 = _errs4 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+else {
+validate28.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate28.errors = vErrors;
+return errors === 0;
+}
+
+const schema10 = {"type":"object","properties":{"namespace":{"type":"string","minLength":1},"metricName":{"type":"string","minLength":1},"dimensions":{"allOf":[{"$ref":"#/definitions/__schema2"}]},"stat":{"type":"string","minLength":1}},"required":["namespace","metricName"],"additionalProperties":false};
+
+function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.namespace === undefined) && (missing0 = "namespace")) || ((data.metricName === undefined) && (missing0 = "metricName"))){
+validate32.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((key0 === "namespace") || (key0 === "metricName")) || (key0 === "dimensions")) || (key0 === "stat"))){
+validate32.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.namespace !== undefined){
+let data0 = data.namespace;
+const _errs2 = errors;
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(data0.length < 1){
+validate32.errors = [{instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.metricName !== undefined){
+let data1 = data.metricName;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data1 === "string"){
+if(data1.length < 1){
+validate32.errors = [{instancePath:instancePath+"/metricName",schemaPath:"#/properties/metricName/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/metricName",schemaPath:"#/properties/metricName/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.dimensions !== undefined){
+const _errs6 = errors;
+if(!(validate28(data.dimensions, {instancePath:instancePath+"/dimensions",parentData:data,parentDataProperty:"dimensions",rootData}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.stat !== undefined){
+let data3 = data.stat;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data3 === "string"){
+if(data3.length < 1){
+validate32.errors = [{instancePath:instancePath+"/stat",schemaPath:"#/properties/stat/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/stat",schemaPath:"#/properties/stat/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate32.errors = vErrors;
+return errors === 0;
+}
+
+const schema11 = {"type":"string","enum":["page","ticket"]};
+
+function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate38.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((data === "page") || (data === "ticket"))){
+validate38.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema11.enum}}];
+return false;
+}
+validate38.errors = vErrors;
+return errors === 0;
+}
+
 const pattern0 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_.-]*$", "");
 const pattern2 = new RegExp("^[a-zA-Z_][a-zA-Z0-9_]*$", "");
 const pattern3 = new RegExp("^[a-zA-Z_:][a-zA-Z0-9_:.-]*$", "");
@@ -12,21 +292,21 @@ const pattern4 = new RegExp("^[a-z0-9-]+$", "");
 const func2 = Object.prototype.hasOwnProperty;
 const formats0 = configFormats.uri;
 
-function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.services === undefined) && (missing0 = "services")) || ((data.slos === undefined) && (missing0 = "slos"))){
-validate10.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+validate21.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((key0 === "scrapeInterval") || (key0 === "evaluationInterval")) || (key0 === "budgetPolicy")) || (key0 === "services")) || (key0 === "slos"))){
-validate10.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate21.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -34,9 +314,9 @@ break;
 if(_errs1 === errors){
 if(data.scrapeInterval !== undefined){
 const _errs2 = errors;
-if(typeof data.scrapeInterval !== "string"){
-validate10.errors = [{instancePath:instancePath+"/scrapeInterval",schemaPath:"#/properties/scrapeInterval/type",keyword:"type",params:{type: "string"}}];
-return false;
+if(!(validate22(data.scrapeInterval, {instancePath:instancePath+"/scrapeInterval",parentData:data,parentDataProperty:"scrapeInterval",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
 }
 var valid0 = _errs2 === errors;
 }
@@ -46,9 +326,9 @@ var valid0 = true;
 if(valid0){
 if(data.evaluationInterval !== undefined){
 const _errs4 = errors;
-if(typeof data.evaluationInterval !== "string"){
-validate10.errors = [{instancePath:instancePath+"/evaluationInterval",schemaPath:"#/properties/evaluationInterval/type",keyword:"type",params:{type: "string"}}];
-return false;
+if(!(validate22(data.evaluationInterval, {instancePath:instancePath+"/evaluationInterval",parentData:data,parentDataProperty:"evaluationInterval",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
 }
 var valid0 = _errs4 === errors;
 }
@@ -57,80 +337,10 @@ var valid0 = true;
 }
 if(valid0){
 if(data.budgetPolicy !== undefined){
-let data2 = data.budgetPolicy;
 const _errs6 = errors;
-if(errors === _errs6){
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-const _errs8 = errors;
-for(const key1 in data2){
-if(!(((key1 === "freezeWhenBurnedPercent") || (key1 === "within")) || (key1 === "fixesOnlyWhenBurnedPercent"))){
-validate10.errors = [{instancePath:instancePath+"/budgetPolicy",schemaPath:"#/properties/budgetPolicy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1}}];
-return false;
-break;
-}
-}
-if(_errs8 === errors){
-if(data2.freezeWhenBurnedPercent !== undefined){
-let data3 = data2.freezeWhenBurnedPercent;
-const _errs9 = errors;
-if(errors === _errs9){
-if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 <= 0 || isNaN(data3)){
-validate10.errors = [{instancePath:instancePath+"/budgetPolicy/freezeWhenBurnedPercent",schemaPath:"#/properties/budgetPolicy/properties/freezeWhenBurnedPercent/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0}}];
-return false;
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/budgetPolicy/freezeWhenBurnedPercent",schemaPath:"#/properties/budgetPolicy/properties/freezeWhenBurnedPercent/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-}
-var valid1 = _errs9 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data2.within !== undefined){
-const _errs11 = errors;
-if(typeof data2.within !== "string"){
-validate10.errors = [{instancePath:instancePath+"/budgetPolicy/within",schemaPath:"#/properties/budgetPolicy/properties/within/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid1 = _errs11 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data2.fixesOnlyWhenBurnedPercent !== undefined){
-let data5 = data2.fixesOnlyWhenBurnedPercent;
-const _errs13 = errors;
-if(errors === _errs13){
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 <= 0 || isNaN(data5)){
-validate10.errors = [{instancePath:instancePath+"/budgetPolicy/fixesOnlyWhenBurnedPercent",schemaPath:"#/properties/budgetPolicy/properties/fixesOnlyWhenBurnedPercent/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0}}];
-return false;
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/budgetPolicy/fixesOnlyWhenBurnedPercent",schemaPath:"#/properties/budgetPolicy/properties/fixesOnlyWhenBurnedPercent/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-}
-var valid1 = _errs13 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/budgetPolicy",schemaPath:"#/properties/budgetPolicy/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
+if(!(validate25(data.budgetPolicy, {instancePath:instancePath+"/budgetPolicy",parentData:data,parentDataProperty:"budgetPolicy",rootData}))){
+vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+errors = vErrors.length;
 }
 var valid0 = _errs6 === errors;
 }
@@ -139,86 +349,644 @@ var valid0 = true;
 }
 if(valid0){
 if(data.services !== undefined){
-let data6 = data.services;
-const _errs15 = errors;
-if(errors === _errs15){
-if(Array.isArray(data6)){
-var valid2 = true;
-const len0 = data6.length;
+let data3 = data.services;
+const _errs8 = errors;
+if(errors === _errs8){
+if(Array.isArray(data3)){
+var valid4 = true;
+const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
-let data7 = data6[i0];
-const _errs17 = errors;
-if(errors === _errs17){
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+let data4 = data3[i0];
+const _errs10 = errors;
+if(errors === _errs10){
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 let missing1;
-if((data7.name === undefined) && (missing1 = "name")){
-validate10.errors = [{instancePath:instancePath+"/services/" + i0,schemaPath:"#/properties/services/items/required",keyword:"required",params:{missingProperty: missing1}}];
+if((data4.name === undefined) && (missing1 = "name")){
+validate21.errors = [{instancePath:instancePath+"/services/" + i0,schemaPath:"#/properties/services/items/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
-const _errs19 = errors;
-for(const key2 in data7){
-if(!((((((key2 === "name") || (key2 === "description")) || (key2 === "selector")) || (key2 === "labels")) || (key2 === "aws")) || (key2 === "runbooks"))){
-validate10.errors = [{instancePath:instancePath+"/services/" + i0,schemaPath:"#/properties/services/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2}}];
+const _errs12 = errors;
+for(const key1 in data4){
+if(!((((((key1 === "name") || (key1 === "description")) || (key1 === "selector")) || (key1 === "labels")) || (key1 === "aws")) || (key1 === "runbooks"))){
+validate21.errors = [{instancePath:instancePath+"/services/" + i0,schemaPath:"#/properties/services/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1}}];
 return false;
 break;
 }
 }
-if(_errs19 === errors){
-if(data7.name !== undefined){
-let data8 = data7.name;
-const _errs20 = errors;
-if(errors === _errs20){
-if(typeof data8 === "string"){
-if(!pattern0.test(data8)){
-validate10.errors = [{instancePath:instancePath+"/services/" + i0+"/name",schemaPath:"#/properties/services/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]*$"}}];
+if(_errs12 === errors){
+if(data4.name !== undefined){
+let data5 = data4.name;
+const _errs13 = errors;
+if(errors === _errs13){
+if(typeof data5 === "string"){
+if(!pattern0.test(data5)){
+validate21.errors = [{instancePath:instancePath+"/services/" + i0+"/name",schemaPath:"#/properties/services/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]*$"}}];
 return false;
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/services/" + i0+"/name",schemaPath:"#/properties/services/items/properties/name/type",keyword:"type",params:{type: "string"}}];
+validate21.errors = [{instancePath:instancePath+"/services/" + i0+"/name",schemaPath:"#/properties/services/items/properties/name/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
-var valid3 = _errs20 === errors;
+var valid5 = _errs13 === errors;
 }
 else {
-var valid3 = true;
+var valid5 = true;
 }
-if(valid3){
-if(data7.description !== undefined){
-const _errs22 = errors;
-if(typeof data7.description !== "string"){
-validate10.errors = [{instancePath:instancePath+"/services/" + i0+"/description",schemaPath:"#/properties/services/items/properties/description/type",keyword:"type",params:{type: "string"}}];
+if(valid5){
+if(data4.description !== undefined){
+const _errs15 = errors;
+if(typeof data4.description !== "string"){
+validate21.errors = [{instancePath:instancePath+"/services/" + i0+"/description",schemaPath:"#/properties/services/items/properties/description/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid3 = _errs22 === errors;
+var valid5 = _errs15 === errors;
 }
 else {
-var valid3 = true;
+var valid5 = true;
 }
-if(valid3){
-if(data7.selector !== undefined){
+if(valid5){
+if(data4.selector !== undefined){
+const _errs17 = errors;
+if(typeof data4.selector !== "string"){
+validate21.errors = [{instancePath:instancePath+"/services/" + i0+"/selector",schemaPath:"#/properties/services/items/properties/selector/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid5 = _errs17 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data4.labels !== undefined){
+const _errs19 = errors;
+if(!(validate28(data4.labels, {instancePath:instancePath+"/services/" + i0+"/labels",parentData:data4,parentDataProperty:"labels",rootData}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+var valid5 = _errs19 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data4.aws !== undefined){
+let data9 = data4.aws;
+const _errs21 = errors;
+if(errors === _errs21){
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+const _errs23 = errors;
+for(const key2 in data9){
+if(!((((((((key2 === "region") || (key2 === "alb")) || (key2 === "ecs")) || (key2 === "rds")) || (key2 === "lambda")) || (key2 === "sqs")) || (key2 === "cloudfront")) || (key2 === "sns"))){
+validate21.errors = [{instancePath:instancePath+"/services/" + i0+"/aws",schemaPath:"#/properties/services/items/properties/aws/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2}}];
+return false;
+break;
+}
+}
+if(_errs23 === errors){
+if(data9.region !== undefined){
 const _errs24 = errors;
-if(typeof data7.selector !== "string"){
-validate10.errors = [{instancePath:instancePath+"/services/" + i0+"/selector",schemaPath:"#/properties/services/items/properties/selector/type",keyword:"type",params:{type: "string"}}];
+if(typeof data9.region !== "string"){
+validate21.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/region",schemaPath:"#/properties/services/items/properties/aws/properties/region/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid3 = _errs24 === errors;
+var valid7 = _errs24 === errors;
 }
 else {
-var valid3 = true;
+var valid7 = true;
 }
-if(valid3){
-if(data7.labels !== undefined){
-let data11 = data7.labels;
+if(valid7){
+if(data9.alb !== undefined){
+let data11 = data9.alb;
 const _errs26 = errors;
 if(errors === _errs26){
 if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-for(const key3 in data11){
+let missing2;
+if((data11.loadBalancer === undefined) && (missing2 = "loadBalancer")){
+validate21.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/alb",schemaPath:"#/properties/services/items/properties/aws/properties/alb/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
 const _errs28 = errors;
-if(typeof key3 !== "string"){
-const err0 = {instancePath:instancePath+"/services/" + i0+"/labels",schemaPath:"#/properties/services/items/properties/labels/propertyNames/type",keyword:"type",params:{type: "string"},propertyName:key3};
+for(const key3 in data11){
+if(!((key3 === "loadBalancer") || (key3 === "targetGroup"))){
+validate21.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/alb",schemaPath:"#/properties/services/items/properties/aws/properties/alb/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3}}];
+return false;
+break;
+}
+}
+if(_errs28 === errors){
+if(data11.loadBalancer !== undefined){
+const _errs29 = errors;
+if(typeof data11.loadBalancer !== "string"){
+validate21.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/alb/loadBalancer",schemaPath:"#/properties/services/items/properties/aws/properties/alb/properties/loadBalancer/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid8 = _errs29 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data11.targetGroup !== undefined){
+const _errs31 = errors;
+if(typeof data11.targetGroup !== "string"){
+validate21.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/alb/targetGroup",schemaPath:"#/properties/services/items/properties/aws/properties/alb/properties/targetGroup/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid8 = _errs31 === errors;
+}
+else {
+var valid8 = true;
+}
+}
+}
+}
+}
+else {
+validate21.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/alb",schemaPath:"#/properties/services/items/properties/aws/properties/alb/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid7 = _errs26 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data9.ecs !== undefined){
+let data14 = data9.ecs;
+const _errs33 = errors;
+if(errors === _errs33){
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+let missing3;
+if(((data14.cluster === undefined) && (missing3 = "cluster")) || ((data14.service === undefined) && (missing3 = "service"))){
+validate21.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/ecs",schemaPath:"#/properties/services/items/properties/aws/properties/ecs/required",keyword:"required",params:{missingProperty: missing3}}];
+return false;
+}
+else {
+const _errs35 = errors;
+for(const key4 in data14){
+if(!((key4 === "cluster") || (key4 === "service"))){
+validate21.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/ecs",schemaPath:"#/properties/services/items/properties/aws/properties/ecs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4}}];
+return false;
+break;
+}
+}
+if(_errs35 === errors){
+if(data14.cluster !== undefined){
+const _errs36 = errors;
+if(typeof data14.cluster !== "string"){
+validate21.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/ecs/cluster",schemaPath:"#/properties/services/items/properties/aws/properties/ecs/properties/cluster/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid9 = _errs36 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data14.service !== undefined){
+const _errs38 = errors;
+if(typeof data14.service !== "string"){
+validate21.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/ecs/service",schemaPath:"#/properties/services/items/properties/aws/properties/ecs/properties/service/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid9 = _errs38 === errors;
+}
+else {
+var valid9 = true;
+}
+}
+}
+}
+}
+else {
+validate21.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/ecs",schemaPath:"#/properties/services/items/properties/aws/properties/ecs/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid7 = _errs33 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data9.rds !== undefined){
+let data17 = data9.rds;
+const _errs40 = errors;
+if(errors === _errs40){
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+const _errs42 = errors;
+for(const key5 in data17){
+if(!(((key5 === "instance") || (key5 === "cluster")) || (key5 === "engine"))){
+validate21.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/rds",schemaPath:"#/properties/services/items/properties/aws/properties/rds/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5}}];
+return false;
+break;
+}
+}
+if(_errs42 === errors){
+if(data17.instance !== undefined){
+const _errs43 = errors;
+if(typeof data17.instance !== "string"){
+validate21.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/rds/instance",schemaPath:"#/properties/services/items/properties/aws/properties/rds/properties/instance/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid10 = _errs43 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data17.cluster !== undefined){
+const _errs45 = errors;
+if(typeof data17.cluster !== "string"){
+validate21.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/rds/cluster",schemaPath:"#/properties/services/items/properties/aws/properties/rds/properties/cluster/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid10 = _errs45 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data17.engine !== undefined){
+const _errs47 = errors;
+if(typeof data17.engine !== "string"){
+validate21.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/rds/engine",schemaPath:"#/properties/services/items/properties/aws/properties/rds/properties/engine/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid10 = _errs47 === errors;
+}
+else {
+var valid10 = true;
+}
+}
+}
+}
+}
+else {
+validate21.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/rds",schemaPath:"#/properties/services/items/properties/aws/properties/rds/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid7 = _errs40 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data9.lambda !== undefined){
+let data21 = data9.lambda;
+const _errs49 = errors;
+if(errors === _errs49){
+if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
+let missing4;
+if((data21.functionName === undefined) && (missing4 = "functionName")){
+validate21.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/lambda",schemaPath:"#/properties/services/items/properties/aws/properties/lambda/required",keyword:"required",params:{missingProperty: missing4}}];
+return false;
+}
+else {
+const _errs51 = errors;
+for(const key6 in data21){
+if(!(key6 === "functionName")){
+validate21.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/lambda",schemaPath:"#/properties/services/items/properties/aws/properties/lambda/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6}}];
+return false;
+break;
+}
+}
+if(_errs51 === errors){
+if(data21.functionName !== undefined){
+if(typeof data21.functionName !== "string"){
+validate21.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/lambda/functionName",schemaPath:"#/properties/services/items/properties/aws/properties/lambda/properties/functionName/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate21.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/lambda",schemaPath:"#/properties/services/items/properties/aws/properties/lambda/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid7 = _errs49 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data9.sqs !== undefined){
+let data23 = data9.sqs;
+const _errs54 = errors;
+if(errors === _errs54){
+if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
+let missing5;
+if((data23.queueName === undefined) && (missing5 = "queueName")){
+validate21.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/sqs",schemaPath:"#/properties/services/items/properties/aws/properties/sqs/required",keyword:"required",params:{missingProperty: missing5}}];
+return false;
+}
+else {
+const _errs56 = errors;
+for(const key7 in data23){
+if(!(key7 === "queueName")){
+validate21.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/sqs",schemaPath:"#/properties/services/items/properties/aws/properties/sqs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7}}];
+return false;
+break;
+}
+}
+if(_errs56 === errors){
+if(data23.queueName !== undefined){
+if(typeof data23.queueName !== "string"){
+validate21.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/sqs/queueName",schemaPath:"#/properties/services/items/properties/aws/properties/sqs/properties/queueName/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate21.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/sqs",schemaPath:"#/properties/services/items/properties/aws/properties/sqs/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid7 = _errs54 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data9.cloudfront !== undefined){
+let data25 = data9.cloudfront;
+const _errs59 = errors;
+if(errors === _errs59){
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
+let missing6;
+if((data25.distributionId === undefined) && (missing6 = "distributionId")){
+validate21.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/cloudfront",schemaPath:"#/properties/services/items/properties/aws/properties/cloudfront/required",keyword:"required",params:{missingProperty: missing6}}];
+return false;
+}
+else {
+const _errs61 = errors;
+for(const key8 in data25){
+if(!(key8 === "distributionId")){
+validate21.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/cloudfront",schemaPath:"#/properties/services/items/properties/aws/properties/cloudfront/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8}}];
+return false;
+break;
+}
+}
+if(_errs61 === errors){
+if(data25.distributionId !== undefined){
+if(typeof data25.distributionId !== "string"){
+validate21.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/cloudfront/distributionId",schemaPath:"#/properties/services/items/properties/aws/properties/cloudfront/properties/distributionId/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate21.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/cloudfront",schemaPath:"#/properties/services/items/properties/aws/properties/cloudfront/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid7 = _errs59 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data9.sns !== undefined){
+let data27 = data9.sns;
+const _errs64 = errors;
+if(errors === _errs64){
+if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
+const _errs66 = errors;
+for(const key9 in data27){
+if(!((key9 === "page") || (key9 === "ticket"))){
+validate21.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/sns",schemaPath:"#/properties/services/items/properties/aws/properties/sns/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9}}];
+return false;
+break;
+}
+}
+if(_errs66 === errors){
+if(data27.page !== undefined){
+const _errs67 = errors;
+if(typeof data27.page !== "string"){
+validate21.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/sns/page",schemaPath:"#/properties/services/items/properties/aws/properties/sns/properties/page/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid14 = _errs67 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data27.ticket !== undefined){
+const _errs69 = errors;
+if(typeof data27.ticket !== "string"){
+validate21.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/sns/ticket",schemaPath:"#/properties/services/items/properties/aws/properties/sns/properties/ticket/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid14 = _errs69 === errors;
+}
+else {
+var valid14 = true;
+}
+}
+}
+}
+else {
+validate21.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/sns",schemaPath:"#/properties/services/items/properties/aws/properties/sns/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid7 = _errs64 === errors;
+}
+else {
+var valid7 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate21.errors = [{instancePath:instancePath+"/services/" + i0+"/aws",schemaPath:"#/properties/services/items/properties/aws/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid5 = _errs21 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data4.runbooks !== undefined){
+const _errs71 = errors;
+if(!(validate28(data4.runbooks, {instancePath:instancePath+"/services/" + i0+"/runbooks",parentData:data4,parentDataProperty:"runbooks",rootData}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+var valid5 = _errs71 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate21.errors = [{instancePath:instancePath+"/services/" + i0,schemaPath:"#/properties/services/items/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid4 = _errs10 === errors;
+if(!valid4){
+break;
+}
+}
+}
+else {
+validate21.errors = [{instancePath:instancePath+"/services",schemaPath:"#/properties/services/type",keyword:"type",params:{type: "array"}}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.slos !== undefined){
+let data31 = data.slos;
+const _errs73 = errors;
+if(errors === _errs73){
+if(Array.isArray(data31)){
+var valid16 = true;
+const len1 = data31.length;
+for(let i1=0; i1<len1; i1++){
+let data32 = data31[i1];
+const _errs75 = errors;
+if(errors === _errs75){
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+let missing7;
+if(((((data32.service === undefined) && (missing7 = "service")) || ((data32.name === undefined) && (missing7 = "name"))) || ((data32.objective === undefined) && (missing7 = "objective"))) || ((data32.sli === undefined) && (missing7 = "sli"))){
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1,schemaPath:"#/properties/slos/items/required",keyword:"required",params:{missingProperty: missing7}}];
+return false;
+}
+else {
+const _errs77 = errors;
+for(const key10 in data32){
+if(!(func2.call(schema6.properties.slos.items.properties, key10))){
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1,schemaPath:"#/properties/slos/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10}}];
+return false;
+break;
+}
+}
+if(_errs77 === errors){
+if(data32.service !== undefined){
+const _errs78 = errors;
+if(typeof data32.service !== "string"){
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/service",schemaPath:"#/properties/slos/items/properties/service/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid17 = _errs78 === errors;
+}
+else {
+var valid17 = true;
+}
+if(valid17){
+if(data32.name !== undefined){
+let data34 = data32.name;
+const _errs80 = errors;
+if(errors === _errs80){
+if(typeof data34 === "string"){
+if(!pattern0.test(data34)){
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/name",schemaPath:"#/properties/slos/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]*$"}}];
+return false;
+}
+}
+else {
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/name",schemaPath:"#/properties/slos/items/properties/name/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid17 = _errs80 === errors;
+}
+else {
+var valid17 = true;
+}
+if(valid17){
+if(data32.description !== undefined){
+const _errs82 = errors;
+if(typeof data32.description !== "string"){
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/description",schemaPath:"#/properties/slos/items/properties/description/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid17 = _errs82 === errors;
+}
+else {
+var valid17 = true;
+}
+if(valid17){
+if(data32.objective !== undefined){
+let data36 = data32.objective;
+const _errs84 = errors;
+if(errors === _errs84){
+if((typeof data36 == "number") && (isFinite(data36))){
+if(data36 >= 100 || isNaN(data36)){
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/objective",schemaPath:"#/properties/slos/items/properties/objective/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 100}}];
+return false;
+}
+else {
+if(data36 <= 0 || isNaN(data36)){
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/objective",schemaPath:"#/properties/slos/items/properties/objective/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0}}];
+return false;
+}
+}
+}
+else {
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/objective",schemaPath:"#/properties/slos/items/properties/objective/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+}
+var valid17 = _errs84 === errors;
+}
+else {
+var valid17 = true;
+}
+if(valid17){
+if(data32.window !== undefined){
+let data37 = data32.window;
+const _errs86 = errors;
+const _errs87 = errors;
+let valid18 = false;
+const _errs88 = errors;
+if(!(validate22(data37, {instancePath:instancePath+"/slos/" + i1+"/window",parentData:data32,parentDataProperty:"window",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs88 === errors;
+valid18 = valid18 || _valid0;
+if(!valid18){
+const _errs89 = errors;
+if(errors === _errs89){
+if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
+let missing8;
+if((data37.calendar === undefined) && (missing8 = "calendar")){
+const err0 = {instancePath:instancePath+"/slos/" + i1+"/window",schemaPath:"#/properties/slos/items/properties/window/anyOf/1/required",keyword:"required",params:{missingProperty: missing8}};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -227,9 +995,11 @@ vErrors.push(err0);
 }
 errors++;
 }
-var valid4 = _errs28 === errors;
-if(!valid4){
-const err1 = {instancePath:instancePath+"/services/" + i0+"/labels",schemaPath:"#/properties/services/items/properties/labels/propertyNames",keyword:"propertyNames",params:{propertyName: key3}};
+else {
+const _errs91 = errors;
+for(const key11 in data37){
+if(!(((key11 === "calendar") || (key11 === "timeZone")) || (key11 === "startTime"))){
+const err1 = {instancePath:instancePath+"/slos/" + i1+"/window",schemaPath:"#/properties/slos/items/properties/window/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -237,441 +1007,15 @@ else {
 vErrors.push(err1);
 }
 errors++;
-validate10.errors = vErrors;
-return false;
 break;
 }
 }
-if(valid4){
-for(const key4 in data11){
-const _errs31 = errors;
-if(typeof data11[key4] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/services/" + i0+"/labels/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/services/items/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid5 = _errs31 === errors;
-if(!valid5){
-break;
-}
-}
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/services/" + i0+"/labels",schemaPath:"#/properties/services/items/properties/labels/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid3 = _errs26 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data7.aws !== undefined){
-let data13 = data7.aws;
-const _errs33 = errors;
-if(errors === _errs33){
-if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
-const _errs35 = errors;
-for(const key5 in data13){
-if(!((((((((key5 === "region") || (key5 === "alb")) || (key5 === "ecs")) || (key5 === "rds")) || (key5 === "lambda")) || (key5 === "sqs")) || (key5 === "cloudfront")) || (key5 === "sns"))){
-validate10.errors = [{instancePath:instancePath+"/services/" + i0+"/aws",schemaPath:"#/properties/services/items/properties/aws/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5}}];
-return false;
-break;
-}
-}
-if(_errs35 === errors){
-if(data13.region !== undefined){
-const _errs36 = errors;
-if(typeof data13.region !== "string"){
-validate10.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/region",schemaPath:"#/properties/services/items/properties/aws/properties/region/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid6 = _errs36 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data13.alb !== undefined){
-let data15 = data13.alb;
-const _errs38 = errors;
-if(errors === _errs38){
-if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
-let missing2;
-if((data15.loadBalancer === undefined) && (missing2 = "loadBalancer")){
-validate10.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/alb",schemaPath:"#/properties/services/items/properties/aws/properties/alb/required",keyword:"required",params:{missingProperty: missing2}}];
-return false;
-}
-else {
-const _errs40 = errors;
-for(const key6 in data15){
-if(!((key6 === "loadBalancer") || (key6 === "targetGroup"))){
-validate10.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/alb",schemaPath:"#/properties/services/items/properties/aws/properties/alb/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6}}];
-return false;
-break;
-}
-}
-if(_errs40 === errors){
-if(data15.loadBalancer !== undefined){
-const _errs41 = errors;
-if(typeof data15.loadBalancer !== "string"){
-validate10.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/alb/loadBalancer",schemaPath:"#/properties/services/items/properties/aws/properties/alb/properties/loadBalancer/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid7 = _errs41 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data15.targetGroup !== undefined){
-const _errs43 = errors;
-if(typeof data15.targetGroup !== "string"){
-validate10.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/alb/targetGroup",schemaPath:"#/properties/services/items/properties/aws/properties/alb/properties/targetGroup/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid7 = _errs43 === errors;
-}
-else {
-var valid7 = true;
-}
-}
-}
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/alb",schemaPath:"#/properties/services/items/properties/aws/properties/alb/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid6 = _errs38 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data13.ecs !== undefined){
-let data18 = data13.ecs;
-const _errs45 = errors;
-if(errors === _errs45){
-if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
-let missing3;
-if(((data18.cluster === undefined) && (missing3 = "cluster")) || ((data18.service === undefined) && (missing3 = "service"))){
-validate10.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/ecs",schemaPath:"#/properties/services/items/properties/aws/properties/ecs/required",keyword:"required",params:{missingProperty: missing3}}];
-return false;
-}
-else {
-const _errs47 = errors;
-for(const key7 in data18){
-if(!((key7 === "cluster") || (key7 === "service"))){
-validate10.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/ecs",schemaPath:"#/properties/services/items/properties/aws/properties/ecs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7}}];
-return false;
-break;
-}
-}
-if(_errs47 === errors){
-if(data18.cluster !== undefined){
-const _errs48 = errors;
-if(typeof data18.cluster !== "string"){
-validate10.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/ecs/cluster",schemaPath:"#/properties/services/items/properties/aws/properties/ecs/properties/cluster/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid8 = _errs48 === errors;
-}
-else {
-var valid8 = true;
-}
-if(valid8){
-if(data18.service !== undefined){
-const _errs50 = errors;
-if(typeof data18.service !== "string"){
-validate10.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/ecs/service",schemaPath:"#/properties/services/items/properties/aws/properties/ecs/properties/service/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid8 = _errs50 === errors;
-}
-else {
-var valid8 = true;
-}
-}
-}
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/ecs",schemaPath:"#/properties/services/items/properties/aws/properties/ecs/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid6 = _errs45 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data13.rds !== undefined){
-let data21 = data13.rds;
-const _errs52 = errors;
-if(errors === _errs52){
-if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
-const _errs54 = errors;
-for(const key8 in data21){
-if(!(((key8 === "instance") || (key8 === "cluster")) || (key8 === "engine"))){
-validate10.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/rds",schemaPath:"#/properties/services/items/properties/aws/properties/rds/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8}}];
-return false;
-break;
-}
-}
-if(_errs54 === errors){
-if(data21.instance !== undefined){
-const _errs55 = errors;
-if(typeof data21.instance !== "string"){
-validate10.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/rds/instance",schemaPath:"#/properties/services/items/properties/aws/properties/rds/properties/instance/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid9 = _errs55 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-if(data21.cluster !== undefined){
-const _errs57 = errors;
-if(typeof data21.cluster !== "string"){
-validate10.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/rds/cluster",schemaPath:"#/properties/services/items/properties/aws/properties/rds/properties/cluster/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid9 = _errs57 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-if(data21.engine !== undefined){
-const _errs59 = errors;
-if(typeof data21.engine !== "string"){
-validate10.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/rds/engine",schemaPath:"#/properties/services/items/properties/aws/properties/rds/properties/engine/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid9 = _errs59 === errors;
-}
-else {
-var valid9 = true;
-}
-}
-}
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/rds",schemaPath:"#/properties/services/items/properties/aws/properties/rds/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid6 = _errs52 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data13.lambda !== undefined){
-let data25 = data13.lambda;
-const _errs61 = errors;
-if(errors === _errs61){
-if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
-let missing4;
-if((data25.functionName === undefined) && (missing4 = "functionName")){
-validate10.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/lambda",schemaPath:"#/properties/services/items/properties/aws/properties/lambda/required",keyword:"required",params:{missingProperty: missing4}}];
-return false;
-}
-else {
-const _errs63 = errors;
-for(const key9 in data25){
-if(!(key9 === "functionName")){
-validate10.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/lambda",schemaPath:"#/properties/services/items/properties/aws/properties/lambda/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9}}];
-return false;
-break;
-}
-}
-if(_errs63 === errors){
-if(data25.functionName !== undefined){
-if(typeof data25.functionName !== "string"){
-validate10.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/lambda/functionName",schemaPath:"#/properties/services/items/properties/aws/properties/lambda/properties/functionName/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/lambda",schemaPath:"#/properties/services/items/properties/aws/properties/lambda/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid6 = _errs61 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data13.sqs !== undefined){
-let data27 = data13.sqs;
-const _errs66 = errors;
-if(errors === _errs66){
-if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
-let missing5;
-if((data27.queueName === undefined) && (missing5 = "queueName")){
-validate10.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/sqs",schemaPath:"#/properties/services/items/properties/aws/properties/sqs/required",keyword:"required",params:{missingProperty: missing5}}];
-return false;
-}
-else {
-const _errs68 = errors;
-for(const key10 in data27){
-if(!(key10 === "queueName")){
-validate10.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/sqs",schemaPath:"#/properties/services/items/properties/aws/properties/sqs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10}}];
-return false;
-break;
-}
-}
-if(_errs68 === errors){
-if(data27.queueName !== undefined){
-if(typeof data27.queueName !== "string"){
-validate10.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/sqs/queueName",schemaPath:"#/properties/services/items/properties/aws/properties/sqs/properties/queueName/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/sqs",schemaPath:"#/properties/services/items/properties/aws/properties/sqs/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid6 = _errs66 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data13.cloudfront !== undefined){
-let data29 = data13.cloudfront;
-const _errs71 = errors;
-if(errors === _errs71){
-if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
-let missing6;
-if((data29.distributionId === undefined) && (missing6 = "distributionId")){
-validate10.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/cloudfront",schemaPath:"#/properties/services/items/properties/aws/properties/cloudfront/required",keyword:"required",params:{missingProperty: missing6}}];
-return false;
-}
-else {
-const _errs73 = errors;
-for(const key11 in data29){
-if(!(key11 === "distributionId")){
-validate10.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/cloudfront",schemaPath:"#/properties/services/items/properties/aws/properties/cloudfront/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11}}];
-return false;
-break;
-}
-}
-if(_errs73 === errors){
-if(data29.distributionId !== undefined){
-if(typeof data29.distributionId !== "string"){
-validate10.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/cloudfront/distributionId",schemaPath:"#/properties/services/items/properties/aws/properties/cloudfront/properties/distributionId/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/cloudfront",schemaPath:"#/properties/services/items/properties/aws/properties/cloudfront/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid6 = _errs71 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data13.sns !== undefined){
-let data31 = data13.sns;
-const _errs76 = errors;
-if(errors === _errs76){
-if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
-const _errs78 = errors;
-for(const key12 in data31){
-if(!((key12 === "page") || (key12 === "ticket"))){
-validate10.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/sns",schemaPath:"#/properties/services/items/properties/aws/properties/sns/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12}}];
-return false;
-break;
-}
-}
-if(_errs78 === errors){
-if(data31.page !== undefined){
-const _errs79 = errors;
-if(typeof data31.page !== "string"){
-validate10.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/sns/page",schemaPath:"#/properties/services/items/properties/aws/properties/sns/properties/page/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid13 = _errs79 === errors;
-}
-else {
-var valid13 = true;
-}
-if(valid13){
-if(data31.ticket !== undefined){
-const _errs81 = errors;
-if(typeof data31.ticket !== "string"){
-validate10.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/sns/ticket",schemaPath:"#/properties/services/items/properties/aws/properties/sns/properties/ticket/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid13 = _errs81 === errors;
-}
-else {
-var valid13 = true;
-}
-}
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/services/" + i0+"/aws/sns",schemaPath:"#/properties/services/items/properties/aws/properties/sns/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid6 = _errs76 === errors;
-}
-else {
-var valid6 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/services/" + i0+"/aws",schemaPath:"#/properties/services/items/properties/aws/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid3 = _errs33 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data7.runbooks !== undefined){
-let data34 = data7.runbooks;
-const _errs83 = errors;
-if(errors === _errs83){
-if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
-for(const key13 in data34){
-const _errs85 = errors;
-if(typeof key13 !== "string"){
-const err2 = {instancePath:instancePath+"/services/" + i0+"/runbooks",schemaPath:"#/properties/services/items/properties/runbooks/propertyNames/type",keyword:"type",params:{type: "string"},propertyName:key13};
+if(_errs91 === errors){
+if(data37.calendar !== undefined){
+let data38 = data37.calendar;
+const _errs92 = errors;
+if(typeof data38 !== "string"){
+const err2 = {instancePath:instancePath+"/slos/" + i1+"/window/calendar",schemaPath:"#/properties/slos/items/properties/window/anyOf/1/properties/calendar/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -680,9 +1024,8 @@ vErrors.push(err2);
 }
 errors++;
 }
-var valid14 = _errs85 === errors;
-if(!valid14){
-const err3 = {instancePath:instancePath+"/services/" + i0+"/runbooks",schemaPath:"#/properties/services/items/properties/runbooks/propertyNames",keyword:"propertyNames",params:{propertyName: key13}};
+if(!((data38 === "week") || (data38 === "month"))){
+const err3 = {instancePath:instancePath+"/slos/" + i1+"/window/calendar",schemaPath:"#/properties/slos/items/properties/window/anyOf/1/properties/calendar/enum",keyword:"enum",params:{allowedValues: schema6.properties.slos.items.properties.window.anyOf[1].properties.calendar.enum}};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -690,172 +1033,17 @@ else {
 vErrors.push(err3);
 }
 errors++;
-validate10.errors = vErrors;
-return false;
-break;
 }
-}
-if(valid14){
-for(const key14 in data34){
-const _errs88 = errors;
-if(typeof data34[key14] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/services/" + i0+"/runbooks/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/services/items/properties/runbooks/additionalProperties/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid15 = _errs88 === errors;
-if(!valid15){
-break;
-}
-}
-}
+var valid19 = _errs92 === errors;
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/services/" + i0+"/runbooks",schemaPath:"#/properties/services/items/properties/runbooks/type",keyword:"type",params:{type: "object"}}];
-return false;
+var valid19 = true;
 }
-}
-var valid3 = _errs83 === errors;
-}
-else {
-var valid3 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/services/" + i0,schemaPath:"#/properties/services/items/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid2 = _errs17 === errors;
-if(!valid2){
-break;
-}
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/services",schemaPath:"#/properties/services/type",keyword:"type",params:{type: "array"}}];
-return false;
-}
-}
-var valid0 = _errs15 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.slos !== undefined){
-let data36 = data.slos;
-const _errs90 = errors;
-if(errors === _errs90){
-if(Array.isArray(data36)){
-var valid16 = true;
-const len1 = data36.length;
-for(let i1=0; i1<len1; i1++){
-let data37 = data36[i1];
-const _errs92 = errors;
-if(errors === _errs92){
-if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
-let missing7;
-if(((((data37.service === undefined) && (missing7 = "service")) || ((data37.name === undefined) && (missing7 = "name"))) || ((data37.objective === undefined) && (missing7 = "objective"))) || ((data37.sli === undefined) && (missing7 = "sli"))){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1,schemaPath:"#/properties/slos/items/required",keyword:"required",params:{missingProperty: missing7}}];
-return false;
-}
-else {
+if(valid19){
+if(data37.timeZone !== undefined){
 const _errs94 = errors;
-for(const key15 in data37){
-if(!(func2.call(schema11.properties.slos.items.properties, key15))){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1,schemaPath:"#/properties/slos/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15}}];
-return false;
-break;
-}
-}
-if(_errs94 === errors){
-if(data37.service !== undefined){
-const _errs95 = errors;
-if(typeof data37.service !== "string"){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/service",schemaPath:"#/properties/slos/items/properties/service/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid17 = _errs95 === errors;
-}
-else {
-var valid17 = true;
-}
-if(valid17){
-if(data37.name !== undefined){
-let data39 = data37.name;
-const _errs97 = errors;
-if(errors === _errs97){
-if(typeof data39 === "string"){
-if(!pattern0.test(data39)){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/name",schemaPath:"#/properties/slos/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]*$"}}];
-return false;
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/name",schemaPath:"#/properties/slos/items/properties/name/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid17 = _errs97 === errors;
-}
-else {
-var valid17 = true;
-}
-if(valid17){
-if(data37.description !== undefined){
-const _errs99 = errors;
-if(typeof data37.description !== "string"){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/description",schemaPath:"#/properties/slos/items/properties/description/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid17 = _errs99 === errors;
-}
-else {
-var valid17 = true;
-}
-if(valid17){
-if(data37.objective !== undefined){
-let data41 = data37.objective;
-const _errs101 = errors;
-if(errors === _errs101){
-if((typeof data41 == "number") && (isFinite(data41))){
-if(data41 >= 100 || isNaN(data41)){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/objective",schemaPath:"#/properties/slos/items/properties/objective/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 100}}];
-return false;
-}
-else {
-if(data41 <= 0 || isNaN(data41)){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/objective",schemaPath:"#/properties/slos/items/properties/objective/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0}}];
-return false;
-}
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/objective",schemaPath:"#/properties/slos/items/properties/objective/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-}
-var valid17 = _errs101 === errors;
-}
-else {
-var valid17 = true;
-}
-if(valid17){
-if(data37.window !== undefined){
-let data42 = data37.window;
-const _errs103 = errors;
-const _errs104 = errors;
-let valid18 = false;
-const _errs105 = errors;
-if(typeof data42 !== "string"){
-const err4 = {instancePath:instancePath+"/slos/" + i1+"/window",schemaPath:"#/properties/slos/items/properties/window/anyOf/0/type",keyword:"type",params:{type: "string"}};
+if(typeof data37.timeZone !== "string"){
+const err4 = {instancePath:instancePath+"/slos/" + i1+"/window/timeZone",schemaPath:"#/properties/slos/items/properties/window/anyOf/1/properties/timeZone/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -864,15 +1052,16 @@ vErrors.push(err4);
 }
 errors++;
 }
-var _valid0 = _errs105 === errors;
-valid18 = valid18 || _valid0;
-if(!valid18){
-const _errs107 = errors;
-if(errors === _errs107){
-if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
-let missing8;
-if((data42.calendar === undefined) && (missing8 = "calendar")){
-const err5 = {instancePath:instancePath+"/slos/" + i1+"/window",schemaPath:"#/properties/slos/items/properties/window/anyOf/1/required",keyword:"required",params:{missingProperty: missing8}};
+var valid19 = _errs94 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data37.startTime !== undefined){
+const _errs96 = errors;
+if(typeof data37.startTime !== "string"){
+const err5 = {instancePath:instancePath+"/slos/" + i1+"/window/startTime",schemaPath:"#/properties/slos/items/properties/window/anyOf/1/properties/startTime/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -881,11 +1070,18 @@ vErrors.push(err5);
 }
 errors++;
 }
+var valid19 = _errs96 === errors;
+}
 else {
-const _errs109 = errors;
-for(const key16 in data42){
-if(!(((key16 === "calendar") || (key16 === "timeZone")) || (key16 === "startTime"))){
-const err6 = {instancePath:instancePath+"/slos/" + i1+"/window",schemaPath:"#/properties/slos/items/properties/window/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16}};
+var valid19 = true;
+}
+}
+}
+}
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/slos/" + i1+"/window",schemaPath:"#/properties/slos/items/properties/window/anyOf/1/type",keyword:"type",params:{type: "object"}};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -893,15 +1089,13 @@ else {
 vErrors.push(err6);
 }
 errors++;
-break;
 }
 }
-if(_errs109 === errors){
-if(data42.calendar !== undefined){
-let data43 = data42.calendar;
-const _errs110 = errors;
-if(typeof data43 !== "string"){
-const err7 = {instancePath:instancePath+"/slos/" + i1+"/window/calendar",schemaPath:"#/properties/slos/items/properties/window/anyOf/1/properties/calendar/type",keyword:"type",params:{type: "string"}};
+var _valid0 = _errs89 === errors;
+valid18 = valid18 || _valid0;
+}
+if(!valid18){
+const err7 = {instancePath:instancePath+"/slos/" + i1+"/window",schemaPath:"#/properties/slos/items/properties/window/anyOf",keyword:"anyOf",params:{}};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -909,9 +1103,193 @@ else {
 vErrors.push(err7);
 }
 errors++;
+validate21.errors = vErrors;
+return false;
 }
-if(!((data43 === "week") || (data43 === "month"))){
-const err8 = {instancePath:instancePath+"/slos/" + i1+"/window/calendar",schemaPath:"#/properties/slos/items/properties/window/anyOf/1/properties/calendar/enum",keyword:"enum",params:{allowedValues: schema11.properties.slos.items.properties.window.anyOf[1].properties.calendar.enum}};
+else {
+errors = _errs87;
+if(vErrors !== null){
+if(_errs87){
+vErrors.length = _errs87;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid17 = _errs86 === errors;
+}
+else {
+var valid17 = true;
+}
+if(valid17){
+if(data32.sli !== undefined){
+let data41 = data32.sli;
+const _errs98 = errors;
+if(errors === _errs98){
+if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
+const _errs100 = errors;
+for(const key12 in data41){
+if(!(((((key12 === "events") || (key12 === "raw")) || (key12 === "latency")) || (key12 === "golden")) || (key12 === "cloudwatch"))){
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli",schemaPath:"#/properties/slos/items/properties/sli/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12}}];
+return false;
+break;
+}
+}
+if(_errs100 === errors){
+if(data41.events !== undefined){
+let data42 = data41.events;
+const _errs101 = errors;
+if(errors === _errs101){
+if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
+let missing9;
+if((data42.total === undefined) && (missing9 = "total")){
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/events",schemaPath:"#/properties/slos/items/properties/sli/properties/events/required",keyword:"required",params:{missingProperty: missing9}}];
+return false;
+}
+else {
+const _errs103 = errors;
+for(const key13 in data42){
+if(!(((key13 === "errors") || (key13 === "good")) || (key13 === "total"))){
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/events",schemaPath:"#/properties/slos/items/properties/sli/properties/events/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13}}];
+return false;
+break;
+}
+}
+if(_errs103 === errors){
+if(data42.errors !== undefined){
+const _errs104 = errors;
+if(typeof data42.errors !== "string"){
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/events/errors",schemaPath:"#/properties/slos/items/properties/sli/properties/events/properties/errors/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid21 = _errs104 === errors;
+}
+else {
+var valid21 = true;
+}
+if(valid21){
+if(data42.good !== undefined){
+const _errs106 = errors;
+if(typeof data42.good !== "string"){
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/events/good",schemaPath:"#/properties/slos/items/properties/sli/properties/events/properties/good/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid21 = _errs106 === errors;
+}
+else {
+var valid21 = true;
+}
+if(valid21){
+if(data42.total !== undefined){
+const _errs108 = errors;
+if(typeof data42.total !== "string"){
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/events/total",schemaPath:"#/properties/slos/items/properties/sli/properties/events/properties/total/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid21 = _errs108 === errors;
+}
+else {
+var valid21 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/events",schemaPath:"#/properties/slos/items/properties/sli/properties/events/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid20 = _errs101 === errors;
+}
+else {
+var valid20 = true;
+}
+if(valid20){
+if(data41.raw !== undefined){
+let data46 = data41.raw;
+const _errs110 = errors;
+if(errors === _errs110){
+if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
+let missing10;
+if((data46.errorRatio === undefined) && (missing10 = "errorRatio")){
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/raw",schemaPath:"#/properties/slos/items/properties/sli/properties/raw/required",keyword:"required",params:{missingProperty: missing10}}];
+return false;
+}
+else {
+const _errs112 = errors;
+for(const key14 in data46){
+if(!(key14 === "errorRatio")){
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/raw",schemaPath:"#/properties/slos/items/properties/sli/properties/raw/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14}}];
+return false;
+break;
+}
+}
+if(_errs112 === errors){
+if(data46.errorRatio !== undefined){
+if(typeof data46.errorRatio !== "string"){
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/raw/errorRatio",schemaPath:"#/properties/slos/items/properties/sli/properties/raw/properties/errorRatio/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/raw",schemaPath:"#/properties/slos/items/properties/sli/properties/raw/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid20 = _errs110 === errors;
+}
+else {
+var valid20 = true;
+}
+if(valid20){
+if(data41.latency !== undefined){
+let data48 = data41.latency;
+const _errs115 = errors;
+if(errors === _errs115){
+if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
+let missing11;
+if(((data48.histogram === undefined) && (missing11 = "histogram")) || ((data48.threshold === undefined) && (missing11 = "threshold"))){
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/latency",schemaPath:"#/properties/slos/items/properties/sli/properties/latency/required",keyword:"required",params:{missingProperty: missing11}}];
+return false;
+}
+else {
+const _errs117 = errors;
+for(const key15 in data48){
+if(!(((key15 === "histogram") || (key15 === "threshold")) || (key15 === "buckets"))){
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/latency",schemaPath:"#/properties/slos/items/properties/sli/properties/latency/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15}}];
+return false;
+break;
+}
+}
+if(_errs117 === errors){
+if(data48.histogram !== undefined){
+const _errs118 = errors;
+if(typeof data48.histogram !== "string"){
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/latency/histogram",schemaPath:"#/properties/slos/items/properties/sli/properties/latency/properties/histogram/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid23 = _errs118 === errors;
+}
+else {
+var valid23 = true;
+}
+if(valid23){
+if(data48.threshold !== undefined){
+let data50 = data48.threshold;
+const _errs120 = errors;
+const _errs121 = errors;
+let valid24 = false;
+const _errs122 = errors;
+if(errors === _errs122){
+if((typeof data50 == "number") && (isFinite(data50))){
+if(data50 <= 0 || isNaN(data50)){
+const err8 = {instancePath:instancePath+"/slos/" + i1+"/sli/latency/threshold",schemaPath:"#/properties/slos/items/properties/sli/properties/latency/properties/threshold/anyOf/0/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0}};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -920,16 +1298,9 @@ vErrors.push(err8);
 }
 errors++;
 }
-var valid19 = _errs110 === errors;
 }
 else {
-var valid19 = true;
-}
-if(valid19){
-if(data42.timeZone !== undefined){
-const _errs112 = errors;
-if(typeof data42.timeZone !== "string"){
-const err9 = {instancePath:instancePath+"/slos/" + i1+"/window/timeZone",schemaPath:"#/properties/slos/items/properties/window/anyOf/1/properties/timeZone/type",keyword:"type",params:{type: "string"}};
+const err9 = {instancePath:instancePath+"/slos/" + i1+"/sli/latency/threshold",schemaPath:"#/properties/slos/items/properties/sli/properties/latency/properties/threshold/anyOf/0/type",keyword:"type",params:{type: "number"}};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -938,16 +1309,13 @@ vErrors.push(err9);
 }
 errors++;
 }
-var valid19 = _errs112 === errors;
 }
-else {
-var valid19 = true;
-}
-if(valid19){
-if(data42.startTime !== undefined){
-const _errs114 = errors;
-if(typeof data42.startTime !== "string"){
-const err10 = {instancePath:instancePath+"/slos/" + i1+"/window/startTime",schemaPath:"#/properties/slos/items/properties/window/anyOf/1/properties/startTime/type",keyword:"type",params:{type: "string"}};
+var _valid1 = _errs122 === errors;
+valid24 = valid24 || _valid1;
+if(!valid24){
+const _errs124 = errors;
+if(typeof data50 !== "string"){
+const err10 = {instancePath:instancePath+"/slos/" + i1+"/sli/latency/threshold",schemaPath:"#/properties/slos/items/properties/sli/properties/latency/properties/threshold/anyOf/1/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -956,18 +1324,11 @@ vErrors.push(err10);
 }
 errors++;
 }
-var valid19 = _errs114 === errors;
+var _valid1 = _errs124 === errors;
+valid24 = valid24 || _valid1;
 }
-else {
-var valid19 = true;
-}
-}
-}
-}
-}
-}
-else {
-const err11 = {instancePath:instancePath+"/slos/" + i1+"/window",schemaPath:"#/properties/slos/items/properties/window/anyOf/1/type",keyword:"type",params:{type: "object"}};
+if(!valid24){
+const err11 = {instancePath:instancePath+"/slos/" + i1+"/sli/latency/threshold",schemaPath:"#/properties/slos/items/properties/sli/properties/latency/properties/threshold/anyOf",keyword:"anyOf",params:{}};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -975,13 +1336,139 @@ else {
 vErrors.push(err11);
 }
 errors++;
+validate21.errors = vErrors;
+return false;
+}
+else {
+errors = _errs121;
+if(vErrors !== null){
+if(_errs121){
+vErrors.length = _errs121;
+}
+else {
+vErrors = null;
 }
 }
-var _valid0 = _errs107 === errors;
-valid18 = valid18 || _valid0;
 }
-if(!valid18){
-const err12 = {instancePath:instancePath+"/slos/" + i1+"/window",schemaPath:"#/properties/slos/items/properties/window/anyOf",keyword:"anyOf",params:{}};
+var valid23 = _errs120 === errors;
+}
+else {
+var valid23 = true;
+}
+if(valid23){
+if(data48.buckets !== undefined){
+let data51 = data48.buckets;
+const _errs126 = errors;
+if(errors === _errs126){
+if(Array.isArray(data51)){
+var valid25 = true;
+const len2 = data51.length;
+for(let i2=0; i2<len2; i2++){
+let data52 = data51[i2];
+const _errs128 = errors;
+if(errors === _errs128){
+if((typeof data52 == "number") && (isFinite(data52))){
+if(data52 <= 0 || isNaN(data52)){
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/latency/buckets/" + i2,schemaPath:"#/properties/slos/items/properties/sli/properties/latency/properties/buckets/items/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0}}];
+return false;
+}
+}
+else {
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/latency/buckets/" + i2,schemaPath:"#/properties/slos/items/properties/sli/properties/latency/properties/buckets/items/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+}
+var valid25 = _errs128 === errors;
+if(!valid25){
+break;
+}
+}
+}
+else {
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/latency/buckets",schemaPath:"#/properties/slos/items/properties/sli/properties/latency/properties/buckets/type",keyword:"type",params:{type: "array"}}];
+return false;
+}
+}
+var valid23 = _errs126 === errors;
+}
+else {
+var valid23 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/latency",schemaPath:"#/properties/slos/items/properties/sli/properties/latency/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid20 = _errs115 === errors;
+}
+else {
+var valid20 = true;
+}
+if(valid20){
+if(data41.golden !== undefined){
+let data53 = data41.golden;
+const _errs130 = errors;
+if(errors === _errs130){
+if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
+let missing12;
+if((data53.signal === undefined) && (missing12 = "signal")){
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/golden",schemaPath:"#/properties/slos/items/properties/sli/properties/golden/required",keyword:"required",params:{missingProperty: missing12}}];
+return false;
+}
+else {
+const _errs132 = errors;
+for(const key16 in data53){
+if(!(((key16 === "signal") || (key16 === "route")) || (key16 === "threshold"))){
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/golden",schemaPath:"#/properties/slos/items/properties/sli/properties/golden/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16}}];
+return false;
+break;
+}
+}
+if(_errs132 === errors){
+if(data53.signal !== undefined){
+let data54 = data53.signal;
+const _errs133 = errors;
+if(typeof data54 !== "string"){
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/golden/signal",schemaPath:"#/properties/slos/items/properties/sli/properties/golden/properties/signal/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((data54 === "availability") || (data54 === "latency"))){
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/golden/signal",schemaPath:"#/properties/slos/items/properties/sli/properties/golden/properties/signal/enum",keyword:"enum",params:{allowedValues: schema6.properties.slos.items.properties.sli.properties.golden.properties.signal.enum}}];
+return false;
+}
+var valid26 = _errs133 === errors;
+}
+else {
+var valid26 = true;
+}
+if(valid26){
+if(data53.route !== undefined){
+const _errs135 = errors;
+if(typeof data53.route !== "string"){
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/golden/route",schemaPath:"#/properties/slos/items/properties/sli/properties/golden/properties/route/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid26 = _errs135 === errors;
+}
+else {
+var valid26 = true;
+}
+if(valid26){
+if(data53.threshold !== undefined){
+let data56 = data53.threshold;
+const _errs137 = errors;
+const _errs138 = errors;
+let valid27 = false;
+const _errs139 = errors;
+if(errors === _errs139){
+if((typeof data56 == "number") && (isFinite(data56))){
+if(data56 <= 0 || isNaN(data56)){
+const err12 = {instancePath:instancePath+"/slos/" + i1+"/sli/golden/threshold",schemaPath:"#/properties/slos/items/properties/sli/properties/golden/properties/threshold/anyOf/0/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0}};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -989,193 +1476,10 @@ else {
 vErrors.push(err12);
 }
 errors++;
-validate10.errors = vErrors;
-return false;
-}
-else {
-errors = _errs104;
-if(vErrors !== null){
-if(_errs104){
-vErrors.length = _errs104;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid17 = _errs103 === errors;
-}
-else {
-var valid17 = true;
-}
-if(valid17){
-if(data37.sli !== undefined){
-let data46 = data37.sli;
-const _errs116 = errors;
-if(errors === _errs116){
-if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
-const _errs118 = errors;
-for(const key17 in data46){
-if(!(((((key17 === "events") || (key17 === "raw")) || (key17 === "latency")) || (key17 === "golden")) || (key17 === "cloudwatch"))){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli",schemaPath:"#/properties/slos/items/properties/sli/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17}}];
-return false;
-break;
-}
-}
-if(_errs118 === errors){
-if(data46.events !== undefined){
-let data47 = data46.events;
-const _errs119 = errors;
-if(errors === _errs119){
-if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
-let missing9;
-if((data47.total === undefined) && (missing9 = "total")){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/events",schemaPath:"#/properties/slos/items/properties/sli/properties/events/required",keyword:"required",params:{missingProperty: missing9}}];
-return false;
-}
-else {
-const _errs121 = errors;
-for(const key18 in data47){
-if(!(((key18 === "errors") || (key18 === "good")) || (key18 === "total"))){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/events",schemaPath:"#/properties/slos/items/properties/sli/properties/events/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18}}];
-return false;
-break;
-}
-}
-if(_errs121 === errors){
-if(data47.errors !== undefined){
-const _errs122 = errors;
-if(typeof data47.errors !== "string"){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/events/errors",schemaPath:"#/properties/slos/items/properties/sli/properties/events/properties/errors/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid21 = _errs122 === errors;
-}
-else {
-var valid21 = true;
-}
-if(valid21){
-if(data47.good !== undefined){
-const _errs124 = errors;
-if(typeof data47.good !== "string"){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/events/good",schemaPath:"#/properties/slos/items/properties/sli/properties/events/properties/good/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid21 = _errs124 === errors;
-}
-else {
-var valid21 = true;
-}
-if(valid21){
-if(data47.total !== undefined){
-const _errs126 = errors;
-if(typeof data47.total !== "string"){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/events/total",schemaPath:"#/properties/slos/items/properties/sli/properties/events/properties/total/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid21 = _errs126 === errors;
-}
-else {
-var valid21 = true;
-}
-}
-}
-}
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/events",schemaPath:"#/properties/slos/items/properties/sli/properties/events/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid20 = _errs119 === errors;
-}
-else {
-var valid20 = true;
-}
-if(valid20){
-if(data46.raw !== undefined){
-let data51 = data46.raw;
-const _errs128 = errors;
-if(errors === _errs128){
-if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
-let missing10;
-if((data51.errorRatio === undefined) && (missing10 = "errorRatio")){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/raw",schemaPath:"#/properties/slos/items/properties/sli/properties/raw/required",keyword:"required",params:{missingProperty: missing10}}];
-return false;
-}
-else {
-const _errs130 = errors;
-for(const key19 in data51){
-if(!(key19 === "errorRatio")){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/raw",schemaPath:"#/properties/slos/items/properties/sli/properties/raw/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19}}];
-return false;
-break;
-}
-}
-if(_errs130 === errors){
-if(data51.errorRatio !== undefined){
-if(typeof data51.errorRatio !== "string"){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/raw/errorRatio",schemaPath:"#/properties/slos/items/properties/sli/properties/raw/properties/errorRatio/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/raw",schemaPath:"#/properties/slos/items/properties/sli/properties/raw/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid20 = _errs128 === errors;
-}
-else {
-var valid20 = true;
-}
-if(valid20){
-if(data46.latency !== undefined){
-let data53 = data46.latency;
-const _errs133 = errors;
-if(errors === _errs133){
-if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
-let missing11;
-if(((data53.histogram === undefined) && (missing11 = "histogram")) || ((data53.threshold === undefined) && (missing11 = "threshold"))){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/latency",schemaPath:"#/properties/slos/items/properties/sli/properties/latency/required",keyword:"required",params:{missingProperty: missing11}}];
-return false;
-}
-else {
-const _errs135 = errors;
-for(const key20 in data53){
-if(!(((key20 === "histogram") || (key20 === "threshold")) || (key20 === "buckets"))){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/latency",schemaPath:"#/properties/slos/items/properties/sli/properties/latency/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20}}];
-return false;
-break;
-}
-}
-if(_errs135 === errors){
-if(data53.histogram !== undefined){
-const _errs136 = errors;
-if(typeof data53.histogram !== "string"){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/latency/histogram",schemaPath:"#/properties/slos/items/properties/sli/properties/latency/properties/histogram/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid23 = _errs136 === errors;
-}
-else {
-var valid23 = true;
-}
-if(valid23){
-if(data53.threshold !== undefined){
-let data55 = data53.threshold;
-const _errs138 = errors;
-const _errs139 = errors;
-let valid24 = false;
-const _errs140 = errors;
-if(errors === _errs140){
-if((typeof data55 == "number") && (isFinite(data55))){
-if(data55 <= 0 || isNaN(data55)){
-const err13 = {instancePath:instancePath+"/slos/" + i1+"/sli/latency/threshold",schemaPath:"#/properties/slos/items/properties/sli/properties/latency/properties/threshold/anyOf/0/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0}};
+const err13 = {instancePath:instancePath+"/slos/" + i1+"/sli/golden/threshold",schemaPath:"#/properties/slos/items/properties/sli/properties/golden/properties/threshold/anyOf/0/type",keyword:"type",params:{type: "number"}};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1185,8 +1489,12 @@ vErrors.push(err13);
 errors++;
 }
 }
-else {
-const err14 = {instancePath:instancePath+"/slos/" + i1+"/sli/latency/threshold",schemaPath:"#/properties/slos/items/properties/sli/properties/latency/properties/threshold/anyOf/0/type",keyword:"type",params:{type: "number"}};
+var _valid2 = _errs139 === errors;
+valid27 = valid27 || _valid2;
+if(!valid27){
+const _errs141 = errors;
+if(typeof data56 !== "string"){
+const err14 = {instancePath:instancePath+"/slos/" + i1+"/sli/golden/threshold",schemaPath:"#/properties/slos/items/properties/sli/properties/golden/properties/threshold/anyOf/1/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1195,13 +1503,11 @@ vErrors.push(err14);
 }
 errors++;
 }
+var _valid2 = _errs141 === errors;
+valid27 = valid27 || _valid2;
 }
-var _valid1 = _errs140 === errors;
-valid24 = valid24 || _valid1;
-if(!valid24){
-const _errs142 = errors;
-if(typeof data55 !== "string"){
-const err15 = {instancePath:instancePath+"/slos/" + i1+"/sli/latency/threshold",schemaPath:"#/properties/slos/items/properties/sli/properties/latency/properties/threshold/anyOf/1/type",keyword:"type",params:{type: "string"}};
+if(!valid27){
+const err15 = {instancePath:instancePath+"/slos/" + i1+"/sli/golden/threshold",schemaPath:"#/properties/slos/items/properties/sli/properties/golden/properties/threshold/anyOf",keyword:"anyOf",params:{}};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1209,12 +1515,143 @@ else {
 vErrors.push(err15);
 }
 errors++;
+validate21.errors = vErrors;
+return false;
 }
-var _valid1 = _errs142 === errors;
-valid24 = valid24 || _valid1;
+else {
+errors = _errs138;
+if(vErrors !== null){
+if(_errs138){
+vErrors.length = _errs138;
 }
-if(!valid24){
-const err16 = {instancePath:instancePath+"/slos/" + i1+"/sli/latency/threshold",schemaPath:"#/properties/slos/items/properties/sli/properties/latency/properties/threshold/anyOf",keyword:"anyOf",params:{}};
+else {
+vErrors = null;
+}
+}
+}
+var valid26 = _errs137 === errors;
+}
+else {
+var valid26 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/golden",schemaPath:"#/properties/slos/items/properties/sli/properties/golden/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid20 = _errs130 === errors;
+}
+else {
+var valid20 = true;
+}
+if(valid20){
+if(data41.cloudwatch !== undefined){
+let data57 = data41.cloudwatch;
+const _errs143 = errors;
+if(errors === _errs143){
+if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
+let missing13;
+if(((data57.errors === undefined) && (missing13 = "errors")) || ((data57.total === undefined) && (missing13 = "total"))){
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/cloudwatch",schemaPath:"#/properties/slos/items/properties/sli/properties/cloudwatch/required",keyword:"required",params:{missingProperty: missing13}}];
+return false;
+}
+else {
+const _errs145 = errors;
+for(const key17 in data57){
+if(!(((key17 === "errors") || (key17 === "total")) || (key17 === "latencyThreshold"))){
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/cloudwatch",schemaPath:"#/properties/slos/items/properties/sli/properties/cloudwatch/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17}}];
+return false;
+break;
+}
+}
+if(_errs145 === errors){
+if(data57.errors !== undefined){
+let data58 = data57.errors;
+const _errs146 = errors;
+if(errors === _errs146){
+if(Array.isArray(data58)){
+if(data58.length < 1){
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/cloudwatch/errors",schemaPath:"#/properties/slos/items/properties/sli/properties/cloudwatch/properties/errors/minItems",keyword:"minItems",params:{limit: 1}}];
+return false;
+}
+else {
+var valid29 = true;
+const len3 = data58.length;
+for(let i3=0; i3<len3; i3++){
+const _errs148 = errors;
+if(!(validate32(data58[i3], {instancePath:instancePath+"/slos/" + i1+"/sli/cloudwatch/errors/" + i3,parentData:data58,parentDataProperty:i3,rootData}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+errors = vErrors.length;
+}
+var valid29 = _errs148 === errors;
+if(!valid29){
+break;
+}
+}
+}
+}
+else {
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/cloudwatch/errors",schemaPath:"#/properties/slos/items/properties/sli/properties/cloudwatch/properties/errors/type",keyword:"type",params:{type: "array"}}];
+return false;
+}
+}
+var valid28 = _errs146 === errors;
+}
+else {
+var valid28 = true;
+}
+if(valid28){
+if(data57.total !== undefined){
+let data60 = data57.total;
+const _errs149 = errors;
+if(errors === _errs149){
+if(Array.isArray(data60)){
+if(data60.length < 1){
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/cloudwatch/total",schemaPath:"#/properties/slos/items/properties/sli/properties/cloudwatch/properties/total/minItems",keyword:"minItems",params:{limit: 1}}];
+return false;
+}
+else {
+var valid30 = true;
+const len4 = data60.length;
+for(let i4=0; i4<len4; i4++){
+const _errs151 = errors;
+if(!(validate32(data60[i4], {instancePath:instancePath+"/slos/" + i1+"/sli/cloudwatch/total/" + i4,parentData:data60,parentDataProperty:i4,rootData}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+errors = vErrors.length;
+}
+var valid30 = _errs151 === errors;
+if(!valid30){
+break;
+}
+}
+}
+}
+else {
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/cloudwatch/total",schemaPath:"#/properties/slos/items/properties/sli/properties/cloudwatch/properties/total/type",keyword:"type",params:{type: "array"}}];
+return false;
+}
+}
+var valid28 = _errs149 === errors;
+}
+else {
+var valid28 = true;
+}
+if(valid28){
+if(data57.latencyThreshold !== undefined){
+let data62 = data57.latencyThreshold;
+const _errs152 = errors;
+const _errs153 = errors;
+let valid31 = false;
+const _errs154 = errors;
+if(errors === _errs154){
+if((typeof data62 == "number") && (isFinite(data62))){
+if(data62 <= 0 || isNaN(data62)){
+const err16 = {instancePath:instancePath+"/slos/" + i1+"/sli/cloudwatch/latencyThreshold",schemaPath:"#/properties/slos/items/properties/sli/properties/cloudwatch/properties/latencyThreshold/anyOf/0/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0}};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1222,139 +1659,10 @@ else {
 vErrors.push(err16);
 }
 errors++;
-validate10.errors = vErrors;
-return false;
-}
-else {
-errors = _errs139;
-if(vErrors !== null){
-if(_errs139){
-vErrors.length = _errs139;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid23 = _errs138 === errors;
-}
-else {
-var valid23 = true;
-}
-if(valid23){
-if(data53.buckets !== undefined){
-let data56 = data53.buckets;
-const _errs144 = errors;
-if(errors === _errs144){
-if(Array.isArray(data56)){
-var valid25 = true;
-const len2 = data56.length;
-for(let i2=0; i2<len2; i2++){
-let data57 = data56[i2];
-const _errs146 = errors;
-if(errors === _errs146){
-if((typeof data57 == "number") && (isFinite(data57))){
-if(data57 <= 0 || isNaN(data57)){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/latency/buckets/" + i2,schemaPath:"#/properties/slos/items/properties/sli/properties/latency/properties/buckets/items/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0}}];
-return false;
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/latency/buckets/" + i2,schemaPath:"#/properties/slos/items/properties/sli/properties/latency/properties/buckets/items/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-}
-var valid25 = _errs146 === errors;
-if(!valid25){
-break;
-}
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/latency/buckets",schemaPath:"#/properties/slos/items/properties/sli/properties/latency/properties/buckets/type",keyword:"type",params:{type: "array"}}];
-return false;
-}
-}
-var valid23 = _errs144 === errors;
-}
-else {
-var valid23 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/latency",schemaPath:"#/properties/slos/items/properties/sli/properties/latency/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid20 = _errs133 === errors;
-}
-else {
-var valid20 = true;
-}
-if(valid20){
-if(data46.golden !== undefined){
-let data58 = data46.golden;
-const _errs148 = errors;
-if(errors === _errs148){
-if(data58 && typeof data58 == "object" && !Array.isArray(data58)){
-let missing12;
-if((data58.signal === undefined) && (missing12 = "signal")){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/golden",schemaPath:"#/properties/slos/items/properties/sli/properties/golden/required",keyword:"required",params:{missingProperty: missing12}}];
-return false;
-}
-else {
-const _errs150 = errors;
-for(const key21 in data58){
-if(!(((key21 === "signal") || (key21 === "route")) || (key21 === "threshold"))){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/golden",schemaPath:"#/properties/slos/items/properties/sli/properties/golden/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21}}];
-return false;
-break;
-}
-}
-if(_errs150 === errors){
-if(data58.signal !== undefined){
-let data59 = data58.signal;
-const _errs151 = errors;
-if(typeof data59 !== "string"){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/golden/signal",schemaPath:"#/properties/slos/items/properties/sli/properties/golden/properties/signal/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!((data59 === "availability") || (data59 === "latency"))){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/golden/signal",schemaPath:"#/properties/slos/items/properties/sli/properties/golden/properties/signal/enum",keyword:"enum",params:{allowedValues: schema11.properties.slos.items.properties.sli.properties.golden.properties.signal.enum}}];
-return false;
-}
-var valid26 = _errs151 === errors;
-}
-else {
-var valid26 = true;
-}
-if(valid26){
-if(data58.route !== undefined){
-const _errs153 = errors;
-if(typeof data58.route !== "string"){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/golden/route",schemaPath:"#/properties/slos/items/properties/sli/properties/golden/properties/route/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid26 = _errs153 === errors;
-}
-else {
-var valid26 = true;
-}
-if(valid26){
-if(data58.threshold !== undefined){
-let data61 = data58.threshold;
-const _errs155 = errors;
-const _errs156 = errors;
-let valid27 = false;
-const _errs157 = errors;
-if(errors === _errs157){
-if((typeof data61 == "number") && (isFinite(data61))){
-if(data61 <= 0 || isNaN(data61)){
-const err17 = {instancePath:instancePath+"/slos/" + i1+"/sli/golden/threshold",schemaPath:"#/properties/slos/items/properties/sli/properties/golden/properties/threshold/anyOf/0/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0}};
+const err17 = {instancePath:instancePath+"/slos/" + i1+"/sli/cloudwatch/latencyThreshold",schemaPath:"#/properties/slos/items/properties/sli/properties/cloudwatch/properties/latencyThreshold/anyOf/0/type",keyword:"type",params:{type: "number"}};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1364,8 +1672,12 @@ vErrors.push(err17);
 errors++;
 }
 }
-else {
-const err18 = {instancePath:instancePath+"/slos/" + i1+"/sli/golden/threshold",schemaPath:"#/properties/slos/items/properties/sli/properties/golden/properties/threshold/anyOf/0/type",keyword:"type",params:{type: "number"}};
+var _valid3 = _errs154 === errors;
+valid31 = valid31 || _valid3;
+if(!valid31){
+const _errs156 = errors;
+if(typeof data62 !== "string"){
+const err18 = {instancePath:instancePath+"/slos/" + i1+"/sli/cloudwatch/latencyThreshold",schemaPath:"#/properties/slos/items/properties/sli/properties/cloudwatch/properties/latencyThreshold/anyOf/1/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1374,13 +1686,11 @@ vErrors.push(err18);
 }
 errors++;
 }
+var _valid3 = _errs156 === errors;
+valid31 = valid31 || _valid3;
 }
-var _valid2 = _errs157 === errors;
-valid27 = valid27 || _valid2;
-if(!valid27){
-const _errs159 = errors;
-if(typeof data61 !== "string"){
-const err19 = {instancePath:instancePath+"/slos/" + i1+"/sli/golden/threshold",schemaPath:"#/properties/slos/items/properties/sli/properties/golden/properties/threshold/anyOf/1/type",keyword:"type",params:{type: "string"}};
+if(!valid31){
+const err19 = {instancePath:instancePath+"/slos/" + i1+"/sli/cloudwatch/latencyThreshold",schemaPath:"#/properties/slos/items/properties/sli/properties/cloudwatch/properties/latencyThreshold/anyOf",keyword:"anyOf",params:{}};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1388,12 +1698,189 @@ else {
 vErrors.push(err19);
 }
 errors++;
+validate21.errors = vErrors;
+return false;
 }
-var _valid2 = _errs159 === errors;
-valid27 = valid27 || _valid2;
+else {
+errors = _errs153;
+if(vErrors !== null){
+if(_errs153){
+vErrors.length = _errs153;
 }
-if(!valid27){
-const err20 = {instancePath:instancePath+"/slos/" + i1+"/sli/golden/threshold",schemaPath:"#/properties/slos/items/properties/sli/properties/golden/properties/threshold/anyOf",keyword:"anyOf",params:{}};
+else {
+vErrors = null;
+}
+}
+}
+var valid28 = _errs152 === errors;
+}
+else {
+var valid28 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/cloudwatch",schemaPath:"#/properties/slos/items/properties/sli/properties/cloudwatch/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid20 = _errs143 === errors;
+}
+else {
+var valid20 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli",schemaPath:"#/properties/slos/items/properties/sli/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid17 = _errs98 === errors;
+}
+else {
+var valid17 = true;
+}
+if(valid17){
+if(data32.grouping !== undefined){
+let data63 = data32.grouping;
+const _errs158 = errors;
+if(errors === _errs158){
+if(Array.isArray(data63)){
+var valid32 = true;
+const len5 = data63.length;
+for(let i5=0; i5<len5; i5++){
+let data64 = data63[i5];
+const _errs160 = errors;
+if(errors === _errs160){
+if(typeof data64 === "string"){
+if(!pattern2.test(data64)){
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/grouping/" + i5,schemaPath:"#/properties/slos/items/properties/grouping/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"}}];
+return false;
+}
+}
+else {
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/grouping/" + i5,schemaPath:"#/properties/slos/items/properties/grouping/items/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid32 = _errs160 === errors;
+if(!valid32){
+break;
+}
+}
+}
+else {
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/grouping",schemaPath:"#/properties/slos/items/properties/grouping/type",keyword:"type",params:{type: "array"}}];
+return false;
+}
+}
+var valid17 = _errs158 === errors;
+}
+else {
+var valid17 = true;
+}
+if(valid17){
+if(data32.alerting !== undefined){
+let data65 = data32.alerting;
+const _errs162 = errors;
+if(errors === _errs162){
+if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
+const _errs164 = errors;
+for(const key18 in data65){
+if(!(((((((key18 === "name") || (key18 === "labels")) || (key18 === "annotations")) || (key18 === "runbookUrl")) || (key18 === "tiers")) || (key18 === "defaultTiers")) || (key18 === "noData"))){
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting",schemaPath:"#/properties/slos/items/properties/alerting/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18}}];
+return false;
+break;
+}
+}
+if(_errs164 === errors){
+if(data65.name !== undefined){
+let data66 = data65.name;
+const _errs165 = errors;
+if(errors === _errs165){
+if(typeof data66 === "string"){
+if(!pattern3.test(data66)){
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting/name",schemaPath:"#/properties/slos/items/properties/alerting/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_:][a-zA-Z0-9_:.-]*$"}}];
+return false;
+}
+}
+else {
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting/name",schemaPath:"#/properties/slos/items/properties/alerting/properties/name/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid33 = _errs165 === errors;
+}
+else {
+var valid33 = true;
+}
+if(valid33){
+if(data65.labels !== undefined){
+const _errs167 = errors;
+if(!(validate28(data65.labels, {instancePath:instancePath+"/slos/" + i1+"/alerting/labels",parentData:data65,parentDataProperty:"labels",rootData}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+var valid33 = _errs167 === errors;
+}
+else {
+var valid33 = true;
+}
+if(valid33){
+if(data65.annotations !== undefined){
+const _errs169 = errors;
+if(!(validate28(data65.annotations, {instancePath:instancePath+"/slos/" + i1+"/alerting/annotations",parentData:data65,parentDataProperty:"annotations",rootData}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+var valid33 = _errs169 === errors;
+}
+else {
+var valid33 = true;
+}
+if(valid33){
+if(data65.runbookUrl !== undefined){
+let data69 = data65.runbookUrl;
+const _errs171 = errors;
+if(errors === _errs171){
+if(errors === _errs171){
+if(typeof data69 === "string"){
+if(!(formats0(data69))){
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting/runbookUrl",schemaPath:"#/properties/slos/items/properties/alerting/properties/runbookUrl/format",keyword:"format",params:{format: "uri"}}];
+return false;
+}
+}
+else {
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting/runbookUrl",schemaPath:"#/properties/slos/items/properties/alerting/properties/runbookUrl/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+}
+var valid33 = _errs171 === errors;
+}
+else {
+var valid33 = true;
+}
+if(valid33){
+if(data65.tiers !== undefined){
+let data70 = data65.tiers;
+const _errs173 = errors;
+if(errors === _errs173){
+if(data70 && typeof data70 == "object" && !Array.isArray(data70)){
+for(const key19 in data70){
+const _errs175 = errors;
+if(errors === _errs175){
+if(typeof key19 === "string"){
+if(!pattern4.test(key19)){
+const err20 = {instancePath:instancePath+"/slos/" + i1+"/alerting/tiers",schemaPath:"#/properties/slos/items/properties/alerting/properties/tiers/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9-]+$"},propertyName:key19};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1401,144 +1888,10 @@ else {
 vErrors.push(err20);
 }
 errors++;
-validate10.errors = vErrors;
-return false;
-}
-else {
-errors = _errs156;
-if(vErrors !== null){
-if(_errs156){
-vErrors.length = _errs156;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid26 = _errs155 === errors;
-}
-else {
-var valid26 = true;
-}
-}
-}
-}
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/golden",schemaPath:"#/properties/slos/items/properties/sli/properties/golden/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid20 = _errs148 === errors;
-}
-else {
-var valid20 = true;
-}
-if(valid20){
-if(data46.cloudwatch !== undefined){
-let data62 = data46.cloudwatch;
-const _errs161 = errors;
-if(errors === _errs161){
-if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
-let missing13;
-if(((data62.errors === undefined) && (missing13 = "errors")) || ((data62.total === undefined) && (missing13 = "total"))){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/cloudwatch",schemaPath:"#/properties/slos/items/properties/sli/properties/cloudwatch/required",keyword:"required",params:{missingProperty: missing13}}];
-return false;
-}
-else {
-const _errs163 = errors;
-for(const key22 in data62){
-if(!(((key22 === "errors") || (key22 === "total")) || (key22 === "latencyThreshold"))){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/cloudwatch",schemaPath:"#/properties/slos/items/properties/sli/properties/cloudwatch/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22}}];
-return false;
-break;
-}
-}
-if(_errs163 === errors){
-if(data62.errors !== undefined){
-let data63 = data62.errors;
-const _errs164 = errors;
-if(errors === _errs164){
-if(Array.isArray(data63)){
-if(data63.length < 1){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/cloudwatch/errors",schemaPath:"#/properties/slos/items/properties/sli/properties/cloudwatch/properties/errors/minItems",keyword:"minItems",params:{limit: 1}}];
-return false;
-}
-else {
-var valid29 = true;
-const len3 = data63.length;
-for(let i3=0; i3<len3; i3++){
-let data64 = data63[i3];
-const _errs166 = errors;
-if(errors === _errs166){
-if(data64 && typeof data64 == "object" && !Array.isArray(data64)){
-let missing14;
-if(((data64.namespace === undefined) && (missing14 = "namespace")) || ((data64.metricName === undefined) && (missing14 = "metricName"))){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/cloudwatch/errors/" + i3,schemaPath:"#/properties/slos/items/properties/sli/properties/cloudwatch/properties/errors/items/required",keyword:"required",params:{missingProperty: missing14}}];
-return false;
-}
-else {
-const _errs168 = errors;
-for(const key23 in data64){
-if(!((((key23 === "namespace") || (key23 === "metricName")) || (key23 === "dimensions")) || (key23 === "stat"))){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/cloudwatch/errors/" + i3,schemaPath:"#/properties/slos/items/properties/sli/properties/cloudwatch/properties/errors/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23}}];
-return false;
-break;
-}
-}
-if(_errs168 === errors){
-if(data64.namespace !== undefined){
-let data65 = data64.namespace;
-const _errs169 = errors;
-if(errors === _errs169){
-if(typeof data65 === "string"){
-if(data65.length < 1){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/cloudwatch/errors/" + i3+"/namespace",schemaPath:"#/properties/slos/items/properties/sli/properties/cloudwatch/properties/errors/items/properties/namespace/minLength",keyword:"minLength",params:{limit: 1}}];
-return false;
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/cloudwatch/errors/" + i3+"/namespace",schemaPath:"#/properties/slos/items/properties/sli/properties/cloudwatch/properties/errors/items/properties/namespace/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid30 = _errs169 === errors;
-}
-else {
-var valid30 = true;
-}
-if(valid30){
-if(data64.metricName !== undefined){
-let data66 = data64.metricName;
-const _errs171 = errors;
-if(errors === _errs171){
-if(typeof data66 === "string"){
-if(data66.length < 1){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/cloudwatch/errors/" + i3+"/metricName",schemaPath:"#/properties/slos/items/properties/sli/properties/cloudwatch/properties/errors/items/properties/metricName/minLength",keyword:"minLength",params:{limit: 1}}];
-return false;
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/cloudwatch/errors/" + i3+"/metricName",schemaPath:"#/properties/slos/items/properties/sli/properties/cloudwatch/properties/errors/items/properties/metricName/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid30 = _errs171 === errors;
-}
-else {
-var valid30 = true;
-}
-if(valid30){
-if(data64.dimensions !== undefined){
-let data67 = data64.dimensions;
-const _errs173 = errors;
-if(errors === _errs173){
-if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
-for(const key24 in data67){
-const _errs175 = errors;
-if(typeof key24 !== "string"){
-const err21 = {instancePath:instancePath+"/slos/" + i1+"/sli/cloudwatch/errors/" + i3+"/dimensions",schemaPath:"#/properties/slos/items/properties/sli/properties/cloudwatch/properties/errors/items/properties/dimensions/propertyNames/type",keyword:"type",params:{type: "string"},propertyName:key24};
+const err21 = {instancePath:instancePath+"/slos/" + i1+"/alerting/tiers",schemaPath:"#/properties/slos/items/properties/alerting/properties/tiers/propertyNames/type",keyword:"type",params:{type: "string"},propertyName:key19};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1547,9 +1900,10 @@ vErrors.push(err21);
 }
 errors++;
 }
-var valid31 = _errs175 === errors;
-if(!valid31){
-const err22 = {instancePath:instancePath+"/slos/" + i1+"/sli/cloudwatch/errors/" + i3+"/dimensions",schemaPath:"#/properties/slos/items/properties/sli/properties/cloudwatch/properties/errors/items/properties/dimensions/propertyNames",keyword:"propertyNames",params:{propertyName: key24}};
+}
+var valid36 = _errs175 === errors;
+if(!valid36){
+const err22 = {instancePath:instancePath+"/slos/" + i1+"/alerting/tiers",schemaPath:"#/properties/slos/items/properties/alerting/properties/tiers/propertyNames",keyword:"propertyNames",params:{propertyName: key19}};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -1557,995 +1911,289 @@ else {
 vErrors.push(err22);
 }
 errors++;
-validate10.errors = vErrors;
+validate21.errors = vErrors;
 return false;
 break;
 }
 }
-if(valid31){
-for(const key25 in data67){
+if(valid36){
+for(const key20 in data70){
+let data71 = data70[key20];
 const _errs178 = errors;
-if(typeof data67[key25] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/cloudwatch/errors/" + i3+"/dimensions/" + key25.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/slos/items/properties/sli/properties/cloudwatch/properties/errors/items/properties/dimensions/additionalProperties/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid32 = _errs178 === errors;
-if(!valid32){
-break;
-}
-}
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/cloudwatch/errors/" + i3+"/dimensions",schemaPath:"#/properties/slos/items/properties/sli/properties/cloudwatch/properties/errors/items/properties/dimensions/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid30 = _errs173 === errors;
-}
-else {
-var valid30 = true;
-}
-if(valid30){
-if(data64.stat !== undefined){
-let data69 = data64.stat;
+if(errors === _errs178){
+if(data71 && typeof data71 == "object" && !Array.isArray(data71)){
 const _errs180 = errors;
-if(errors === _errs180){
-if(typeof data69 === "string"){
-if(data69.length < 1){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/cloudwatch/errors/" + i3+"/stat",schemaPath:"#/properties/slos/items/properties/sli/properties/cloudwatch/properties/errors/items/properties/stat/minLength",keyword:"minLength",params:{limit: 1}}];
+for(const key21 in data71){
+if(!(func2.call(schema6.properties.slos.items.properties.alerting.properties.tiers.additionalProperties.properties, key21))){
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting/tiers/" + key20.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/slos/items/properties/alerting/properties/tiers/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21}}];
+return false;
+break;
+}
+}
+if(_errs180 === errors){
+if(data71.enabled !== undefined){
+const _errs181 = errors;
+if(typeof data71.enabled !== "boolean"){
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting/tiers/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/enabled",schemaPath:"#/properties/slos/items/properties/alerting/properties/tiers/additionalProperties/properties/enabled/type",keyword:"type",params:{type: "boolean"}}];
+return false;
+}
+var valid38 = _errs181 === errors;
+}
+else {
+var valid38 = true;
+}
+if(valid38){
+if(data71.severity !== undefined){
+const _errs183 = errors;
+if(!(validate38(data71.severity, {instancePath:instancePath+"/slos/" + i1+"/alerting/tiers/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/severity",parentData:data71,parentDataProperty:"severity",rootData}))){
+vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
+errors = vErrors.length;
+}
+var valid38 = _errs183 === errors;
+}
+else {
+var valid38 = true;
+}
+if(valid38){
+if(data71.burnRate !== undefined){
+let data74 = data71.burnRate;
+const _errs185 = errors;
+if(errors === _errs185){
+if((typeof data74 == "number") && (isFinite(data74))){
+if(data74 <= 0 || isNaN(data74)){
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting/tiers/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/burnRate",schemaPath:"#/properties/slos/items/properties/alerting/properties/tiers/additionalProperties/properties/burnRate/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0}}];
 return false;
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/cloudwatch/errors/" + i3+"/stat",schemaPath:"#/properties/slos/items/properties/sli/properties/cloudwatch/properties/errors/items/properties/stat/type",keyword:"type",params:{type: "string"}}];
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting/tiers/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/burnRate",schemaPath:"#/properties/slos/items/properties/alerting/properties/tiers/additionalProperties/properties/burnRate/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
 }
-var valid30 = _errs180 === errors;
+var valid38 = _errs185 === errors;
 }
 else {
-var valid30 = true;
+var valid38 = true;
 }
-}
-}
-}
-}
-}
+if(valid38){
+if(data71.budgetConsumed !== undefined){
+let data75 = data71.budgetConsumed;
+const _errs187 = errors;
+if(errors === _errs187){
+if((typeof data75 == "number") && (isFinite(data75))){
+if(data75 > 100 || isNaN(data75)){
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting/tiers/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/budgetConsumed",schemaPath:"#/properties/slos/items/properties/alerting/properties/tiers/additionalProperties/properties/budgetConsumed/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100}}];
+return false;
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/cloudwatch/errors/" + i3,schemaPath:"#/properties/slos/items/properties/sli/properties/cloudwatch/properties/errors/items/type",keyword:"type",params:{type: "object"}}];
+if(data75 <= 0 || isNaN(data75)){
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting/tiers/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/budgetConsumed",schemaPath:"#/properties/slos/items/properties/alerting/properties/tiers/additionalProperties/properties/budgetConsumed/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0}}];
 return false;
 }
 }
-var valid29 = _errs166 === errors;
-if(!valid29){
+}
+else {
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting/tiers/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/budgetConsumed",schemaPath:"#/properties/slos/items/properties/alerting/properties/tiers/additionalProperties/properties/budgetConsumed/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+}
+var valid38 = _errs187 === errors;
+}
+else {
+var valid38 = true;
+}
+if(valid38){
+if(data71.longWindow !== undefined){
+const _errs189 = errors;
+if(!(validate22(data71.longWindow, {instancePath:instancePath+"/slos/" + i1+"/alerting/tiers/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/longWindow",parentData:data71,parentDataProperty:"longWindow",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+var valid38 = _errs189 === errors;
+}
+else {
+var valid38 = true;
+}
+if(valid38){
+if(data71.shortWindow !== undefined){
+const _errs191 = errors;
+if(!(validate22(data71.shortWindow, {instancePath:instancePath+"/slos/" + i1+"/alerting/tiers/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/shortWindow",parentData:data71,parentDataProperty:"shortWindow",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+var valid38 = _errs191 === errors;
+}
+else {
+var valid38 = true;
+}
+if(valid38){
+if(data71.for !== undefined){
+const _errs193 = errors;
+if(!(validate22(data71.for, {instancePath:instancePath+"/slos/" + i1+"/alerting/tiers/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/for",parentData:data71,parentDataProperty:"for",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+var valid38 = _errs193 === errors;
+}
+else {
+var valid38 = true;
+}
+if(valid38){
+if(data71.labels !== undefined){
+const _errs195 = errors;
+if(!(validate28(data71.labels, {instancePath:instancePath+"/slos/" + i1+"/alerting/tiers/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/labels",parentData:data71,parentDataProperty:"labels",rootData}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+var valid38 = _errs195 === errors;
+}
+else {
+var valid38 = true;
+}
+if(valid38){
+if(data71.annotations !== undefined){
+const _errs197 = errors;
+if(!(validate28(data71.annotations, {instancePath:instancePath+"/slos/" + i1+"/alerting/tiers/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/annotations",parentData:data71,parentDataProperty:"annotations",rootData}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+var valid38 = _errs197 === errors;
+}
+else {
+var valid38 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting/tiers/" + key20.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/slos/items/properties/alerting/properties/tiers/additionalProperties/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid37 = _errs178 === errors;
+if(!valid37){
 break;
 }
 }
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/cloudwatch/errors",schemaPath:"#/properties/slos/items/properties/sli/properties/cloudwatch/properties/errors/type",keyword:"type",params:{type: "array"}}];
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting/tiers",schemaPath:"#/properties/slos/items/properties/alerting/properties/tiers/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-var valid28 = _errs164 === errors;
-}
-else {
-var valid28 = true;
-}
-if(valid28){
-if(data62.total !== undefined){
-let data70 = data62.total;
-const _errs182 = errors;
-if(errors === _errs182){
-if(Array.isArray(data70)){
-if(data70.length < 1){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/cloudwatch/total",schemaPath:"#/properties/slos/items/properties/sli/properties/cloudwatch/properties/total/minItems",keyword:"minItems",params:{limit: 1}}];
-return false;
+var valid33 = _errs173 === errors;
 }
 else {
 var valid33 = true;
-const len4 = data70.length;
-for(let i4=0; i4<len4; i4++){
-let data71 = data70[i4];
-const _errs184 = errors;
-if(errors === _errs184){
-if(data71 && typeof data71 == "object" && !Array.isArray(data71)){
-let missing15;
-if(((data71.namespace === undefined) && (missing15 = "namespace")) || ((data71.metricName === undefined) && (missing15 = "metricName"))){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/cloudwatch/total/" + i4,schemaPath:"#/properties/slos/items/properties/sli/properties/cloudwatch/properties/total/items/required",keyword:"required",params:{missingProperty: missing15}}];
+}
+if(valid33){
+if(data65.defaultTiers !== undefined){
+const _errs199 = errors;
+if(typeof data65.defaultTiers !== "boolean"){
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting/defaultTiers",schemaPath:"#/properties/slos/items/properties/alerting/properties/defaultTiers/type",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
-else {
-const _errs186 = errors;
-for(const key26 in data71){
-if(!((((key26 === "namespace") || (key26 === "metricName")) || (key26 === "dimensions")) || (key26 === "stat"))){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/cloudwatch/total/" + i4,schemaPath:"#/properties/slos/items/properties/sli/properties/cloudwatch/properties/total/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26}}];
-return false;
-break;
-}
-}
-if(_errs186 === errors){
-if(data71.namespace !== undefined){
-let data72 = data71.namespace;
-const _errs187 = errors;
-if(errors === _errs187){
-if(typeof data72 === "string"){
-if(data72.length < 1){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/cloudwatch/total/" + i4+"/namespace",schemaPath:"#/properties/slos/items/properties/sli/properties/cloudwatch/properties/total/items/properties/namespace/minLength",keyword:"minLength",params:{limit: 1}}];
-return false;
-}
+var valid33 = _errs199 === errors;
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/cloudwatch/total/" + i4+"/namespace",schemaPath:"#/properties/slos/items/properties/sli/properties/cloudwatch/properties/total/items/properties/namespace/type",keyword:"type",params:{type: "string"}}];
-return false;
+var valid33 = true;
 }
-}
-var valid34 = _errs187 === errors;
-}
-else {
-var valid34 = true;
-}
-if(valid34){
-if(data71.metricName !== undefined){
-let data73 = data71.metricName;
-const _errs189 = errors;
-if(errors === _errs189){
-if(typeof data73 === "string"){
-if(data73.length < 1){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/cloudwatch/total/" + i4+"/metricName",schemaPath:"#/properties/slos/items/properties/sli/properties/cloudwatch/properties/total/items/properties/metricName/minLength",keyword:"minLength",params:{limit: 1}}];
-return false;
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/cloudwatch/total/" + i4+"/metricName",schemaPath:"#/properties/slos/items/properties/sli/properties/cloudwatch/properties/total/items/properties/metricName/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid34 = _errs189 === errors;
-}
-else {
-var valid34 = true;
-}
-if(valid34){
-if(data71.dimensions !== undefined){
-let data74 = data71.dimensions;
-const _errs191 = errors;
-if(errors === _errs191){
-if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
-for(const key27 in data74){
-const _errs193 = errors;
-if(typeof key27 !== "string"){
-const err23 = {instancePath:instancePath+"/slos/" + i1+"/sli/cloudwatch/total/" + i4+"/dimensions",schemaPath:"#/properties/slos/items/properties/sli/properties/cloudwatch/properties/total/items/properties/dimensions/propertyNames/type",keyword:"type",params:{type: "string"},propertyName:key27};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-var valid35 = _errs193 === errors;
-if(!valid35){
-const err24 = {instancePath:instancePath+"/slos/" + i1+"/sli/cloudwatch/total/" + i4+"/dimensions",schemaPath:"#/properties/slos/items/properties/sli/properties/cloudwatch/properties/total/items/properties/dimensions/propertyNames",keyword:"propertyNames",params:{propertyName: key27}};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-validate10.errors = vErrors;
-return false;
-break;
-}
-}
-if(valid35){
-for(const key28 in data74){
-const _errs196 = errors;
-if(typeof data74[key28] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/cloudwatch/total/" + i4+"/dimensions/" + key28.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/slos/items/properties/sli/properties/cloudwatch/properties/total/items/properties/dimensions/additionalProperties/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid36 = _errs196 === errors;
-if(!valid36){
-break;
-}
-}
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/cloudwatch/total/" + i4+"/dimensions",schemaPath:"#/properties/slos/items/properties/sli/properties/cloudwatch/properties/total/items/properties/dimensions/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid34 = _errs191 === errors;
-}
-else {
-var valid34 = true;
-}
-if(valid34){
-if(data71.stat !== undefined){
-let data76 = data71.stat;
-const _errs198 = errors;
-if(errors === _errs198){
-if(typeof data76 === "string"){
-if(data76.length < 1){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/cloudwatch/total/" + i4+"/stat",schemaPath:"#/properties/slos/items/properties/sli/properties/cloudwatch/properties/total/items/properties/stat/minLength",keyword:"minLength",params:{limit: 1}}];
-return false;
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/cloudwatch/total/" + i4+"/stat",schemaPath:"#/properties/slos/items/properties/sli/properties/cloudwatch/properties/total/items/properties/stat/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid34 = _errs198 === errors;
-}
-else {
-var valid34 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/cloudwatch/total/" + i4,schemaPath:"#/properties/slos/items/properties/sli/properties/cloudwatch/properties/total/items/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid33 = _errs184 === errors;
-if(!valid33){
-break;
-}
-}
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/cloudwatch/total",schemaPath:"#/properties/slos/items/properties/sli/properties/cloudwatch/properties/total/type",keyword:"type",params:{type: "array"}}];
-return false;
-}
-}
-var valid28 = _errs182 === errors;
-}
-else {
-var valid28 = true;
-}
-if(valid28){
-if(data62.latencyThreshold !== undefined){
-let data77 = data62.latencyThreshold;
-const _errs200 = errors;
+if(valid33){
+if(data65.noData !== undefined){
+let data82 = data65.noData;
 const _errs201 = errors;
-let valid37 = false;
-const _errs202 = errors;
-if(errors === _errs202){
-if((typeof data77 == "number") && (isFinite(data77))){
-if(data77 <= 0 || isNaN(data77)){
-const err25 = {instancePath:instancePath+"/slos/" + i1+"/sli/cloudwatch/latencyThreshold",schemaPath:"#/properties/slos/items/properties/sli/properties/cloudwatch/properties/latencyThreshold/anyOf/0/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0}};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
-errors++;
-}
-}
-else {
-const err26 = {instancePath:instancePath+"/slos/" + i1+"/sli/cloudwatch/latencyThreshold",schemaPath:"#/properties/slos/items/properties/sli/properties/cloudwatch/properties/latencyThreshold/anyOf/0/type",keyword:"type",params:{type: "number"}};
-if(vErrors === null){
-vErrors = [err26];
-}
-else {
-vErrors.push(err26);
-}
-errors++;
-}
-}
-var _valid3 = _errs202 === errors;
-valid37 = valid37 || _valid3;
-if(!valid37){
-const _errs204 = errors;
-if(typeof data77 !== "string"){
-const err27 = {instancePath:instancePath+"/slos/" + i1+"/sli/cloudwatch/latencyThreshold",schemaPath:"#/properties/slos/items/properties/sli/properties/cloudwatch/properties/latencyThreshold/anyOf/1/type",keyword:"type",params:{type: "string"}};
-if(vErrors === null){
-vErrors = [err27];
-}
-else {
-vErrors.push(err27);
-}
-errors++;
-}
-var _valid3 = _errs204 === errors;
-valid37 = valid37 || _valid3;
-}
-if(!valid37){
-const err28 = {instancePath:instancePath+"/slos/" + i1+"/sli/cloudwatch/latencyThreshold",schemaPath:"#/properties/slos/items/properties/sli/properties/cloudwatch/properties/latencyThreshold/anyOf",keyword:"anyOf",params:{}};
-if(vErrors === null){
-vErrors = [err28];
-}
-else {
-vErrors.push(err28);
-}
-errors++;
-validate10.errors = vErrors;
-return false;
-}
-else {
-errors = _errs201;
-if(vErrors !== null){
-if(_errs201){
-vErrors.length = _errs201;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid28 = _errs200 === errors;
-}
-else {
-var valid28 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli/cloudwatch",schemaPath:"#/properties/slos/items/properties/sli/properties/cloudwatch/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid20 = _errs161 === errors;
-}
-else {
-var valid20 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/sli",schemaPath:"#/properties/slos/items/properties/sli/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid17 = _errs116 === errors;
-}
-else {
-var valid17 = true;
-}
-if(valid17){
-if(data37.grouping !== undefined){
-let data78 = data37.grouping;
-const _errs206 = errors;
-if(errors === _errs206){
-if(Array.isArray(data78)){
-var valid38 = true;
-const len5 = data78.length;
-for(let i5=0; i5<len5; i5++){
-let data79 = data78[i5];
-const _errs208 = errors;
-if(errors === _errs208){
-if(typeof data79 === "string"){
-if(!pattern2.test(data79)){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/grouping/" + i5,schemaPath:"#/properties/slos/items/properties/grouping/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$"}}];
-return false;
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/grouping/" + i5,schemaPath:"#/properties/slos/items/properties/grouping/items/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid38 = _errs208 === errors;
-if(!valid38){
-break;
-}
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/grouping",schemaPath:"#/properties/slos/items/properties/grouping/type",keyword:"type",params:{type: "array"}}];
-return false;
-}
-}
-var valid17 = _errs206 === errors;
-}
-else {
-var valid17 = true;
-}
-if(valid17){
-if(data37.alerting !== undefined){
-let data80 = data37.alerting;
-const _errs210 = errors;
-if(errors === _errs210){
-if(data80 && typeof data80 == "object" && !Array.isArray(data80)){
-const _errs212 = errors;
-for(const key29 in data80){
-if(!(((((((key29 === "name") || (key29 === "labels")) || (key29 === "annotations")) || (key29 === "runbookUrl")) || (key29 === "tiers")) || (key29 === "defaultTiers")) || (key29 === "noData"))){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting",schemaPath:"#/properties/slos/items/properties/alerting/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29}}];
-return false;
-break;
-}
-}
-if(_errs212 === errors){
-if(data80.name !== undefined){
-let data81 = data80.name;
-const _errs213 = errors;
-if(errors === _errs213){
-if(typeof data81 === "string"){
-if(!pattern3.test(data81)){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting/name",schemaPath:"#/properties/slos/items/properties/alerting/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_:][a-zA-Z0-9_:.-]*$"}}];
-return false;
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting/name",schemaPath:"#/properties/slos/items/properties/alerting/properties/name/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid39 = _errs213 === errors;
-}
-else {
-var valid39 = true;
-}
-if(valid39){
-if(data80.labels !== undefined){
-let data82 = data80.labels;
-const _errs215 = errors;
-if(errors === _errs215){
+if(errors === _errs201){
 if(data82 && typeof data82 == "object" && !Array.isArray(data82)){
-for(const key30 in data82){
-const _errs217 = errors;
-if(typeof key30 !== "string"){
-const err29 = {instancePath:instancePath+"/slos/" + i1+"/alerting/labels",schemaPath:"#/properties/slos/items/properties/alerting/properties/labels/propertyNames/type",keyword:"type",params:{type: "string"},propertyName:key30};
-if(vErrors === null){
-vErrors = [err29];
-}
-else {
-vErrors.push(err29);
-}
-errors++;
-}
-var valid40 = _errs217 === errors;
-if(!valid40){
-const err30 = {instancePath:instancePath+"/slos/" + i1+"/alerting/labels",schemaPath:"#/properties/slos/items/properties/alerting/properties/labels/propertyNames",keyword:"propertyNames",params:{propertyName: key30}};
-if(vErrors === null){
-vErrors = [err30];
-}
-else {
-vErrors.push(err30);
-}
-errors++;
-validate10.errors = vErrors;
+const _errs203 = errors;
+for(const key22 in data82){
+if(!(((key22 === "enabled") || (key22 === "for")) || (key22 === "severity"))){
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting/noData",schemaPath:"#/properties/slos/items/properties/alerting/properties/noData/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22}}];
 return false;
 break;
 }
 }
-if(valid40){
-for(const key31 in data82){
-const _errs220 = errors;
-if(typeof data82[key31] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting/labels/" + key31.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/slos/items/properties/alerting/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"}}];
+if(_errs203 === errors){
+if(data82.enabled !== undefined){
+const _errs204 = errors;
+if(typeof data82.enabled !== "boolean"){
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting/noData/enabled",schemaPath:"#/properties/slos/items/properties/alerting/properties/noData/properties/enabled/type",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
-var valid41 = _errs220 === errors;
-if(!valid41){
-break;
+var valid45 = _errs204 === errors;
+}
+else {
+var valid45 = true;
+}
+if(valid45){
+if(data82.for !== undefined){
+const _errs206 = errors;
+if(!(validate22(data82.for, {instancePath:instancePath+"/slos/" + i1+"/alerting/noData/for",parentData:data82,parentDataProperty:"for",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+var valid45 = _errs206 === errors;
+}
+else {
+var valid45 = true;
+}
+if(valid45){
+if(data82.severity !== undefined){
+const _errs208 = errors;
+if(!(validate38(data82.severity, {instancePath:instancePath+"/slos/" + i1+"/alerting/noData/severity",parentData:data82,parentDataProperty:"severity",rootData}))){
+vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
+errors = vErrors.length;
+}
+var valid45 = _errs208 === errors;
+}
+else {
+var valid45 = true;
+}
 }
 }
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting/labels",schemaPath:"#/properties/slos/items/properties/alerting/properties/labels/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid39 = _errs215 === errors;
-}
-else {
-var valid39 = true;
-}
-if(valid39){
-if(data80.annotations !== undefined){
-let data84 = data80.annotations;
-const _errs222 = errors;
-if(errors === _errs222){
-if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
-for(const key32 in data84){
-const _errs224 = errors;
-if(typeof key32 !== "string"){
-const err31 = {instancePath:instancePath+"/slos/" + i1+"/alerting/annotations",schemaPath:"#/properties/slos/items/properties/alerting/properties/annotations/propertyNames/type",keyword:"type",params:{type: "string"},propertyName:key32};
-if(vErrors === null){
-vErrors = [err31];
-}
-else {
-vErrors.push(err31);
-}
-errors++;
-}
-var valid42 = _errs224 === errors;
-if(!valid42){
-const err32 = {instancePath:instancePath+"/slos/" + i1+"/alerting/annotations",schemaPath:"#/properties/slos/items/properties/alerting/properties/annotations/propertyNames",keyword:"propertyNames",params:{propertyName: key32}};
-if(vErrors === null){
-vErrors = [err32];
-}
-else {
-vErrors.push(err32);
-}
-errors++;
-validate10.errors = vErrors;
-return false;
-break;
-}
-}
-if(valid42){
-for(const key33 in data84){
-const _errs227 = errors;
-if(typeof data84[key33] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting/annotations/" + key33.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/slos/items/properties/alerting/properties/annotations/additionalProperties/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid43 = _errs227 === errors;
-if(!valid43){
-break;
-}
-}
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting/annotations",schemaPath:"#/properties/slos/items/properties/alerting/properties/annotations/type",keyword:"type",params:{type: "object"}}];
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting/noData",schemaPath:"#/properties/slos/items/properties/alerting/properties/noData/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-var valid39 = _errs222 === errors;
+var valid33 = _errs201 === errors;
 }
 else {
-var valid39 = true;
+var valid33 = true;
 }
-if(valid39){
-if(data80.runbookUrl !== undefined){
-let data86 = data80.runbookUrl;
-const _errs229 = errors;
-if(errors === _errs229){
-if(errors === _errs229){
-if(typeof data86 === "string"){
-if(!(formats0(data86))){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting/runbookUrl",schemaPath:"#/properties/slos/items/properties/alerting/properties/runbookUrl/format",keyword:"format",params:{format: "uri"}}];
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting",schemaPath:"#/properties/slos/items/properties/alerting/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-else {
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting/runbookUrl",schemaPath:"#/properties/slos/items/properties/alerting/properties/runbookUrl/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-}
-var valid39 = _errs229 === errors;
+var valid17 = _errs162 === errors;
 }
 else {
-var valid39 = true;
-}
-if(valid39){
-if(data80.tiers !== undefined){
-let data87 = data80.tiers;
-const _errs231 = errors;
-if(errors === _errs231){
-if(data87 && typeof data87 == "object" && !Array.isArray(data87)){
-for(const key34 in data87){
-const _errs233 = errors;
-if(errors === _errs233){
-if(typeof key34 === "string"){
-if(!pattern4.test(key34)){
-const err33 = {instancePath:instancePath+"/slos/" + i1+"/alerting/tiers",schemaPath:"#/properties/slos/items/properties/alerting/properties/tiers/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9-]+$"},propertyName:key34};
-if(vErrors === null){
-vErrors = [err33];
-}
-else {
-vErrors.push(err33);
-}
-errors++;
-}
-}
-else {
-const err34 = {instancePath:instancePath+"/slos/" + i1+"/alerting/tiers",schemaPath:"#/properties/slos/items/properties/alerting/properties/tiers/propertyNames/type",keyword:"type",params:{type: "string"},propertyName:key34};
-if(vErrors === null){
-vErrors = [err34];
-}
-else {
-vErrors.push(err34);
-}
-errors++;
-}
-}
-var valid44 = _errs233 === errors;
-if(!valid44){
-const err35 = {instancePath:instancePath+"/slos/" + i1+"/alerting/tiers",schemaPath:"#/properties/slos/items/properties/alerting/properties/tiers/propertyNames",keyword:"propertyNames",params:{propertyName: key34}};
-if(vErrors === null){
-vErrors = [err35];
-}
-else {
-vErrors.push(err35);
-}
-errors++;
-validate10.errors = vErrors;
-return false;
-break;
-}
-}
-if(valid44){
-for(const key35 in data87){
-let data88 = data87[key35];
-const _errs236 = errors;
-if(errors === _errs236){
-if(data88 && typeof data88 == "object" && !Array.isArray(data88)){
-const _errs238 = errors;
-for(const key36 in data88){
-if(!(func2.call(schema11.properties.slos.items.properties.alerting.properties.tiers.additionalProperties.properties, key36))){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting/tiers/" + key35.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/slos/items/properties/alerting/properties/tiers/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key36}}];
-return false;
-break;
-}
-}
-if(_errs238 === errors){
-if(data88.enabled !== undefined){
-const _errs239 = errors;
-if(typeof data88.enabled !== "boolean"){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting/tiers/" + key35.replace(/~/g, "~0").replace(/\//g, "~1")+"/enabled",schemaPath:"#/properties/slos/items/properties/alerting/properties/tiers/additionalProperties/properties/enabled/type",keyword:"type",params:{type: "boolean"}}];
-return false;
-}
-var valid46 = _errs239 === errors;
-}
-else {
-var valid46 = true;
-}
-if(valid46){
-if(data88.severity !== undefined){
-let data90 = data88.severity;
-const _errs241 = errors;
-if(typeof data90 !== "string"){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting/tiers/" + key35.replace(/~/g, "~0").replace(/\//g, "~1")+"/severity",schemaPath:"#/properties/slos/items/properties/alerting/properties/tiers/additionalProperties/properties/severity/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!((data90 === "page") || (data90 === "ticket"))){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting/tiers/" + key35.replace(/~/g, "~0").replace(/\//g, "~1")+"/severity",schemaPath:"#/properties/slos/items/properties/alerting/properties/tiers/additionalProperties/properties/severity/enum",keyword:"enum",params:{allowedValues: schema11.properties.slos.items.properties.alerting.properties.tiers.additionalProperties.properties.severity.enum}}];
-return false;
-}
-var valid46 = _errs241 === errors;
-}
-else {
-var valid46 = true;
-}
-if(valid46){
-if(data88.burnRate !== undefined){
-let data91 = data88.burnRate;
-const _errs243 = errors;
-if(errors === _errs243){
-if((typeof data91 == "number") && (isFinite(data91))){
-if(data91 <= 0 || isNaN(data91)){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting/tiers/" + key35.replace(/~/g, "~0").replace(/\//g, "~1")+"/burnRate",schemaPath:"#/properties/slos/items/properties/alerting/properties/tiers/additionalProperties/properties/burnRate/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0}}];
-return false;
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting/tiers/" + key35.replace(/~/g, "~0").replace(/\//g, "~1")+"/burnRate",schemaPath:"#/properties/slos/items/properties/alerting/properties/tiers/additionalProperties/properties/burnRate/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-}
-var valid46 = _errs243 === errors;
-}
-else {
-var valid46 = true;
-}
-if(valid46){
-if(data88.budgetConsumed !== undefined){
-let data92 = data88.budgetConsumed;
-const _errs245 = errors;
-if(errors === _errs245){
-if((typeof data92 == "number") && (isFinite(data92))){
-if(data92 > 100 || isNaN(data92)){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting/tiers/" + key35.replace(/~/g, "~0").replace(/\//g, "~1")+"/budgetConsumed",schemaPath:"#/properties/slos/items/properties/alerting/properties/tiers/additionalProperties/properties/budgetConsumed/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100}}];
-return false;
-}
-else {
-if(data92 <= 0 || isNaN(data92)){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting/tiers/" + key35.replace(/~/g, "~0").replace(/\//g, "~1")+"/budgetConsumed",schemaPath:"#/properties/slos/items/properties/alerting/properties/tiers/additionalProperties/properties/budgetConsumed/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0}}];
-return false;
-}
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting/tiers/" + key35.replace(/~/g, "~0").replace(/\//g, "~1")+"/budgetConsumed",schemaPath:"#/properties/slos/items/properties/alerting/properties/tiers/additionalProperties/properties/budgetConsumed/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-}
-var valid46 = _errs245 === errors;
-}
-else {
-var valid46 = true;
-}
-if(valid46){
-if(data88.longWindow !== undefined){
-const _errs247 = errors;
-if(typeof data88.longWindow !== "string"){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting/tiers/" + key35.replace(/~/g, "~0").replace(/\//g, "~1")+"/longWindow",schemaPath:"#/properties/slos/items/properties/alerting/properties/tiers/additionalProperties/properties/longWindow/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid46 = _errs247 === errors;
-}
-else {
-var valid46 = true;
-}
-if(valid46){
-if(data88.shortWindow !== undefined){
-const _errs249 = errors;
-if(typeof data88.shortWindow !== "string"){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting/tiers/" + key35.replace(/~/g, "~0").replace(/\//g, "~1")+"/shortWindow",schemaPath:"#/properties/slos/items/properties/alerting/properties/tiers/additionalProperties/properties/shortWindow/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid46 = _errs249 === errors;
-}
-else {
-var valid46 = true;
-}
-if(valid46){
-if(data88.for !== undefined){
-const _errs251 = errors;
-if(typeof data88.for !== "string"){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting/tiers/" + key35.replace(/~/g, "~0").replace(/\//g, "~1")+"/for",schemaPath:"#/properties/slos/items/properties/alerting/properties/tiers/additionalProperties/properties/for/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid46 = _errs251 === errors;
-}
-else {
-var valid46 = true;
-}
-if(valid46){
-if(data88.labels !== undefined){
-let data96 = data88.labels;
-const _errs253 = errors;
-if(errors === _errs253){
-if(data96 && typeof data96 == "object" && !Array.isArray(data96)){
-for(const key37 in data96){
-const _errs255 = errors;
-if(typeof key37 !== "string"){
-const err36 = {instancePath:instancePath+"/slos/" + i1+"/alerting/tiers/" + key35.replace(/~/g, "~0").replace(/\//g, "~1")+"/labels",schemaPath:"#/properties/slos/items/properties/alerting/properties/tiers/additionalProperties/properties/labels/propertyNames/type",keyword:"type",params:{type: "string"},propertyName:key37};
-if(vErrors === null){
-vErrors = [err36];
-}
-else {
-vErrors.push(err36);
-}
-errors++;
-}
-var valid47 = _errs255 === errors;
-if(!valid47){
-const err37 = {instancePath:instancePath+"/slos/" + i1+"/alerting/tiers/" + key35.replace(/~/g, "~0").replace(/\//g, "~1")+"/labels",schemaPath:"#/properties/slos/items/properties/alerting/properties/tiers/additionalProperties/properties/labels/propertyNames",keyword:"propertyNames",params:{propertyName: key37}};
-if(vErrors === null){
-vErrors = [err37];
-}
-else {
-vErrors.push(err37);
-}
-errors++;
-validate10.errors = vErrors;
-return false;
-break;
-}
-}
-if(valid47){
-for(const key38 in data96){
-const _errs258 = errors;
-if(typeof data96[key38] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting/tiers/" + key35.replace(/~/g, "~0").replace(/\//g, "~1")+"/labels/" + key38.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/slos/items/properties/alerting/properties/tiers/additionalProperties/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid48 = _errs258 === errors;
-if(!valid48){
-break;
-}
-}
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting/tiers/" + key35.replace(/~/g, "~0").replace(/\//g, "~1")+"/labels",schemaPath:"#/properties/slos/items/properties/alerting/properties/tiers/additionalProperties/properties/labels/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid46 = _errs253 === errors;
-}
-else {
-var valid46 = true;
-}
-if(valid46){
-if(data88.annotations !== undefined){
-let data98 = data88.annotations;
-const _errs260 = errors;
-if(errors === _errs260){
-if(data98 && typeof data98 == "object" && !Array.isArray(data98)){
-for(const key39 in data98){
-const _errs262 = errors;
-if(typeof key39 !== "string"){
-const err38 = {instancePath:instancePath+"/slos/" + i1+"/alerting/tiers/" + key35.replace(/~/g, "~0").replace(/\//g, "~1")+"/annotations",schemaPath:"#/properties/slos/items/properties/alerting/properties/tiers/additionalProperties/properties/annotations/propertyNames/type",keyword:"type",params:{type: "string"},propertyName:key39};
-if(vErrors === null){
-vErrors = [err38];
-}
-else {
-vErrors.push(err38);
-}
-errors++;
-}
-var valid49 = _errs262 === errors;
-if(!valid49){
-const err39 = {instancePath:instancePath+"/slos/" + i1+"/alerting/tiers/" + key35.replace(/~/g, "~0").replace(/\//g, "~1")+"/annotations",schemaPath:"#/properties/slos/items/properties/alerting/properties/tiers/additionalProperties/properties/annotations/propertyNames",keyword:"propertyNames",params:{propertyName: key39}};
-if(vErrors === null){
-vErrors = [err39];
-}
-else {
-vErrors.push(err39);
-}
-errors++;
-validate10.errors = vErrors;
-return false;
-break;
-}
-}
-if(valid49){
-for(const key40 in data98){
-const _errs265 = errors;
-if(typeof data98[key40] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting/tiers/" + key35.replace(/~/g, "~0").replace(/\//g, "~1")+"/annotations/" + key40.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/slos/items/properties/alerting/properties/tiers/additionalProperties/properties/annotations/additionalProperties/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid50 = _errs265 === errors;
-if(!valid50){
-break;
-}
-}
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting/tiers/" + key35.replace(/~/g, "~0").replace(/\//g, "~1")+"/annotations",schemaPath:"#/properties/slos/items/properties/alerting/properties/tiers/additionalProperties/properties/annotations/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid46 = _errs260 === errors;
-}
-else {
-var valid46 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting/tiers/" + key35.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/slos/items/properties/alerting/properties/tiers/additionalProperties/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid45 = _errs236 === errors;
-if(!valid45){
-break;
-}
-}
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting/tiers",schemaPath:"#/properties/slos/items/properties/alerting/properties/tiers/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid39 = _errs231 === errors;
-}
-else {
-var valid39 = true;
-}
-if(valid39){
-if(data80.defaultTiers !== undefined){
-const _errs267 = errors;
-if(typeof data80.defaultTiers !== "boolean"){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting/defaultTiers",schemaPath:"#/properties/slos/items/properties/alerting/properties/defaultTiers/type",keyword:"type",params:{type: "boolean"}}];
-return false;
-}
-var valid39 = _errs267 === errors;
-}
-else {
-var valid39 = true;
-}
-if(valid39){
-if(data80.noData !== undefined){
-let data101 = data80.noData;
-const _errs269 = errors;
-if(errors === _errs269){
-if(data101 && typeof data101 == "object" && !Array.isArray(data101)){
-const _errs271 = errors;
-for(const key41 in data101){
-if(!(((key41 === "enabled") || (key41 === "for")) || (key41 === "severity"))){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting/noData",schemaPath:"#/properties/slos/items/properties/alerting/properties/noData/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key41}}];
-return false;
-break;
-}
-}
-if(_errs271 === errors){
-if(data101.enabled !== undefined){
-const _errs272 = errors;
-if(typeof data101.enabled !== "boolean"){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting/noData/enabled",schemaPath:"#/properties/slos/items/properties/alerting/properties/noData/properties/enabled/type",keyword:"type",params:{type: "boolean"}}];
-return false;
-}
-var valid51 = _errs272 === errors;
-}
-else {
-var valid51 = true;
-}
-if(valid51){
-if(data101.for !== undefined){
-const _errs274 = errors;
-if(typeof data101.for !== "string"){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting/noData/for",schemaPath:"#/properties/slos/items/properties/alerting/properties/noData/properties/for/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid51 = _errs274 === errors;
-}
-else {
-var valid51 = true;
-}
-if(valid51){
-if(data101.severity !== undefined){
-let data104 = data101.severity;
-const _errs276 = errors;
-if(typeof data104 !== "string"){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting/noData/severity",schemaPath:"#/properties/slos/items/properties/alerting/properties/noData/properties/severity/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!((data104 === "page") || (data104 === "ticket"))){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting/noData/severity",schemaPath:"#/properties/slos/items/properties/alerting/properties/noData/properties/severity/enum",keyword:"enum",params:{allowedValues: schema11.properties.slos.items.properties.alerting.properties.noData.properties.severity.enum}}];
-return false;
-}
-var valid51 = _errs276 === errors;
-}
-else {
-var valid51 = true;
-}
-}
-}
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting/noData",schemaPath:"#/properties/slos/items/properties/alerting/properties/noData/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid39 = _errs269 === errors;
-}
-else {
-var valid39 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/alerting",schemaPath:"#/properties/slos/items/properties/alerting/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
+var valid17 = true;
+}
+if(valid17){
+if(data32.labels !== undefined){
+const _errs210 = errors;
+if(!(validate28(data32.labels, {instancePath:instancePath+"/slos/" + i1+"/labels",parentData:data32,parentDataProperty:"labels",rootData}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
 }
 var valid17 = _errs210 === errors;
 }
@@ -2553,161 +2201,34 @@ else {
 var valid17 = true;
 }
 if(valid17){
-if(data37.labels !== undefined){
-let data105 = data37.labels;
-const _errs278 = errors;
-if(errors === _errs278){
-if(data105 && typeof data105 == "object" && !Array.isArray(data105)){
-for(const key42 in data105){
-const _errs280 = errors;
-if(typeof key42 !== "string"){
-const err40 = {instancePath:instancePath+"/slos/" + i1+"/labels",schemaPath:"#/properties/slos/items/properties/labels/propertyNames/type",keyword:"type",params:{type: "string"},propertyName:key42};
-if(vErrors === null){
-vErrors = [err40];
-}
-else {
-vErrors.push(err40);
-}
-errors++;
-}
-var valid52 = _errs280 === errors;
-if(!valid52){
-const err41 = {instancePath:instancePath+"/slos/" + i1+"/labels",schemaPath:"#/properties/slos/items/properties/labels/propertyNames",keyword:"propertyNames",params:{propertyName: key42}};
-if(vErrors === null){
-vErrors = [err41];
-}
-else {
-vErrors.push(err41);
-}
-errors++;
-validate10.errors = vErrors;
-return false;
-break;
-}
-}
-if(valid52){
-for(const key43 in data105){
-const _errs283 = errors;
-if(typeof data105[key43] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/labels/" + key43.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/slos/items/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid53 = _errs283 === errors;
-if(!valid53){
-break;
-}
-}
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/labels",schemaPath:"#/properties/slos/items/properties/labels/type",keyword:"type",params:{type: "object"}}];
+if(data32.expectedEventsPerSecond !== undefined){
+let data87 = data32.expectedEventsPerSecond;
+const _errs212 = errors;
+if(errors === _errs212){
+if((typeof data87 == "number") && (isFinite(data87))){
+if(data87 < 0 || isNaN(data87)){
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/expectedEventsPerSecond",schemaPath:"#/properties/slos/items/properties/expectedEventsPerSecond/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
-var valid17 = _errs278 === errors;
+else {
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1+"/expectedEventsPerSecond",schemaPath:"#/properties/slos/items/properties/expectedEventsPerSecond/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+}
+var valid17 = _errs212 === errors;
 }
 else {
 var valid17 = true;
 }
 if(valid17){
-if(data37.expectedEventsPerSecond !== undefined){
-let data107 = data37.expectedEventsPerSecond;
-const _errs285 = errors;
-if(errors === _errs285){
-if((typeof data107 == "number") && (isFinite(data107))){
-if(data107 < 0 || isNaN(data107)){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/expectedEventsPerSecond",schemaPath:"#/properties/slos/items/properties/expectedEventsPerSecond/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
-return false;
+if(data32.budgetPolicy !== undefined){
+const _errs214 = errors;
+if(!(validate25(data32.budgetPolicy, {instancePath:instancePath+"/slos/" + i1+"/budgetPolicy",parentData:data32,parentDataProperty:"budgetPolicy",rootData}))){
+vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+errors = vErrors.length;
 }
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/expectedEventsPerSecond",schemaPath:"#/properties/slos/items/properties/expectedEventsPerSecond/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-}
-var valid17 = _errs285 === errors;
-}
-else {
-var valid17 = true;
-}
-if(valid17){
-if(data37.budgetPolicy !== undefined){
-let data108 = data37.budgetPolicy;
-const _errs287 = errors;
-if(errors === _errs287){
-if(data108 && typeof data108 == "object" && !Array.isArray(data108)){
-const _errs289 = errors;
-for(const key44 in data108){
-if(!(((key44 === "freezeWhenBurnedPercent") || (key44 === "within")) || (key44 === "fixesOnlyWhenBurnedPercent"))){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/budgetPolicy",schemaPath:"#/properties/slos/items/properties/budgetPolicy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key44}}];
-return false;
-break;
-}
-}
-if(_errs289 === errors){
-if(data108.freezeWhenBurnedPercent !== undefined){
-let data109 = data108.freezeWhenBurnedPercent;
-const _errs290 = errors;
-if(errors === _errs290){
-if((typeof data109 == "number") && (isFinite(data109))){
-if(data109 <= 0 || isNaN(data109)){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/budgetPolicy/freezeWhenBurnedPercent",schemaPath:"#/properties/slos/items/properties/budgetPolicy/properties/freezeWhenBurnedPercent/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0}}];
-return false;
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/budgetPolicy/freezeWhenBurnedPercent",schemaPath:"#/properties/slos/items/properties/budgetPolicy/properties/freezeWhenBurnedPercent/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-}
-var valid54 = _errs290 === errors;
-}
-else {
-var valid54 = true;
-}
-if(valid54){
-if(data108.within !== undefined){
-const _errs292 = errors;
-if(typeof data108.within !== "string"){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/budgetPolicy/within",schemaPath:"#/properties/slos/items/properties/budgetPolicy/properties/within/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid54 = _errs292 === errors;
-}
-else {
-var valid54 = true;
-}
-if(valid54){
-if(data108.fixesOnlyWhenBurnedPercent !== undefined){
-let data111 = data108.fixesOnlyWhenBurnedPercent;
-const _errs294 = errors;
-if(errors === _errs294){
-if((typeof data111 == "number") && (isFinite(data111))){
-if(data111 <= 0 || isNaN(data111)){
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/budgetPolicy/fixesOnlyWhenBurnedPercent",schemaPath:"#/properties/slos/items/properties/budgetPolicy/properties/fixesOnlyWhenBurnedPercent/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0}}];
-return false;
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/budgetPolicy/fixesOnlyWhenBurnedPercent",schemaPath:"#/properties/slos/items/properties/budgetPolicy/properties/fixesOnlyWhenBurnedPercent/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-}
-var valid54 = _errs294 === errors;
-}
-else {
-var valid54 = true;
-}
-}
-}
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1+"/budgetPolicy",schemaPath:"#/properties/slos/items/properties/budgetPolicy/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid17 = _errs287 === errors;
+var valid17 = _errs214 === errors;
 }
 else {
 var valid17 = true;
@@ -2726,22 +2247,22 @@ var valid17 = true;
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/slos/" + i1,schemaPath:"#/properties/slos/items/type",keyword:"type",params:{type: "object"}}];
+validate21.errors = [{instancePath:instancePath+"/slos/" + i1,schemaPath:"#/properties/slos/items/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-var valid16 = _errs92 === errors;
+var valid16 = _errs75 === errors;
 if(!valid16){
 break;
 }
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/slos",schemaPath:"#/properties/slos/type",keyword:"type",params:{type: "array"}}];
+validate21.errors = [{instancePath:instancePath+"/slos",schemaPath:"#/properties/slos/type",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
-var valid0 = _errs90 === errors;
+var valid0 = _errs73 === errors;
 }
 else {
 var valid0 = true;
@@ -2754,10 +2275,10 @@ var valid0 = true;
 }
 }
 else {
-validate10.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate21.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate10.errors = vErrors;
+validate21.errors = vErrors;
 return errors === 0;
 }
