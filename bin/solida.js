@@ -2,7 +2,12 @@
 // Runs the compiled CLI in dist/ (built by `npm install`/`npm ci` through `prepare`, by `npm run build`, and
 // by scripts/setup.mjs before `npm run demo` and `npm test`). Plain JavaScript: no TypeScript loader at start.
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import module from 'node:module';
 import { fileURLToPath } from 'node:url';
+
+// Node 22.1+ keeps V8's compiled code of each module on disk (in the OS temp folder) and reuses it on the next
+// start; Node 20 has no such cache, and this line does nothing there (NODE_DISABLE_COMPILE_CACHE=1 turns it off).
+module.enableCompileCache?.();
 
 const entry = new URL('../dist/cli/main.js', import.meta.url);
 const src = fileURLToPath(new URL('../src', import.meta.url));
