@@ -83,9 +83,11 @@ export function normalizeConfig(config: SolidaConfig, file: string): { model: So
 function normalizeService(c: Collector, s: ServiceConfig, i: number): Service {
   const selector = s.selector ?? `{job="${s.name}"}`;
   const matcherBody = selector.trim();
-  // The default is one matcher on a checked service name: valid PromQL without loading the parser.
-  if (s.selector === undefined && /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(s.name)) {
-    // nothing to check
+  // The default, one matcher on a service name of letters, digits, '_', '.' and '-', is valid PromQL as
+  // written: checking it would load the parser for nothing (start-up time of `solida validate`).
+  const safeDefault = s.selector === undefined && /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(s.name);
+  if (safeDefault) {
+    // valid as written
   } else if (!/^\{.*\}$/s.test(matcherBody)) {
     c.add(`services[${i}].selector`, `"${selector}" is not a label-matcher list`, `write matchers in braces, e.g. {job="${s.name}"}`);
   } else if (checkPromQL(`up${matcherBody}`)) {
