@@ -9,7 +9,7 @@ import { parseMetricKey, type MetricSelector } from './selector.ts';
 import type { K6Check, K6MetricType, K6ReportedThreshold, K6Result } from './types.ts';
 import { PointLineParser } from './point-line.ts';
 import { LineSplitter } from './ndjson-lines.ts';
-import { fileChunks, isGzipFile, type Inflater } from './ndjson-source.ts';
+import { fileChunks, isGzipFile } from './ndjson-source.ts';
 
 export interface K6MetricRecord {
   name: string;
@@ -45,8 +45,6 @@ function badInput(file: string, message: string, line?: number): SolidaError {
 }
 
 export interface ReadRecordsOptions {
-  /** Who inflates a gzipped file; by default the gzip program when installed, else Node's zlib. */
-  inflater?: Inflater;
   /** false: every line through JSON.parse (the general path), to check the fast path against it. */
   fastPath?: boolean;
 }
@@ -65,7 +63,7 @@ export async function forEachK6Record(file: string, visitor: K6PointVisitor, opt
     if (p) visitor.onPoint!(p, n);
     else visitLine(text.slice(start, end), n, file, visitor);
   });
-  const chunks = fileChunks(file, gz, opts.inflater);
+  const chunks = fileChunks(file, gz);
   try {
     for (;;) {
       let next: IteratorResult<Buffer>;
@@ -79,7 +77,7 @@ export async function forEachK6Record(file: string, visitor: K6PointVisitor, opt
       splitter.push(next.value);
     }
   } finally {
-    await chunks.return(undefined); // stops gzip and closes the file when a line was refused
+    await chunks.return(undefined); // closes the file when a line was refused
   }
   // Only after the source ended cleanly: a cut-off last line of a damaged stream is reported as damage.
   splitter.end();
@@ -138,8 +136,7 @@ export interface ReadPointsOptions {
   selectors?: MetricSelector[];
   /** Percentiles to compute for every trend (0..100), besides p(90), p(95) and p(99). */
   percentiles?: number[];
-  /** Who inflates a gzipped file, and whether the fast Point path is used (see ReadRecordsOptions). */
-  inflater?: Inflater;
+  /** false: no fast Point path (see ReadRecordsOptions). */
   fastPath?: boolean;
 }
 
@@ -188,7 +185,7 @@ export async function readK6Points(file: string, opts: ReadPointsOptions = {}): 
       }
     },
   };
-  await forEachK6Record(file, visitor, { inflater: opts.inflater, fastPath: opts.fastPath });
+  await forEachK6Record(file, visitor, { fastPath: opts.fastPath });
   return {
     source: { kind: 'points', file },
     metrics: agg.metrics(),
