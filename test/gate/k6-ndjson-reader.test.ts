@@ -179,6 +179,37 @@ describe('whole files through every source', () => {
     expect(err.problems).toMatchObject([{ path: `line ${at + 1}`, message: expect.stringMatching(/value -3: http_req_duration is a time and never negative/) }]);
   });
 
+  it('impossible values are refused with their line on both paths; the boundaries are not', async () => {
+    const dir = tmp();
+    const metric = (name: string, type: string, contains = 'default') => JSON.stringify({ type: 'Metric', data: { name, type, contains, thresholds: [], submetrics: null }, metric: name });
+    const declarations = [metric('http_req_duration', 'trend', 'time'), metric('http_req_failed', 'rate'), metric('http_reqs', 'counter'), metric('custom_delta', 'trend'), metric('vus', 'gauge')];
+    // k6's own key order (fast path) and with metadata after the tags (general path).
+    const point = (name: string, value: string, fast: boolean) =>
+      `{"metric":"${name}","type":"Point","data":{"time":"2026-01-01T00:00:00.5Z","value":${value},"tags":{"a":"b"}${fast ? '' : ',"metadata":{"s":"1"}'}}}`;
+    const refused: [string, string, RegExp][] = [
+      ['http_req_duration', '-0.001', /value -0.001: http_req_duration is a time and never negative/],
+      ['http_req_failed', '1.5', /value 1.5: a rate sample is 0 or 1/],
+      ['http_req_failed', '-1', /value -1: a rate sample is 0 or 1/],
+      ['http_reqs', '-2', /value -2: a counter never decreases/],
+      ['custom_delta', '1e400', /value Infinity is not a finite number/],
+    ];
+    for (const fast of [true, false]) {
+      for (const [name, value, message] of refused) {
+        const file = join(dir, `refused-${fast}-${name}-${value}.jsonl`);
+        writeFileSync(file, [...declarations, point('vus', '1', fast), point(name, value, fast)].join('\n'));
+        const err = await failure(readK6Points(file));
+        expect(err.exitCode).toBe(2);
+        expect(err.problems, `${name} ${value}`).toMatchObject([{ file, path: `line ${declarations.length + 2}`, message: expect.stringMatching(message) }]);
+      }
+      const ok = join(dir, `boundaries-${fast}.jsonl`);
+      const values: [string, string][] = [['http_req_duration', '0'], ['http_req_failed', '0'], ['http_req_failed', '1'], ['http_reqs', '0'], ['custom_delta', '-5'], ['vus', '-1']];
+      writeFileSync(ok, [...declarations, ...values.map(([n, v]) => point(n, v, fast))].join('\n'));
+      const result = await readK6Points(ok);
+      expect(result.metrics.custom_delta.stats.min).toBe(-5);
+      expect(result.metrics.http_req_failed.stats).toMatchObject({ nonZero: 1, zero: 1 });
+    }
+  });
+
   it('a damaged gzip stream is damage, never a shorter file', async () => {
     const dir = tmp();
     const gz = gzipSync(bigText(4));
