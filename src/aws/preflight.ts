@@ -9,7 +9,8 @@ export interface ClientWithConfig {
 }
 
 export const REGION_FIX = 'pass --region, or set AWS_REGION (or region in the AWS_PROFILE profile of ~/.aws/config)';
-export const CREDENTIALS_FIX = 'set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN), or AWS_PROFILE naming a profile in ~/.aws (aws configure / aws sso login)';
+export const CREDENTIALS_FIX =
+  'set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN), or AWS_PROFILE naming a profile in ~/.aws (aws configure / aws sso login)';
 
 async function resolveProvider(value: unknown): Promise<unknown> {
   return typeof value === 'function' ? await (value as () => Promise<unknown>)() : value;
