@@ -81,8 +81,8 @@ export async function startLivePrometheus(jobs: Job[], historySeconds: number, r
 }
 
 /**
- * The generated rules with every group evaluated every `interval`. Their long-window groups run every
- * minute and their 10-minute tiles every 10 minutes, and Prometheus starts a group at an offset within its
+ * The generated rules with every group evaluated every `interval`. Their long-window groups run every two
+ * minutes and their 10-minute tiles every 10 minutes, and Prometheus starts a group at an offset within its
  * interval: a test would wait up to 10 minutes for the first tile. Ratios of tile sums are unchanged by
  * denser tiles (numerator and denominator scale alike), so the figures the tests check stay the same.
  */
