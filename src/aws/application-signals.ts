@@ -56,7 +56,9 @@ async function send<T>(what: string, run: () => Promise<T>): Promise<T> {
 
 // ---------- normalization ----------
 
-const queries = (q: MetricDataQuery[] | undefined) => canonicalJson((q ?? []).map((x) => ({ ...x, ReturnData: x.ReturnData ?? true })));
+// An empty list counts as unset: a metric without dimensions is sent as `Dimensions: []`, and a service
+// that returns it without the member must not show as a change on every plan.
+const queries = (q: MetricDataQuery[] | undefined) => canonicalJson((q ?? []).map((x) => ({ ...x, ReturnData: x.ReturnData ?? true })), { dropEmptyLists: true });
 
 /** The fields solida sets, in one shape for the create request and for what GetServiceLevelObjective returns. */
 export function normalizeSlo(x: CreateServiceLevelObjectiveInput | ServiceLevelObjective): Record<string, Json> {
