@@ -19,7 +19,8 @@ export interface FastPoint {
  * characters, an RFC 3339 time with seconds 00-59, a JSON number. None of it can match a line break,
  * so a match never runs past the line.
  */
-const SHAPE = /\{"metric":"[^"\\\x00-\x1f]+","type":"Point","data":\{"time":"\d{4}-\d\d-\d\dT\d\d:\d\d:[0-5]\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d)","value":-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?,"tags":/y;
+const SHAPE =
+  /\{"metric":"[^"\\\x00-\x1f]+","type":"Point","data":\{"time":"\d{4}-\d\d-\d\dT\d\d:\d\d:[0-5]\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d)","value":-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?,"tags":/y;
 const HEAD = '{"metric":"';
 const MID = '","type":"Point","data":{"time":"';
 const VALUE = '","value":';
@@ -231,7 +232,8 @@ export class PointLineParser {
     for (; p < end; p++) {
       const c = s.charCodeAt(p);
       if (c === 0x2e) scale = 0;
-      else if (c > NINE || c < ZERO) return Number(s.slice(start, end)); // an exponent
+      else if (c > NINE || c < ZERO)
+        return Number(s.slice(start, end)); // an exponent
       else {
         mantissa = mantissa * 10 + (c - ZERO);
         if (mantissa !== 0) digits++;

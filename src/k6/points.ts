@@ -120,13 +120,16 @@ export function visitLine(line: string, n: number, file: string, visitor: K6Poin
   } else if (r.type === 'Point') {
     const time = typeof d.time === 'string' ? Date.parse(d.time) : NaN;
     if (typeof d.value !== 'number' || Number.isNaN(time)) throw badInput(file, 'a Point needs a numeric value and an ISO time', n);
-    visitor.onPoint?.({
-      metric: r.metric,
-      time,
-      value: d.value,
-      tags: (d.tags as Record<string, string> | null) ?? {},
-      metadata: (d.metadata as Record<string, string> | undefined) ?? undefined,
-    }, n);
+    visitor.onPoint?.(
+      {
+        metric: r.metric,
+        time,
+        value: d.value,
+        tags: (d.tags as Record<string, string> | null) ?? {},
+        metadata: (d.metadata as Record<string, string> | undefined) ?? undefined,
+      },
+      n,
+    );
   }
   // Other record types (future k6 versions) are skipped on purpose.
 }

@@ -60,7 +60,9 @@ describe('fast paths read exactly what the plain paths read', () => {
     for (const name of GZ_FIXTURES) expect(await records(join(dir, name.replace(/\.gz$/, '')))).toEqual(await records(fixture(name)));
     // The fast path really is taken on real k6 output (else the comparison above proves nothing).
     const parser = new PointLineParser();
-    const pointLines = plainText('fail-points.jsonl.gz').split('\n').filter((l) => l.includes('"type":"Point"'));
+    const pointLines = plainText('fail-points.jsonl.gz')
+      .split('\n')
+      .filter((l) => l.includes('"type":"Point"'));
     expect(pointLines.filter((l) => parser.parse(l) !== undefined).length).toBe(pointLines.length);
   });
 
@@ -72,11 +74,7 @@ describe('fast paths read exactly what the plain paths read', () => {
       const opts = { percentiles: [50, 99.9] };
       const reference = await readK6Points(fixture(name), { ...opts, fastPath: false });
       const strip = (r: { source: unknown }) => ({ ...r, source: undefined });
-      for (const variant of [
-        readK6Points(fixture(name), opts),
-        readK6Points(plain, opts),
-        readK6Points(plain, { ...opts, fastPath: false }),
-      ]) {
+      for (const variant of [readK6Points(fixture(name), opts), readK6Points(plain, opts), readK6Points(plain, { ...opts, fastPath: false })]) {
         expect(strip(await variant)).toEqual(strip(reference));
       }
     }
@@ -160,7 +158,12 @@ describe('whole files through every source', () => {
     writeFileSync(plain, good.join('\n'));
     const gz = join(dir, 'bad.jsonl.gz');
     writeFileSync(gz, gzipSync(good.join('\n')));
-    for (const [file, opts] of [[plain, {}], [plain, { fastPath: false }], [gz, {}], [gz, { fastPath: false }]] as const) {
+    for (const [file, opts] of [
+      [plain, {}],
+      [plain, { fastPath: false }],
+      [gz, {}],
+      [gz, { fastPath: false }],
+    ] as const) {
       const err = await failure(readK6Points(file, opts));
       expect(err.exitCode).toBe(2);
       expect(err.problems).toMatchObject([{ file, path: `line ${lineNo}`, message: expect.stringMatching(/not a JSON line/) }]);
@@ -181,8 +184,15 @@ describe('whole files through every source', () => {
 
   it('impossible values are refused with their line on both paths; the boundaries are not', async () => {
     const dir = tmp();
-    const metric = (name: string, type: string, contains = 'default') => JSON.stringify({ type: 'Metric', data: { name, type, contains, thresholds: [], submetrics: null }, metric: name });
-    const declarations = [metric('http_req_duration', 'trend', 'time'), metric('http_req_failed', 'rate'), metric('http_reqs', 'counter'), metric('custom_delta', 'trend'), metric('vus', 'gauge')];
+    const metric = (name: string, type: string, contains = 'default') =>
+      JSON.stringify({ type: 'Metric', data: { name, type, contains, thresholds: [], submetrics: null }, metric: name });
+    const declarations = [
+      metric('http_req_duration', 'trend', 'time'),
+      metric('http_req_failed', 'rate'),
+      metric('http_reqs', 'counter'),
+      metric('custom_delta', 'trend'),
+      metric('vus', 'gauge'),
+    ];
     // k6's own key order (fast path) and with metadata after the tags (general path).
     const point = (name: string, value: string, fast: boolean) =>
       `{"metric":"${name}","type":"Point","data":{"time":"2026-01-01T00:00:00.5Z","value":${value},"tags":{"a":"b"}${fast ? '' : ',"metadata":{"s":"1"}'}}}`;
@@ -202,7 +212,14 @@ describe('whole files through every source', () => {
         expect(err.problems, `${name} ${value}`).toMatchObject([{ file, path: `line ${declarations.length + 2}`, message: expect.stringMatching(message) }]);
       }
       const ok = join(dir, `boundaries-${fast}.jsonl`);
-      const values: [string, string][] = [['http_req_duration', '0'], ['http_req_failed', '0'], ['http_req_failed', '1'], ['http_reqs', '0'], ['custom_delta', '-5'], ['vus', '-1']];
+      const values: [string, string][] = [
+        ['http_req_duration', '0'],
+        ['http_req_failed', '0'],
+        ['http_req_failed', '1'],
+        ['http_reqs', '0'],
+        ['custom_delta', '-5'],
+        ['vus', '-1'],
+      ];
       writeFileSync(ok, [...declarations, ...values.map(([n, v]) => point(n, v, fast))].join('\n'));
       const result = await readK6Points(ok);
       expect(result.metrics.custom_delta.stats.min).toBe(-5);
