@@ -2,16 +2,14 @@
 // each metric (type, thresholds, sub-metrics) and `Point` records with one sample and its tags.
 // Streamed line by line: a long test's output is gigabytes, and only the numbers of the tracked
 // selectors are kept.
-import { impossiblePoint } from './sanity.ts';
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
-import { createGunzip } from 'node:zlib';
-import type { Readable } from 'node:stream';
+import { pointCheck } from './sanity.ts';
 import { SolidaError } from '../util/errors.ts';
 import { SampleAggregator } from './sinks.ts';
 import { parseMetricKey, type MetricSelector } from './selector.ts';
 import type { K6Check, K6MetricType, K6ReportedThreshold, K6Result } from './types.ts';
 import { PointLineParser } from './point-line.ts';
+import { LineSplitter } from './ndjson-lines.ts';
+import { fileChunks, isGzipFile } from './ndjson-source.ts';
 
 export interface K6MetricRecord {
   name: string;
@@ -34,20 +32,11 @@ export interface K6Point {
 
 export interface K6PointVisitor {
   onMetric?(m: K6MetricRecord): void;
-  onPoint?(p: K6Point): void;
+  /** lineNo: the point's line in the file, for errors. */
+  onPoint?(p: K6Point, lineNo: number): void;
 }
 
 const TYPES = new Set(['counter', 'gauge', 'rate', 'trend']);
-
-async function isGzip(file: string): Promise<boolean> {
-  const fh = await open(file, 'r');
-  try {
-    const { buffer, bytesRead } = await fh.read(Buffer.alloc(2), 0, 2, 0);
-    return bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
-  } finally {
-    await fh.close();
-  }
-}
 
 function badInput(file: string, message: string, line?: number): SolidaError {
   return new SolidaError(`cannot read k6 points ${file}`, 2, [
@@ -55,65 +44,44 @@ function badInput(file: string, message: string, line?: number): SolidaError {
   ]);
 }
 
+export interface ReadRecordsOptions {
+  /** false: every line through JSON.parse (the general path), to check the fast path against it. */
+  fastPath?: boolean;
+}
+
 /** Visit every record of a k6 NDJSON file in order, gzipped or not (told apart by content, not name). */
-export async function forEachK6Record(file: string, visitor: K6PointVisitor): Promise<void> {
+export async function forEachK6Record(file: string, visitor: K6PointVisitor, opts: ReadRecordsOptions = {}): Promise<void> {
   let gz: boolean;
   try {
-    gz = await isGzip(file);
+    gz = await isGzipFile(file);
   } catch (err) {
     throw badInput(file, `the file is missing or unreadable (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
-  const raw = createReadStream(file);
-  const stream: Readable = gz ? raw.pipe(createGunzip()) : raw;
-  // pipe() does not forward errors; surface the read side's too.
-  const failure = new Promise<never>((_, reject) => {
-    raw.on('error', reject);
-    stream.on('error', reject);
+  const fast = opts.fastPath === false || !visitor.onPoint ? undefined : new PointLineParser();
+  const splitter = new LineSplitter((text, start, end, n) => {
+    const p = fast?.parseAt(text, start, end);
+    if (p) visitor.onPoint!(p, n);
+    else visitLine(text.slice(start, end), n, file, visitor);
   });
-  failure.catch(() => undefined);
-  // Lines are split by hand from decoded chunks: readline costs more than the parsing itself.
-  stream.setEncoding('utf8');
-  const fast = new PointLineParser();
-  let n = 0;
-  let carry = '';
-  const visit = (line: string) => {
-    n++;
-    if (line.length === 0 || line.trim() === '') return;
-    visitLine(line, n, file, visitor, fast);
-  };
+  const chunks = fileChunks(file, gz);
   try {
-    const consume = (async () => {
-      for await (const chunk of stream as AsyncIterable<string>) {
-        let start = 0;
-        let nl = chunk.indexOf('\n');
-        if (nl >= 0 && carry !== '') {
-          visit(stripCr(carry + chunk.slice(0, nl)));
-          carry = '';
-          start = nl + 1;
-          nl = chunk.indexOf('\n', start);
-        }
-        while (nl >= 0) {
-          visit(stripCr(chunk.slice(start, nl)));
-          start = nl + 1;
-          nl = chunk.indexOf('\n', start);
-        }
-        carry += chunk.slice(start);
+    for (;;) {
+      let next: IteratorResult<Buffer>;
+      try {
+        next = await chunks.next();
+      } catch (err) {
+        // Only the source's errors are damage; a visitor's own errors pass through as they are.
+        throw badInput(file, `${gz ? 'gzip stream' : 'file'} is damaged: ${(err as Error).message}`, splitter.lines || undefined);
       }
-      if (carry !== '') visit(stripCr(carry));
-    })();
-    consume.catch(() => undefined); // the race below reports it; avoid a second, unhandled report
-    await Promise.race([consume, failure]);
-  } catch (err) {
-    if (err instanceof SolidaError) throw err;
-    throw badInput(file, `${gz ? 'gzip stream' : 'file'} is damaged: ${(err as Error).message}`, n || undefined);
+      if (next.done) break;
+      splitter.push(next.value);
+    }
   } finally {
-    raw.destroy();
+    await chunks.return(undefined); // closes the file when a line was refused
   }
-  if (n === 0) throw badInput(file, 'the file is empty');
-}
-
-function stripCr(line: string): string {
-  return line.endsWith('\r') ? line.slice(0, -1) : line;
+  // Only after the source ended cleanly: a cut-off last line of a damaged stream is reported as damage.
+  splitter.end();
+  if (splitter.lines === 0) throw badInput(file, 'the file is empty');
 }
 
 /**
@@ -124,7 +92,7 @@ export function visitLine(line: string, n: number, file: string, visitor: K6Poin
   if (fast && visitor.onPoint) {
     const p = fast.parse(line);
     if (p) {
-      visitor.onPoint(p);
+      visitor.onPoint(p, n);
       return;
     }
   }
@@ -152,13 +120,16 @@ export function visitLine(line: string, n: number, file: string, visitor: K6Poin
   } else if (r.type === 'Point') {
     const time = typeof d.time === 'string' ? Date.parse(d.time) : NaN;
     if (typeof d.value !== 'number' || Number.isNaN(time)) throw badInput(file, 'a Point needs a numeric value and an ISO time', n);
-    visitor.onPoint?.({
-      metric: r.metric,
-      time,
-      value: d.value,
-      tags: (d.tags as Record<string, string> | null) ?? {},
-      metadata: (d.metadata as Record<string, string> | undefined) ?? undefined,
-    });
+    visitor.onPoint?.(
+      {
+        metric: r.metric,
+        time,
+        value: d.value,
+        tags: (d.tags as Record<string, string> | null) ?? {},
+        metadata: (d.metadata as Record<string, string> | undefined) ?? undefined,
+      },
+      n,
+    );
   }
   // Other record types (future k6 versions) are skipped on purpose.
 }
@@ -168,6 +139,8 @@ export interface ReadPointsOptions {
   selectors?: MetricSelector[];
   /** Percentiles to compute for every trend (0..100), besides p(90), p(95) and p(99). */
   percentiles?: number[];
+  /** false: no fast Point path (see ReadRecordsOptions). */
+  fastPath?: boolean;
 }
 
 export async function readK6Points(file: string, opts: ReadPointsOptions = {}): Promise<K6Result> {
@@ -177,9 +150,14 @@ export async function readK6Points(file: string, opts: ReadPointsOptions = {}): 
   const declaredSubmetrics = new Set<string>();
   // Declared types and units, to refuse samples no k6 run can produce (src/k6/sanity.ts).
   const declared = new Map<string, { type: string; contains?: string }>();
-  let line = 0;
-  await forEachK6Record(file, {
+  // Per metric, what every point of it needs, found once: its sanity check and its sinks. Consecutive
+  // points are usually of one request, not one metric, so a map (keyed by the parser's shared name
+  // strings, hashed once) rather than only the last one.
+  const perMetric = new Map<string, { check: (value: number) => string | null; add: ReturnType<SampleAggregator['adder']> }>();
+  let count = 0;
+  const visitor: K6PointVisitor = {
     onMetric(m) {
+      perMetric.clear(); // a declaration changes what the metric's points are checked against
       declared.set(m.name, { type: m.type, contains: m.contains });
       agg.declare(m.name, m.type);
       for (const s of m.submetrics) {
@@ -190,12 +168,17 @@ export async function readK6Points(file: string, opts: ReadPointsOptions = {}): 
       // The NDJSON declares thresholds but never their verdict.
       for (const t of m.thresholds) thresholds.push({ metric: m.name, expression: t });
     },
-    onPoint(p) {
-      line++;
-      const d = declared.get(p.metric);
-      const impossible = impossiblePoint(p.metric, d?.type, p.value, d?.contains);
-      if (impossible) throw badInput(file, `${p.metric} point #${line}: ${impossible}`);
-      agg.add(p.metric, p.value, p.tags, p.time);
+    onPoint(p, lineNo) {
+      count++;
+      let m = perMetric.get(p.metric);
+      if (m === undefined) {
+        const d = declared.get(p.metric);
+        m = { check: pointCheck(p.metric, d?.type, d?.contains), add: agg.adder(p.metric) };
+        perMetric.set(p.metric, m);
+      }
+      const impossible = m.check(p.value);
+      if (impossible) throw badInput(file, `${p.metric} point #${count}: ${impossible}`, lineNo);
+      m.add(p.value, p.tags, p.time);
       if (p.metric === 'checks' && p.tags.check !== undefined) {
         const path = `${p.tags.group ?? ''}::${p.tags.check}`;
         const c = checks.get(path) ?? { name: p.tags.check, path, passes: 0, fails: 0 };
@@ -204,7 +187,8 @@ export async function readK6Points(file: string, opts: ReadPointsOptions = {}): 
         checks.set(path, c);
       }
     },
-  });
+  };
+  await forEachK6Record(file, visitor, { fastPath: opts.fastPath });
   return {
     source: { kind: 'points', file },
     metrics: agg.metrics(),

@@ -22,9 +22,21 @@ export function impossibleStats(name: string, type: string | undefined, stats: R
 
 /** Why one NDJSON point is impossible, or null. */
 export function impossiblePoint(name: string, type: string | undefined, value: number, contains?: string): string | null {
-  if (!Number.isFinite(value)) return `value ${value} is not a finite number`;
-  if (type === 'trend' && isTimeMetric(name, contains) && value < 0) return `value ${value}: ${name} is a time and never negative`;
-  if (type === 'rate' && (value < 0 || value > 1)) return `value ${value}: a rate sample is 0 or 1`;
-  if (type === 'counter' && value < 0) return `value ${value}: a counter never decreases`;
-  return null;
+  return pointCheck(name, type, contains)(value);
+}
+
+/** impossiblePoint for one metric, its name matched once: a reader checks millions of points. */
+export function pointCheck(name: string, type: string | undefined, contains?: string): (value: number) => string | null {
+  const time = type === 'trend' && isTimeMetric(name, contains);
+  const why = (value: number): string | null => {
+    if (!Number.isFinite(value)) return `value ${value} is not a finite number`;
+    if (time && value < 0) return `value ${value}: ${name} is a time and never negative`;
+    if (type === 'rate' && (value < 0 || value > 1)) return `value ${value}: a rate sample is 0 or 1`;
+    if (type === 'counter' && value < 0) return `value ${value}: a counter never decreases`;
+    return null;
+  };
+  // Per point only one range test (NaN and infinities fail it too); the reasons only for a point outside.
+  const min = time || type === 'rate' || type === 'counter' ? 0 : -Number.MAX_VALUE;
+  const max = type === 'rate' ? 1 : Number.MAX_VALUE;
+  return (value) => (value >= min && value <= max ? null : why(value));
 }

@@ -190,15 +190,27 @@ export class SampleAggregator {
 
   add(name: string, value: number, tags: Record<string, string> | null | undefined, timeMs: number, type?: K6MetricType): void {
     if (type && !this.types.has(name)) this.declare(name, type);
+    this.adder(name)(value, tags, timeMs);
+  }
+
+  /**
+   * add() for one metric with its lookups done once, for a reader's per-sample loop. It sees selectors
+   * tracked later too (the list is shared); a later declare() of the name does not change a sink made.
+   */
+  adder(name: string): (value: number, tags: Record<string, string> | null | undefined, timeMs: number) => void {
     this.trackBase(name);
-    if (timeMs < this.firstTime) this.firstTime = timeMs;
-    if (timeMs > this.lastTime) this.lastTime = timeMs;
-    for (const t of this.byName.get(name)!) {
-      if (!matchesFilter(t.filter, tags)) continue;
-      t.type ??= this.types.get(name) ?? 'trend';
-      t.sink ??= newSink(t.type);
-      t.sink.add(value, timeMs);
-    }
+    const list = this.byName.get(name)!;
+    return (value, tags, timeMs) => {
+      if (timeMs < this.firstTime) this.firstTime = timeMs;
+      if (timeMs > this.lastTime) this.lastTime = timeMs;
+      for (let i = 0; i < list.length; i++) {
+        const t = list[i];
+        if (!matchesFilter(t.filter, tags)) continue;
+        t.type ??= this.types.get(name) ?? 'trend';
+        t.sink ??= newSink(t.type);
+        t.sink.add(value, timeMs);
+      }
+    };
   }
 
   /** Seconds between the first and the last sample, k6's denominator for counter rates. */

@@ -46,6 +46,66 @@ describe('PointLineParser', () => {
     expect(new PointLineParser().parse(line)).toBeUndefined();
   });
 
+  it('agrees with JSON.parse + Date.parse on edge values and times, or leaves the line to them', () => {
+    const line = (time: string, value: string, tags = '{"a":"b"}') => `{"metric":"w","type":"Point","data":{"time":"${time}","value":${value},"tags":${tags}}}`;
+    const values = ['0', '-0', '1', '-1', '0.1', '0.30000000000000004', '2.346274', '123456789012345', '1234567890123456789', '0.000000000000000000000001', '1.7976931348623157e308', '5e-324', '1E3', '-2.5e-7', '9007199254740993', '0.1234567890123456789', '1e400', '100', '1.0'];
+    const times = ['2026-01-01T00:00:00Z', '2026-01-01T23:59:59.999999999Z', '2026-11-22T17:45:51.04690337Z', '2026-01-01T00:00:00.5Z', '2026-01-01T00:00:00.05Z', '2026-01-01T02:00:00.123+02:00', '2026-01-01T00:00:00-05:30', '2026-02-30T00:00:00Z', '2024-02-29T12:00:00Z', '2026-01-01T24:00:00Z', '2026-01-01T23:59:60Z', '2026-13-01T00:00:00Z', '2026-01-01T00:00:00+24:00', '1970-01-01T00:00:00Z', '0001-01-01T00:00:00Z', '2026-01-01T00:00:00.1234567891Z'];
+    const parser = new PointLineParser();
+    let taken = 0;
+    for (const time of times) {
+      for (const value of values) {
+        const l = line(time, value);
+        const p = parser.parse(l);
+        if (Number.isNaN(Date.parse(time))) {
+          expect(p, l).toBeUndefined(); // the general path refuses it: so must the fast one
+          continue;
+        }
+        if (p === undefined) continue; // left to the general path: allowed, never wrong
+        taken++;
+        expect(p, l).toEqual(slow(l));
+        expect(Object.is(p.value, JSON.parse(l).data.value), l).toBe(true); // -0 stays -0
+      }
+    }
+    expect(taken).toBeGreaterThan(150);
+  });
+
+  it('never accepts what JSON.parse refuses, nor reads anything differently (random damage to real lines)', () => {
+    const lines = gunzipSync(readFileSync(join(FIXTURES, 'fail-points.jsonl.gz'))).toString('utf8').split('\n').filter((l) => l.includes('"type":"Point"'));
+    let seed = 42;
+    const random = (n: number) => Math.floor(((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31) * n);
+    const alphabet = '{}[]",:.-+eE0123456789 \\tTZnull\u00e9\n\r';
+    const parser = new PointLineParser();
+    let refused = 0;
+    let accepted = 0;
+    for (let i = 0; i < 30_000; i++) {
+      let l = lines[random(lines.length)];
+      for (let k = 1 + random(2); k > 0; k--) {
+        const at = random(l.length);
+        const op = random(3);
+        const ch = alphabet[random(alphabet.length)];
+        l = op === 0 ? l.slice(0, at) + l.slice(at + 1) : op === 1 ? l.slice(0, at) + ch + l.slice(at) : l.slice(0, at) + ch + l.slice(at + 1);
+      }
+      const p = parser.parse(l);
+      let reference: K6Point | undefined;
+      try {
+        const r = JSON.parse(l);
+        if (r.type === 'Point' && typeof r.data?.value === 'number' && typeof r.data?.time === 'string' && !Number.isNaN(Date.parse(r.data.time))) reference = slow(l);
+      } catch {
+        reference = undefined;
+      }
+      if (p === undefined) {
+        refused++;
+        continue;
+      }
+      accepted++;
+      expect(reference, l).toBeDefined();
+      expect(p, l).toEqual(reference);
+    }
+    // Both outcomes happen often, so both were tested.
+    expect(refused).toBeGreaterThan(3000);
+    expect(accepted).toBeGreaterThan(3000);
+  });
+
   it('keeps offsets, fractions and null tags as the general path reads them', () => {
     const parser = new PointLineParser();
     for (const line of [
