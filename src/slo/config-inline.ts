@@ -35,7 +35,9 @@ export function closedScript(code: string, defineConfigHref: string): { script: 
 export function evaluateClosedConfig(code: string, defineConfigHref: string, timeoutMs: number): InlineResult {
   const closed = closedScript(code, defineConfigHref);
   if (!closed) return undefined;
-  const context = createContext({}, { codeGeneration: { strings: false, wasm: false }, microtaskMode: 'afterEvaluate' });
+  // The global is made from no object of this realm: `this.constructor.constructor` would otherwise be our Function,
+  // code generation from strings would be allowed, and `return process` would reach the CLI's process.
+  const context = createContext(Object.create(null), { codeGeneration: { strings: false, wasm: false }, microtaskMode: 'afterEvaluate' });
   let value: unknown;
   try {
     // defineConfig is made inside the context: a function of this realm would hand the config our Function.

@@ -34,6 +34,8 @@ describe('evaluating a closed config bundle without a worker', () => {
     ['a throw', bundle('throw new Error("bad");\nvar c = {};', 'c')],
     ['eval (code generation is off in the context)', bundle('var c = eval("({})");', 'c')],
     ['Function from defineConfig (no way out to this realm)', bundle('var c = defineConfig.constructor("return process")();', 'c')],
+    // The context's global is made of no object of this realm: its constructor is the context's own Function.
+    ['Function from the global object (no way out to this realm)', bundle('var c = this.constructor.constructor("return process")().pid;', 'c')],
     ['a function in the value', bundle('var c = { hook: () => 1 };', 'c')],
     ['an undefined default export', bundle('var c = undefined;', 'c')],
     ['no default export', '// x\nvar c = {};\nexport {\n  c\n};\n'],
