@@ -22,6 +22,7 @@ import {
 } from '@opentelemetry/api';
 import type { NodeSDK, tracing } from '@opentelemetry/sdk-node';
 import type { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { fastOtlpProtobufExporter } from './otlp-protobuf-exporter.ts';
 import {
   ATTR_CLIENT_ADDRESS,
   ATTR_ERROR_TYPE,
@@ -114,11 +115,17 @@ function sdkConfiguration(service: string, opts: TracingOptions): ConstructorPar
   // Without `otlp` settings the SDK builds the exporter from the environment (OTEL_TRACES_EXPORTER,
   // the protocol, endpoint and headers): OTLP/HTTP protobuf unless told otherwise.
   // The SDK's own re-export: sdk-trace-base is not a direct dependency (one version set, see README).
-  const traceExporter: tracing.SpanExporter | undefined = opts.otlp
-    ? otlpProtocol(env) === 'http/json'
-      ? new (loadOtlpJson().OTLPTraceExporter)(opts.otlp)
-      : new (loadOtlpProtobuf().OTLPTraceExporter)(opts.otlp)
-    : undefined;
+  // For OTLP/HTTP protobuf (the default) the exporter is the SDK's with solida's span encoder
+  // (otlp-protobuf-exporter.ts); any other choice is left to the SDK as configured.
+  const protocol = otlpProtocol(env);
+  const traceExporter: tracing.SpanExporter | undefined =
+    protocol === 'http/protobuf' && (opts.otlp || otlpIsTheOnlyExporter(env))
+      ? fastOtlpProtobufExporter(opts.otlp)
+      : opts.otlp
+        ? protocol === 'http/json'
+          ? new (loadOtlpJson().OTLPTraceExporter)(opts.otlp)
+          : new (loadOtlpProtobuf().OTLPTraceExporter)(opts.otlp)
+        : undefined;
   return {
     serviceName: env.OTEL_SERVICE_NAME ? undefined : service,
     instrumentations: [],
@@ -127,6 +134,12 @@ function sdkConfiguration(service: string, opts: TracingOptions): ConstructorPar
     ...(env.OTEL_METRICS_EXPORTER ? {} : { metricReaders: [] }),
     ...(env.OTEL_LOGS_EXPORTER ? {} : { logRecordProcessors: [] }),
   };
+}
+
+/** OTEL_TRACES_EXPORTER unset or `otlp` alone: what the SDK would answer with one OTLP exporter. */
+export function otlpIsTheOnlyExporter(env: NodeJS.ProcessEnv = process.env): boolean {
+  const names = [...new Set((env.OTEL_TRACES_EXPORTER ?? '').split(',').map((s) => s.trim()))].filter((s) => s !== '' && s !== 'null');
+  return names.length === 0 || (names.length === 1 && names[0] === 'otlp');
 }
 
 function startServerSpan(tracer: Tracer, req: IncomingMessage, method: string): { span: Span; ctx: Context } {
