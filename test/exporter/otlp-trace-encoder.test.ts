@@ -2,12 +2,14 @@
 // (@opentelemetry/otlp-transformer), byte for byte, and the official opentelemetry-proto schema
 // (test/fixtures/otlp-proto, decoded with protobufjs), field by field against values read off the
 // SDK's finished spans.
-import type { IncomingMessage } from 'node:http';
+import http, { type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type HrTime } from '@opentelemetry/api';
 import { core, resources, tracing } from '@opentelemetry/sdk-node';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeTraceExportRequest } from '../../src/exporter/otlp-trace-encoder.ts';
+import { encodeTraceExportRequest, encodeTraceExportRequestInto } from '../../src/exporter/otlp-trace-encoder.ts';
+import { fastOtlpProtobufExporter } from '../../src/exporter/otlp-protobuf-exporter.ts';
 import { startTracing } from '../../src/exporter/tracing.ts';
 import { decodeTraceRequest, type DecodedAnyValue, type DecodedKeyValue, type DecodedRequest } from './otlp-proto.ts';
 
@@ -248,5 +250,53 @@ describe('OTLP protobuf span encoder', () => {
     expect(ours.length).toBeGreaterThan(1 << 16);
     expect(Buffer.from(ours).equals(Buffer.from(ProtobufTraceSerializer.serializeRequest(spans)!))).toBe(true);
     expect(decodeTraceRequest(ours)).toEqual(expected(spans));
+  });
+
+  it('into a reused body: the same bytes, in the same memory', () => {
+    const spans = makeSpans();
+    const body = { buffer: Buffer.allocUnsafe(16) }; // too small: grows
+    const first = encodeTraceExportRequestInto(spans, body);
+    expect(Buffer.from(first).equals(Buffer.from(ProtobufTraceSerializer.serializeRequest(spans)!))).toBe(true);
+    const second = encodeTraceExportRequestInto(spans.slice(0, 2), body);
+    expect(second.buffer).toBe(first.buffer);
+    expect(decodeTraceRequest(second)).toEqual(expected(spans.slice(0, 2)));
+  });
+
+  it('the exporter reuses a body only after its export finished (two exports in flight stay intact)', async () => {
+    const bodies: Buffer[] = [];
+    const held: Array<() => void> = [];
+    const receiver = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        bodies.push(Buffer.concat(chunks));
+        // The first response waits for the second request: both bodies are in flight together.
+        const reply = () => res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+        if (held.length >= 2) return reply();
+        held.push(reply);
+        if (held.length === 2) held.forEach((r) => r());
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/v1/traces`;
+      const exporter = fastOtlpProtobufExporter({ url });
+      const spans = makeSpans();
+      const a = spans.slice(0, 3);
+      const b = spans.slice(3);
+      const run = (batch: ReadableSpan[]) => new Promise<number>((resolve) => exporter.export(batch, (r) => resolve(r.code)));
+      const results = await Promise.all([run(a), run(b)]);
+      // After the first two finished: this one may reuse their memory.
+      results.push(await run(a));
+      expect(results).toEqual([0, 0, 0]); // ExportResultCode.SUCCESS
+      expect(bodies.length).toBe(3);
+      const decoded = bodies.map((x) => decodeTraceRequest(x));
+      expect(decoded.slice(0, 2)).toContainEqual(expected(a));
+      expect(decoded.slice(0, 2)).toContainEqual(expected(b));
+      expect(decoded[2]).toEqual(expected(a)); // the third request, sent after the first two finished
+      await exporter.shutdown();
+    } finally {
+      await new Promise((r) => receiver.close(r));
+    }
   });
 });
