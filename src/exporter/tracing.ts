@@ -23,19 +23,16 @@ import {
 import type { NodeSDK, tracing } from '@opentelemetry/sdk-node';
 import type { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { fastOtlpProtobufExporter } from './otlp-protobuf-exporter.ts';
+import { pooledRandomIds } from './span-ids.ts';
 import {
   ATTR_CLIENT_ADDRESS,
   ATTR_ERROR_TYPE,
-  ATTR_HTTP_REQUEST_METHOD,
   ATTR_HTTP_REQUEST_METHOD_ORIGINAL,
   ATTR_HTTP_RESPONSE_STATUS_CODE,
   ATTR_HTTP_ROUTE,
-  ATTR_NETWORK_PROTOCOL_VERSION,
   ATTR_SERVER_ADDRESS,
   ATTR_SERVER_PORT,
-  ATTR_URL_PATH,
   ATTR_URL_QUERY,
-  ATTR_URL_SCHEME,
   ATTR_USER_AGENT_ORIGINAL,
 } from '@opentelemetry/semantic-conventions';
 
@@ -129,6 +126,7 @@ function sdkConfiguration(service: string, opts: TracingOptions): ConstructorPar
   return {
     serviceName: env.OTEL_SERVICE_NAME ? undefined : service,
     instrumentations: [],
+    idGenerator: pooledRandomIds,
     ...(traceExporter ? { traceExporter } : {}),
     // sdk-node defaults metrics and logs to OTLP too; the exporter's metrics are Prometheus ones.
     ...(env.OTEL_METRICS_EXPORTER ? {} : { metricReaders: [] }),
@@ -150,11 +148,13 @@ function startServerSpan(tracer: Tracer, req: IncomingMessage, method: string): 
   const portSep = hostHeader.lastIndexOf(':');
   const hasPort = portSep > -1 && !hostHeader.endsWith(']');
   const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
+  // Literal keys (the semconv names, as in the ATTR_* constants used below): V8 builds such an object
+  // from a boilerplate, where computed keys cost a runtime call each.
   const attributes: Record<string, string | number> = {
-    [ATTR_HTTP_REQUEST_METHOD]: method,
-    [ATTR_URL_PATH]: q === -1 ? url : url.slice(0, q),
-    [ATTR_URL_SCHEME]: encrypted ? 'https' : 'http',
-    [ATTR_NETWORK_PROTOCOL_VERSION]: req.httpVersion,
+    'http.request.method': method,
+    'url.path': q === -1 ? url : url.slice(0, q),
+    'url.scheme': encrypted ? 'https' : 'http',
+    'network.protocol.version': req.httpVersion,
   };
   if (method !== req.method && req.method) attributes[ATTR_HTTP_REQUEST_METHOD_ORIGINAL] = req.method;
   if (q !== -1) attributes[ATTR_URL_QUERY] = url.slice(q + 1);

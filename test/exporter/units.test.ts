@@ -4,6 +4,7 @@ import { Histogram, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { seriesObserver } from '../../src/exporter/fast-observe.ts';
 import { newRegistry } from '../../src/exporter/metrics.ts';
+import { pooledRandomIds } from '../../src/exporter/span-ids.ts';
 import { classifyOutcome, createExporter, histogramBuckets, leLabel, sloLatencyThresholds } from '../../src/exporter/index.ts';
 import { BoundedLabel, methodLabeler, statusLabel } from '../../src/exporter/labels.ts';
 import { joinRoute } from '../../src/exporter/express-route.ts';
@@ -99,6 +100,21 @@ describe('seriesObserver', () => {
       'h_bucket{le="1",a="x"} 3',
       'h_bucket{le="+Inf",a="x"} 4 # {trace_id="t3",span_id="s3"} 7',
     ]);
+  });
+});
+
+describe('span ids', () => {
+  it('are lowercase hex of W3C length, distinct across many refills of the pool', () => {
+    const traces = new Set<string>();
+    const spans = new Set<string>();
+    for (let i = 0; i < 20_000; i++) {
+      traces.add(pooledRandomIds.generateTraceId());
+      spans.add(pooledRandomIds.generateSpanId());
+    }
+    expect(traces.size).toBe(20_000);
+    expect(spans.size).toBe(20_000);
+    expect([...traces].every((t) => /^[0-9a-f]{32}$/.test(t) && !/^0+$/.test(t))).toBe(true);
+    expect([...spans].every((s) => /^[0-9a-f]{16}$/.test(s) && !/^0+$/.test(s))).toBe(true);
   });
 });
 
