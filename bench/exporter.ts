@@ -260,7 +260,9 @@ async function throughput(): Promise<void> {
       console.log(
         `goal: ${v} >= ${goal.toFixed(2)}x bare: ${met ? 'met' : 'not met'} (median ${r.toFixed(3)}x req/s, ` +
           `range ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)} over ${rounds} rounds; ` +
-          `server CPU per request ${cpu.toFixed(3)}x bare${valid.get(v) === true ? '' : '; NOT every span/request delivered'})`,
+          `server CPU per request ${cpu.toFixed(3)}x bare${valid.get(v) === true ? '' : '; NOT every span/request delivered'})` +
+          // A range that straddles the goal means this run cannot tell: say so next to the verdict.
+          (Math.min(...ratios) < goal && Math.max(...ratios) >= goal ? '; the range straddles the goal: not established by this run' : ''),
       );
     }
     const [l1, l5, l15] = loadavg();
