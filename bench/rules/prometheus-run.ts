@@ -93,8 +93,13 @@ export async function startPrometheus(opts: { work: string; blocks: string; rule
       return parseSample(text, cycleSeconds);
     },
     async stop() {
+      // A starved Prometheus can take minutes to finish its in-flight rule evaluations after SIGTERM;
+      // its data directory is thrown away anyway, so after 20 s it is killed.
+      const exited = new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
       child.kill('SIGTERM');
-      await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      await exited;
+      clearTimeout(timer);
       rmSync(opts.work, { recursive: true, force: true });
     },
   };

@@ -16,9 +16,11 @@ import {
   type ServiceLevelObjective,
 } from '@aws-sdk/client-application-signals';
 import { SolidaError } from '../util/errors.ts';
+import { canonicalJson, type Json } from '../util/canonical-json.ts';
 import { assertValidRequest } from '../aws-models/smithy.ts';
-import { MANAGED_BY_TAG, MANAGED_BY_VALUE } from '../cloudwatch/alarms.ts';
+import { isManagedBySolida } from '../cloudwatch/alarms.ts';
 import type { ApplicationSignalsArtifacts } from '../cloudwatch/application-signals.ts';
+import { pages } from './pages.ts';
 
 export type SloAction = 'create' | 'update' | 'delete' | 'unchanged';
 
@@ -54,24 +56,9 @@ async function send<T>(what: string, run: () => Promise<T>): Promise<T> {
 
 // ---------- normalization ----------
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-
-function canonical(value: unknown): Json {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value instanceof Date) return value.toISOString();
-  if (value && typeof value === 'object') {
-    const out: Record<string, Json> = {};
-    for (const k of Object.keys(value).sort()) {
-      const v = (value as Record<string, unknown>)[k];
-      if (v === undefined || v === null || k === '$metadata') continue;
-      out[k] = canonical(v);
-    }
-    return out;
-  }
-  return value as Json;
-}
-
-const queries = (q: MetricDataQuery[] | undefined) => canonical((q ?? []).map((x) => ({ ...x, ReturnData: x.ReturnData ?? true })));
+// An empty list counts as unset: a metric without dimensions is sent as `Dimensions: []`, and a service
+// that returns it without the member must not show as a change on every plan.
+const queries = (q: MetricDataQuery[] | undefined) => canonicalJson((q ?? []).map((x) => ({ ...x, ReturnData: x.ReturnData ?? true })), { dropEmptyLists: true });
 
 /** The fields solida sets, in one shape for the create request and for what GetServiceLevelObjective returns. */
 export function normalizeSlo(x: CreateServiceLevelObjectiveInput | ServiceLevelObjective): Record<string, Json> {
@@ -85,9 +72,9 @@ export function normalizeSlo(x: CreateServiceLevelObjectiveInput | ServiceLevelO
     BadCountMetric: queries(monitored?.BadCountMetric),
     GoodCountMetric: queries(monitored?.GoodCountMetric),
     // The service fills WarningThreshold (50 %) when none is given: solida does not set it.
-    Interval: canonical(x.Goal?.Interval),
+    Interval: canonicalJson(x.Goal?.Interval),
     AttainmentGoal: x.Goal?.AttainmentGoal ?? null,
-    BurnRateConfigurations: canonical([...(x.BurnRateConfigurations ?? [])].map((b) => b.LookBackWindowMinutes).sort((a, b) => (a ?? 0) - (b ?? 0))),
+    BurnRateConfigurations: canonicalJson([...(x.BurnRateConfigurations ?? [])].map((b) => b.LookBackWindowMinutes).sort((a, b) => (a ?? 0) - (b ?? 0))),
   };
 }
 
@@ -95,14 +82,12 @@ export function normalizeSlo(x: CreateServiceLevelObjectiveInput | ServiceLevelO
 
 async function listUnderPrefix(client: ApplicationSignalsClient, namePrefix: string): Promise<Map<string, string>> {
   const found = new Map<string, string>();
-  let token: string | undefined;
-  do {
-    const input = { MaxResults: 50, NextToken: token };
+  const sloPages = pages((NextToken) => {
+    const input = { MaxResults: 50, NextToken };
     assertValidRequest('application-signals', 'ListServiceLevelObjectives', input);
-    const page = await send('ListServiceLevelObjectives', () => client.send(new ListServiceLevelObjectivesCommand(input)));
-    for (const s of page.SloSummaries ?? []) if (s.Name?.startsWith(namePrefix) && s.Arn) found.set(s.Name, s.Arn);
-    token = page.NextToken;
-  } while (token);
+    return send('ListServiceLevelObjectives', () => client.send(new ListServiceLevelObjectivesCommand(input)));
+  });
+  for await (const page of sloPages) for (const s of page.SloSummaries ?? []) if (s.Name?.startsWith(namePrefix) && s.Arn) found.set(s.Name, s.Arn);
   return found;
 }
 
@@ -110,7 +95,7 @@ async function owned(client: ApplicationSignalsClient, arn: string): Promise<boo
   const input = { ResourceArn: arn };
   assertValidRequest('application-signals', 'ListTagsForResource', input);
   const tags = await send(`ListTagsForResource ${arn}`, () => client.send(new ListTagsForResourceCommand(input)));
-  return (tags.Tags ?? []).some((t) => t.Key === MANAGED_BY_TAG && t.Value === MANAGED_BY_VALUE);
+  return isManagedBySolida(tags.Tags);
 }
 
 export async function planApplicationSignals(client: ApplicationSignalsClient, desired: ApplicationSignalsArtifacts): Promise<ApplicationSignalsPlan> {

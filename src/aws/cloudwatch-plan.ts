@@ -20,9 +20,7 @@ import {
   UntagResourceCommand,
   type CompositeAlarm,
   type DescribeAlarmsCommandInput,
-  type DescribeAlarmsCommandOutput,
   type ListDashboardsCommandInput,
-  type ListDashboardsCommandOutput,
   type MetricAlarm,
   type MetricDataQuery,
   type PutCompositeAlarmInput,
@@ -30,11 +28,13 @@ import {
   type Tag,
 } from '@aws-sdk/client-cloudwatch';
 import { SolidaError } from '../util/errors.ts';
+import { canonicalJson, type Json } from '../util/canonical-json.ts';
 import type { CloudWatchArtifacts } from '../cloudwatch/generate.ts';
 import { assertValidRequest } from '../aws-models/smithy.ts';
 import { parseAlarmRule, ruleAlarms } from '../cloudwatch/composite-rule.ts';
-import { MANAGED_BY_TAG, MANAGED_BY_VALUE } from '../cloudwatch/alarms.ts';
+import { isManagedBySolida } from '../cloudwatch/alarms.ts';
 import { provesOwnership } from '../cloudwatch/ownership.ts';
+import { pages } from './pages.ts';
 
 export type ResourceKind = 'metric-alarm' | 'composite-alarm' | 'dashboard';
 export type Action = 'create' | 'update' | 'delete' | 'unchanged';
@@ -80,23 +80,8 @@ export interface CloudWatchPlan {
 
 // ---------- normalization: the same shape for what exists and what is wanted ----------
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-
 /** Sorted keys, no undefined, no empty lists: two equal definitions give the same text. */
-function canonical(value: unknown): Json {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value instanceof Date) return value.toISOString();
-  if (value && typeof value === 'object') {
-    const out: Record<string, Json> = {};
-    for (const k of Object.keys(value).sort()) {
-      const v = (value as Record<string, unknown>)[k];
-      if (v === undefined || v === null || (Array.isArray(v) && v.length === 0)) continue;
-      out[k] = canonical(v);
-    }
-    return out;
-  }
-  return value as Json;
-}
+const canonical = (value: unknown): Json => canonicalJson(value, { dropEmptyLists: true });
 
 const sortDims = (d?: { Name?: string; Value?: string }[]) =>
   d && [...d].sort((a, b) => (a.Name ?? '').localeCompare(b.Name ?? '')).map((x) => ({ Name: x.Name, Value: x.Value }));
@@ -204,26 +189,24 @@ async function readExisting(client: CloudWatchClient, prefix: string): Promise<E
   const namePrefix = `${prefix}-`;
   const metric = new Map<string, MetricAlarm>();
   const composite = new Map<string, CompositeAlarm>();
-  let token: string | undefined;
-  do {
-    const input: DescribeAlarmsCommandInput = { AlarmNamePrefix: namePrefix, AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], MaxRecords: 100, NextToken: token };
+  const alarmPages = pages((NextToken) => {
+    const input: DescribeAlarmsCommandInput = { AlarmNamePrefix: namePrefix, AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], MaxRecords: 100, NextToken };
     assertValidRequest('cloudwatch', 'DescribeAlarms', input);
-    const page: DescribeAlarmsCommandOutput = await send('DescribeAlarms', () => client.send(new DescribeAlarmsCommand(input)));
+    return send('DescribeAlarms', () => client.send(new DescribeAlarmsCommand(input)));
+  });
+  for await (const page of alarmPages) {
     for (const a of page.MetricAlarms ?? []) if (a.AlarmName?.startsWith(namePrefix)) metric.set(a.AlarmName, a);
     for (const a of page.CompositeAlarms ?? []) if (a.AlarmName?.startsWith(namePrefix)) composite.set(a.AlarmName, a);
-    token = page.NextToken;
-  } while (token);
+  }
 
   const dashboards = new Map<string, string>();
   const names: string[] = [];
-  token = undefined;
-  do {
-    const input: ListDashboardsCommandInput = { DashboardNamePrefix: namePrefix, NextToken: token };
+  const dashboardPages = pages((NextToken) => {
+    const input: ListDashboardsCommandInput = { DashboardNamePrefix: namePrefix, NextToken };
     assertValidRequest('cloudwatch', 'ListDashboards', input);
-    const page: ListDashboardsCommandOutput = await send('ListDashboards', () => client.send(new ListDashboardsCommand(input)));
-    for (const e of page.DashboardEntries ?? []) if (e.DashboardName?.startsWith(namePrefix)) names.push(e.DashboardName);
-    token = page.NextToken;
-  } while (token);
+    return send('ListDashboards', () => client.send(new ListDashboardsCommand(input)));
+  });
+  for await (const page of dashboardPages) for (const e of page.DashboardEntries ?? []) if (e.DashboardName?.startsWith(namePrefix)) names.push(e.DashboardName);
   for (const name of names) {
     const input = { DashboardName: name };
     assertValidRequest('cloudwatch', 'GetDashboard', input);
@@ -240,8 +223,6 @@ async function readTags(client: CloudWatchClient, arn: string | undefined): Prom
   const tags = await send(`ListTagsForResource ${arn}`, () => client.send(new ListTagsForResourceCommand(input)));
   return tags.Tags ?? [];
 }
-
-const isManaged = (tags: Tag[]) => tags.some((t) => t.Key === MANAGED_BY_TAG && t.Value === MANAGED_BY_VALUE);
 
 /** Keys starting with `aws:` are reserved for AWS and cannot be removed by callers. */
 export function diffTags(arn: string, have: Tag[], want: Tag[] | undefined): TagChange | undefined {
@@ -287,7 +268,7 @@ export async function planCloudWatch(client: CloudWatchClient, desired: CloudWat
   const tags = new Map<string, Tag[]>();
   // One at a time: a burst of reads could run into CloudWatch's per-account request-rate quotas.
   for (const [name, a] of existingAlarms) tags.set(name, await readTags(client, a.AlarmArn));
-  const owned = (name: string) => isManaged(tags.get(name) ?? []);
+  const owned = (name: string) => isManagedBySolida(tags.get(name));
 
   // AWS keeps one alarm per name, so a kind change (metric ↔ composite) is delete + create, and the delete
   // must come first. Composites still referencing a replaced alarm block its deletion: they go too.
@@ -370,15 +351,13 @@ async function findDeleteBlockers(client: CloudWatchClient, changes: PlanChange[
 
 async function parentsOf(client: CloudWatchClient, alarm: string): Promise<string[]> {
   const parents: string[] = [];
-  let token: string | undefined;
-  do {
+  const parentPages = pages((NextToken) => {
     // With ParentsOfAlarmName, CloudWatch accepts only MaxRecords and NextToken besides it.
-    const input: DescribeAlarmsCommandInput = { ParentsOfAlarmName: alarm, MaxRecords: 100, NextToken: token };
+    const input: DescribeAlarmsCommandInput = { ParentsOfAlarmName: alarm, MaxRecords: 100, NextToken };
     assertValidRequest('cloudwatch', 'DescribeAlarms', input);
-    const page: DescribeAlarmsCommandOutput = await send(`DescribeAlarms (parents of ${alarm})`, () => client.send(new DescribeAlarmsCommand(input)));
-    for (const a of [...(page.CompositeAlarms ?? []), ...(page.MetricAlarms ?? [])]) if (a.AlarmName) parents.push(a.AlarmName);
-    token = page.NextToken;
-  } while (token);
+    return send(`DescribeAlarms (parents of ${alarm})`, () => client.send(new DescribeAlarmsCommand(input)));
+  });
+  for await (const page of parentPages) for (const a of [...(page.CompositeAlarms ?? []), ...(page.MetricAlarms ?? [])]) if (a.AlarmName) parents.push(a.AlarmName);
   return parents;
 }
 

@@ -4,7 +4,7 @@
 import { SolidaError } from '../util/errors.ts';
 
 /** The part of an SDK v3 client this needs (tests' stand-in clients may have no config: nothing to check). */
-interface ClientWithConfig {
+export interface ClientWithConfig {
   config?: { region?: unknown; credentials?: unknown };
 }
 

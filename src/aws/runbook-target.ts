@@ -21,6 +21,7 @@ import {
 } from '@aws-sdk/client-rds';
 import { assertValidRequest, type AwsService } from '../aws-models/smithy.ts';
 import { clientConfig } from './endpoint.ts';
+import { pages } from './pages.ts';
 import { SolidaError } from '../util/errors.ts';
 import type { DbNode, HealthStatus, TargetAdapter } from '../runbooks/types.ts';
 
@@ -183,13 +184,11 @@ export class AwsTarget implements TargetAdapter {
   private async alarmsFiring(): Promise<string[]> {
     if (!this.opts.alarmPrefix) return [];
     const firing: string[] = [];
-    let token: string | undefined;
-    do {
-      const input: DescribeAlarmsCommandInput = { AlarmNamePrefix: this.opts.alarmPrefix, StateValue: 'ALARM', AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], MaxRecords: 100, NextToken: token };
-      const out = await call('cloudwatch', 'DescribeAlarms', input, () => this.cloudwatch.send(new DescribeAlarmsCommand(input)));
-      for (const a of [...(out.MetricAlarms ?? []), ...(out.CompositeAlarms ?? [])]) if (a.AlarmName && a.StateValue === 'ALARM') firing.push(a.AlarmName);
-      token = out.NextToken;
-    } while (token);
+    const alarmPages = pages((NextToken) => {
+      const input: DescribeAlarmsCommandInput = { AlarmNamePrefix: this.opts.alarmPrefix, StateValue: 'ALARM', AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], MaxRecords: 100, NextToken };
+      return call('cloudwatch', 'DescribeAlarms', input, () => this.cloudwatch.send(new DescribeAlarmsCommand(input)));
+    });
+    for await (const out of alarmPages) for (const a of [...(out.MetricAlarms ?? []), ...(out.CompositeAlarms ?? [])]) if (a.AlarmName && a.StateValue === 'ALARM') firing.push(a.AlarmName);
     return firing.sort();
   }
 

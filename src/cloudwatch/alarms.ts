@@ -31,6 +31,11 @@ export interface CloudWatchAlarms {
 export const MANAGED_BY_TAG = 'managed-by';
 export const MANAGED_BY_VALUE = 'solida';
 
+/** Whether a resource's tags carry solida's ownership mark: only then may plan/apply change or delete it. */
+export function isManagedBySolida(tags: readonly { Key?: string; Value?: string }[] | undefined): boolean {
+  return (tags ?? []).some((t) => t.Key === MANAGED_BY_TAG && t.Value === MANAGED_BY_VALUE);
+}
+
 export function alarmName(prefix: string, ...parts: string[]): string {
   return [prefix, ...parts].join('-');
 }

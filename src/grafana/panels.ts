@@ -30,6 +30,11 @@ function targets(list: Target[]): Json[] {
   }));
 }
 
+/** What every query panel starts with, in this order: kind, id, title, source, place, queries. */
+function queryPanel(type: string, id: number, grid: Grid, title: string, description: string | undefined, list: Target[]): Json {
+  return { type, id, title, ...(description ? { description } : {}), datasource: DATASOURCE, gridPos: grid, targets: targets(list) };
+}
+
 const thresholds = (steps: { value: number | null; color: string }[]) => ({ mode: 'absolute', steps });
 
 export interface StatOptions {
@@ -43,13 +48,7 @@ export interface StatOptions {
 
 export function stat(id: number, grid: Grid, o: StatOptions, t: Target): Json {
   return {
-    type: 'stat',
-    id,
-    title: o.title,
-    ...(o.description ? { description: o.description } : {}),
-    datasource: DATASOURCE,
-    gridPos: grid,
-    targets: targets([{ ...t, instant: true }]),
+    ...queryPanel('stat', id, grid, o.title, o.description, [{ ...t, instant: true }]),
     fieldConfig: { defaults: { unit: o.unit, ...(o.decimals !== undefined ? { decimals: o.decimals } : {}), color: { mode: 'thresholds' }, thresholds: thresholds(o.steps), noValue: 'no data' }, overrides: [] },
     options: {
       graphMode: 'none',
@@ -77,13 +76,7 @@ export interface TimeSeriesOptions {
 export function timeSeries(id: number, grid: Grid, o: TimeSeriesOptions, list: Target[]): Json {
   const lines = o.lines ?? [];
   return {
-    type: 'timeseries',
-    id,
-    title: o.title,
-    ...(o.description ? { description: o.description } : {}),
-    datasource: DATASOURCE,
-    gridPos: grid,
-    targets: targets(list),
+    ...queryPanel('timeseries', id, grid, o.title, o.description, list),
     fieldConfig: {
       defaults: {
         unit: o.unit,
@@ -121,12 +114,7 @@ export interface TableColumn {
 export function table(id: number, grid: Grid, title: string, columns: TableColumn[], sortBy: string): Json {
   const letters = columns.map((_, i) => String.fromCharCode(65 + i));
   return {
-    type: 'table',
-    id,
-    title,
-    datasource: DATASOURCE,
-    gridPos: grid,
-    targets: targets(columns.map((c) => ({ ...c.target, instant: true, format: 'table' }))),
+    ...queryPanel('table', id, grid, title, undefined, columns.map((c) => ({ ...c.target, instant: true, format: 'table' }))),
     transformations: [
       { id: 'merge', options: {} },
       {

@@ -27,6 +27,8 @@ export const FAST_WINDOW_MAX_SECONDS = 6 * 3600;
  * functions, so their 10-minute spacing never meets the 5-minute staleness limit of instant queries.
  */
 export const TILE = { text: '10m', seconds: 600 } as const;
+/** Least interval of the `-long` group (1d, 3d, period ratios and metadata). */
+export const LONG_INTERVAL = { text: '2m', seconds: 120 } as const;
 /** Label carrying the calendar period (month or week index) a tile belongs to. */
 export const PERIOD_LABEL = 'solida_period';
 /** Divides by the total without evaluating it twice: a zero total gives 0 / 1e-12 = 0 (no errors either). */
@@ -51,9 +53,11 @@ export interface GroupRef {
 
 export function sloRuleContext(slo: Slo, sli: PrometheusSli, evaluationInterval: Duration): SloRuleContext {
   const labels = sortLabels({ ...slo.labels, sloth_id: slo.id, sloth_service: slo.service, sloth_slo: slo.name });
-  // The long windows move slowly, but their ratios are read by instant queries (alerts, dashboards), so
-  // they are recorded at least every minute: well inside Prometheus's 5-minute staleness limit.
-  const longInterval = evaluationInterval.seconds >= 60 ? evaluationInterval.text : '1m';
+  // The long windows move slowly (their tiles change every 10 minutes), so re-reading them every 30 s is
+  // most of the CPU the rules cost. Their ratios are read by instant queries (alerts, dashboards), so
+  // they are recorded every 2 minutes: one missed evaluation still stays inside Prometheus's 5-minute
+  // staleness limit.
+  const longInterval = evaluationInterval.seconds >= LONG_INTERVAL.seconds ? evaluationInterval.text : LONG_INTERVAL.text;
   return {
     slo,
     sli,

@@ -52,32 +52,46 @@ export interface ScenarioSpec {
 /** Steady state before and observation after the fault, around the fault itself, in a game day's load. */
 const AROUND_FAULT_SECONDS = 2 * 300;
 
-function spec(s: Omit<ScenarioSpec, 'loadSeconds' | 'runbook'>): ScenarioSpec {
-  return { ...s, runbook: s.name, loadSeconds: s.faultSeconds + AROUND_FAULT_SECONDS };
+/** What an entry states: the rest follows from its name and fault, or is the common case. */
+type ScenarioEntry = Omit<ScenarioSpec, 'name' | 'runbook' | 'loadSeconds' | 'timeline' | 'regions' | 'faultKeepsWrites'> & {
+  /** [T+ seconds, event], as the reference's runbook lists them. */
+  timeline: [atSeconds: number, event: string][];
+  /** Default 1: only a regional failover needs a second region. */
+  regions?: 1 | 2;
+  /** Default false: a lost AZ or region stops acknowledging writes. */
+  faultKeepsWrites?: boolean;
+};
+
+function spec(name: ScenarioName, { timeline, regions = 1, faultKeepsWrites = false, ...stated }: ScenarioEntry): ScenarioSpec {
+  return {
+    name,
+    ...stated,
+    regions,
+    timeline: timeline.map(([atSeconds, event]) => ({ atSeconds, event })),
+    faultKeepsWrites,
+    runbook: name,
+    loadSeconds: stated.faultSeconds + AROUND_FAULT_SECONDS,
+  };
 }
 
 export const SCENARIO_TABLE: Readonly<Record<ScenarioName, ScenarioSpec>> = {
-  'az-failure': spec({
-    name: 'az-failure',
+  'az-failure': spec('az-failure', {
     title: 'AZ failure',
     summary: 'AZ lost: the load balancer drains it, the standby is promoted, the service follows the new primary',
     fault: 'AZ a lost: its service instances and the primary database die',
-    regions: 1,
     // RTO/RPO table: RDS — RPO 5 min, RTO 2 min (Multi-AZ automatic failover).
     objectives: { rtoSeconds: 120, rpoSeconds: 300 },
     // Long enough to see the 2-minute recovery and the alerts settle; FIS stops it on a page alarm.
     faultSeconds: 600,
     timeline: [
-      { atSeconds: 0, event: 'failure detected' },
-      { atSeconds: 30, event: 'ALB redirects traffic to the healthy AZ' },
-      { atSeconds: 120, event: 'new ECS tasks online' },
-      { atSeconds: 120, event: 'RDS failover complete' },
+      [0, 'failure detected'],
+      [30, 'ALB redirects traffic to the healthy AZ'],
+      [120, 'new ECS tasks online'],
+      [120, 'RDS failover complete'],
     ],
     delays: ['rdsFailoverDetection'],
-    faultKeepsWrites: false,
   }),
-  'region-failover': spec({
-    name: 'region-failover',
+  'region-failover': spec('region-failover', {
     title: 'Region failure',
     summary: "primary region lost: promote the DR region's replica, switch the global front / DNS",
     fault: 'region r1 lost: r2 replica promoted, global front switched',
@@ -86,29 +100,26 @@ export const SCENARIO_TABLE: Readonly<Record<ScenarioName, ScenarioSpec>> = {
     objectives: { rtoSeconds: 1500, rpoSeconds: 900 },
     faultSeconds: 1800,
     timeline: [
-      { atSeconds: 0, event: 'failure detected' },
-      { atSeconds: 300, event: 'decision to activate DR' },
-      { atSeconds: 900, event: 'database available in the DR region' },
-      { atSeconds: 1200, event: 'application deployed in the DR region' },
-      { atSeconds: 1500, event: 'DNS propagated' },
+      [0, 'failure detected'],
+      [300, 'decision to activate DR'],
+      [900, 'database available in the DR region'],
+      [1200, 'application deployed in the DR region'],
+      [1500, 'DNS propagated'],
     ],
     delays: ['drActivationDecision', 'drDatabaseRestore', 'drAppDeploy', 'dnsPropagation'],
-    faultKeepsWrites: false,
   }),
-  pitr: spec({
-    name: 'pitr',
+  pitr: spec('pitr', {
     title: 'Data corruption (point-in-time restore)',
     summary: 'bad bulk update/delete at T: restore to just before T into a new database, validate, cut over',
     fault: 'bad bulk write at time T, restore to just before T, cut over',
-    regions: 1,
     // Runbook scenario 3: total RTO 20 min; RPO 5 min (RDS row of the RTO/RPO table).
     objectives: { rtoSeconds: 1200, rpoSeconds: 300 },
     faultSeconds: 1200,
     timeline: [
-      { atSeconds: 0, event: 'corruption detected' },
-      { atSeconds: 120, event: 'timestamp identified' },
-      { atSeconds: 900, event: 'restore complete' },
-      { atSeconds: 1200, event: 'data validated' },
+      [0, 'corruption detected'],
+      [120, 'timestamp identified'],
+      [900, 'restore complete'],
+      [1200, 'data validated'],
     ],
     delays: ['corruptionIdentification', 'restorableTimeLag', 'pitrRestoreDuration', 'restoreValidation'],
     faultKeepsWrites: true,

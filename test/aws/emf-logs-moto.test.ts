@@ -5,25 +5,20 @@ import { CloudWatchLogsClient, DescribeLogGroupsCommand, DescribeLogStreamsComma
 import { EmfAggregator } from '../../src/exporter/emf.ts';
 import { cloudWatchLogsSink, PUT_LOG_EVENTS_LIMITS } from '../../src/exporter/emf-sink.ts';
 import { credentialsEnv, DUMMY_CREDENTIALS, MOTO_REGION, startMoto, type Moto } from '../support/moto.ts';
+import { setEnv } from '../support/env.ts';
 
 let moto: Moto;
 let logs: CloudWatchLogsClient;
-const saved: Record<string, string | undefined> = {};
+let restoreEnv: (() => void) | undefined;
 
 beforeAll(async () => {
   moto = await startMoto();
   logs = new CloudWatchLogsClient({ region: MOTO_REGION, endpoint: moto.url, credentials: DUMMY_CREDENTIALS });
   // The sink builds its own client from the standard chain: dummy credentials only.
-  for (const [k, v] of Object.entries(credentialsEnv())) {
-    saved[k] = process.env[k];
-    process.env[k] = v;
-  }
+  restoreEnv = setEnv(credentialsEnv());
 }, 120_000);
 afterAll(async () => {
-  for (const [k, v] of Object.entries(saved)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
+  restoreEnv?.();
   await moto?.stop();
 });
 beforeEach(() => moto.reset());

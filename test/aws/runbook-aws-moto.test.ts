@@ -12,12 +12,13 @@ import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from '@
 import { AwsTarget } from '../../src/aws/runbook-target.ts';
 import { credentialsEnv, DUMMY_CREDENTIALS, MOTO_REGION, startMoto, type Moto } from '../support/moto.ts';
 import { runSolida } from '../support/solida-cli.ts';
+import { setEnv } from '../support/env.ts';
 
 let moto: Moto;
 let dir: string;
 let config: string;
 let rds: RDSClient;
-const saved: Record<string, string | undefined> = {};
+let restoreEnv: (() => void) | undefined;
 
 const cfg = () => ({ region: MOTO_REGION, endpoint: moto.url, credentials: DUMMY_CREDENTIALS });
 
@@ -36,10 +37,7 @@ async function createVpc(): Promise<string> {
 beforeAll(async () => {
   moto = await startMoto();
   // AwsTarget builds its clients from the standard chain: dummy credentials only.
-  for (const [k, v] of Object.entries(credentialsEnv())) {
-    saved[k] = process.env[k];
-    process.env[k] = v;
-  }
+  restoreEnv = setEnv(credentialsEnv());
   dir = await mkdtemp(join(tmpdir(), 'solida-moto-runbook-'));
   config = join(dir, 'solida.yaml');
   await writeFile(config, `services:
@@ -52,10 +50,7 @@ slos: []
 `);
 }, 120_000);
 afterAll(async () => {
-  for (const [k, v] of Object.entries(saved)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
+  restoreEnv?.();
   await moto?.stop();
   await rm(dir, { recursive: true, force: true });
 });

@@ -8,6 +8,7 @@ import { Command } from 'commander';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { validateRequest } from '../../src/aws-models/smithy.ts';
 import { registerAwsGamedayCommand, registerFisCommands } from '../../src/cli/commands/fis.ts';
+import { setEnv } from '../support/env.ts';
 
 // Loosely typed, as in fis-run.test.ts: the SDK clients and the mock library pin different @smithy/types.
 interface LooseStub {
@@ -84,17 +85,11 @@ describe('solida gameday pitr --target aws', () => {
   const PITR = ['gameday', 'pitr', '--target', 'aws', ...COMMON, '--corrupted-at', '2026-01-30T10:00:00Z'];
   // --execute checks for credentials before anything else (test/aws/credentials.test.ts): dummy ones here,
   // the clients are stubbed.
-  const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+  let restoreEnv: (() => void) | undefined;
   beforeAll(() => {
-    process.env.AWS_ACCESS_KEY_ID = 'testing';
-    process.env.AWS_SECRET_ACCESS_KEY = 'testing';
+    restoreEnv = setEnv({ AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' });
   });
-  afterAll(() => {
-    for (const [k, v] of [['AWS_ACCESS_KEY_ID', saved.id], ['AWS_SECRET_ACCESS_KEY', saved.secret]] as const) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  });
+  afterAll(() => restoreEnv?.());
   // The restore target from pitr.ts's naming rule: <source>-pitr-<restore point, 5 s before the corruption>.
   const TARGET = 'nube-solida-primary-pitr-20260130095955';
 

@@ -53,7 +53,7 @@ describe('SLI recording rules', () => {
   ])('$name', ({ slo, tiles, long, main }) => {
     const groups = sliRules(ctxOf(model(slo)));
     expect(shape(groups)).toEqual({ '-tiles': tiles, '-long': long, main });
-    expect(groups.map((g) => g.interval)).toEqual(['10m', '1m', '30s']);
+    expect(groups.map((g) => g.interval)).toEqual(['10m', '2m', '30s']);
   });
 
   it('divides by the total once, and sums tiles for windows over 6 hours', () => {

@@ -18,7 +18,7 @@ import type { SloBudgetReport } from '../../src/budget/arithmetic.ts';
 import { PrometheusSource } from '../../src/budget/sources/prometheus.ts';
 import { registerReportCommands } from '../../src/cli/commands/report.ts';
 import { modelOf } from '../prometheus/harness.ts';
-import { openMetrics, startPrometheus, type RunningPrometheus } from './prometheus-fixture.ts';
+import { openMetrics, startTestPrometheus, type TestPrometheus } from '../support/prometheus.ts';
 import { binary } from '../support/binaries.ts';
 
 const T0 = Date.UTC(2026, 10, 2) / 1000; // Monday
@@ -64,7 +64,7 @@ function near(actual: number | null | undefined, expected: number, rel = 2e-3): 
   expect(Math.abs((actual as number) - expected)).toBeLessThanOrEqual(Math.abs(expected) * rel + 1e-9);
 }
 
-let prom: RunningPrometheus;
+let prom: TestPrometheus;
 let current: CollectResult;
 const byId = (r: CollectResult, id: string): SloBudgetReport => {
   const e = r.entries.find((x) => x.report.id === id);
@@ -73,7 +73,7 @@ const byId = (r: CollectResult, id: string): SloBudgetReport => {
 };
 
 beforeAll(async () => {
-  prom = await startPrometheus(history);
+  prom = await startTestPrometheus({ history });
   current = await collectReports(modelOf(config), new PrometheusSource(prom.url), { at: AT, burnDown: true });
 }, 120_000);
 

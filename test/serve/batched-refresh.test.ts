@@ -8,7 +8,7 @@ import { LiveSnapshot } from '../../src/serve/live.ts';
 import type { ViewBackend } from '../../src/serve/backend.ts';
 import type { SloRow } from '../../src/serve/model.ts';
 import { modelOf } from '../prometheus/harness.ts';
-import { openMetrics, startPrometheus, type RunningPrometheus } from '../report/prometheus-fixture.ts';
+import { openMetrics, startTestPrometheus, type TestPrometheus } from '../support/prometheus.ts';
 
 const D = 86_400;
 const T0 = Date.UTC(2026, 10, 2) / 1000;
@@ -29,9 +29,9 @@ const config: SolidaConfig = {
 } as SolidaConfig;
 const model = modelOf(config);
 
-let prom: RunningPrometheus;
+let prom: TestPrometheus;
 beforeAll(async () => {
-  prom = await startPrometheus(history);
+  prom = await startTestPrometheus({ history });
 }, 120_000);
 afterAll(async () => {
   await prom?.stop();

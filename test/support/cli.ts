@@ -4,6 +4,7 @@
 import { Readable } from 'node:stream';
 import { main } from '../../src/cli/main.ts';
 import { bufferIo } from '../../src/cli/io.ts';
+import { setEnv } from './env.ts';
 
 export interface CliRun {
   code: number;
@@ -25,11 +26,7 @@ export interface CliRunOptions {
 
 export async function runSolida(argv: string[], opts: CliRunOptions = {}): Promise<CliRun> {
   const io = bufferIo({ stdin: opts.stdin === undefined ? undefined : Readable.from([opts.stdin]), interactive: opts.interactive, colour: opts.colour });
-  const savedEnv = Object.fromEntries(Object.keys(opts.env ?? {}).map((k) => [k, process.env[k]]));
-  for (const [k, v] of Object.entries(opts.env ?? {})) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
+  const restoreEnv = setEnv(opts.env ?? {});
   const cwd = process.cwd();
   if (opts.cwd) process.chdir(opts.cwd);
   try {
@@ -37,9 +34,6 @@ export async function runSolida(argv: string[], opts: CliRunOptions = {}): Promi
     return { code, stdout: io.out(), stderr: io.err() };
   } finally {
     if (opts.cwd) process.chdir(cwd);
-    for (const [k, v] of Object.entries(savedEnv)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
+    restoreEnv();
   }
 }

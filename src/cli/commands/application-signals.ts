@@ -6,8 +6,7 @@ import { generateApplicationSignals, type ApplicationSignalsArtifacts } from '..
 import { applyApplicationSignals, formatSloPlan, planApplicationSignals, type ApplicationSignalsPlan } from '../../aws/application-signals.ts';
 import { assertValidRequest } from '../../aws-models/smithy.ts';
 import { clientConfig } from '../../aws/endpoint.ts';
-import { assertAwsReady } from '../../aws/preflight.ts';
-import { confirmApply, withApplyOptions, withAwsTargetOptions, type ApplyFlags, type AwsTargetFlags } from '../aws-apply.ts';
+import { confirmedPlan, printPlan, withApplyOptions, withAwsTargetOptions, withSpecOptions, type ApplyFlags, type AwsTargetFlags } from '../aws-apply.ts';
 import { writeFilesAtomically } from '../../util/files.ts';
 import { parentCommand, resolveConfigPath, withExamples } from '../shared.ts';
 import { readOptions, regionFor, type CommonOpts } from './cloudwatch.ts';
@@ -36,11 +35,7 @@ async function build(opts: CommonOpts): Promise<{ model: SolidaModel; artifacts:
 }
 
 export function registerApplicationSignalsCommands(program: Command, deps: ApplicationSignalsCliDeps = defaultDeps): void {
-  const common = (c: Command) =>
-    c
-      .option('-c, --config <file>', 'spec file (default: ./solida.config.ts, .mts, .js, solida.yaml)')
-      .option('--prefix <prefix>', 'name prefix of every SLO (default solida)')
-      .option('--options <file>', 'CloudWatch options (YAML/JSON): prefix, tags');
+  const common = (c: Command) => withSpecOptions(c, 'every SLO', 'prefix, tags');
 
   const generate = common(
     parentCommand(program, 'generate', 'generate artifacts from the SLOs')
@@ -66,9 +61,7 @@ export function registerApplicationSignalsCommands(program: Command, deps: Appli
     .action(async (opts: CommonOpts & AwsTargetFlags & { prune?: boolean; showUnchanged?: boolean }) => {
       const { model, artifacts } = await build(opts);
       const client = deps.client(regionFor(model, opts.region), opts.endpointUrl);
-      await assertAwsReady(client, 'plan application-signals');
-      const plan = await planApplicationSignals(client, artifacts);
-      process.stdout.write(`${formatSloPlan(plan, { prune: !!opts.prune, showUnchanged: opts.showUnchanged })}\n`);
+      await printPlan(client, { command: 'plan application-signals', plan: () => planApplicationSignals(client, artifacts), format: formatSloPlan }, opts);
     });
 
   withExamples(plan, 'solida plan application-signals --region us-east-1');
@@ -80,10 +73,9 @@ export function registerApplicationSignalsCommands(program: Command, deps: Appli
     .action(async (opts: CommonOpts & ApplyFlags) => {
       const { model, artifacts } = await build(opts);
       const client = deps.client(regionFor(model, opts.region), opts.endpointUrl);
-      const region = await assertAwsReady(client, 'apply application-signals');
-      const plan = await planApplicationSignals(client, artifacts);
-      process.stdout.write(`${formatSloPlan(plan, { prune: !!opts.prune })}\n`);
-      if (!(await confirmApply('apply application-signals', pendingSloChanges(plan, !!opts.prune), region, opts))) return;
+      const steps = { command: 'apply application-signals', plan: () => planApplicationSignals(client, artifacts), format: formatSloPlan, pending: pendingSloChanges };
+      const plan = await confirmedPlan(client, steps, opts);
+      if (!plan) return;
       const result = await applyApplicationSignals(client, plan, { prune: !!opts.prune });
       process.stdout.write(`applied: ${result.sent.length} request(s)${result.keptWithoutPrune.length ? `; ${result.keptWithoutPrune.length} removed SLO(s) kept (use --prune)` : ''}\n`);
     });

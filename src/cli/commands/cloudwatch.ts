@@ -14,8 +14,7 @@ import { toCloudFormation, toTerraformJson } from '../../cloudwatch/export.ts';
 import { writeFilesAtomically, type OutputFile } from '../../util/files.ts';
 import { SolidaError } from '../../util/errors.ts';
 import { clientConfig } from '../../aws/endpoint.ts';
-import { assertAwsReady } from '../../aws/preflight.ts';
-import { confirmApply, withApplyOptions, withAwsTargetOptions, type ApplyFlags, type AwsTargetFlags } from '../aws-apply.ts';
+import { confirmedPlan, printPlan, withApplyOptions, withAwsTargetOptions, withSpecOptions, type ApplyFlags, type AwsTargetFlags } from '../aws-apply.ts';
 import { parentCommand, resolveConfigPath, withExamples } from '../shared.ts';
 
 export interface CloudWatchCliDeps {
@@ -103,11 +102,10 @@ export function regionFor(model: SolidaModel, given: string | undefined): string
 
 export function registerCloudWatchCommands(program: Command, deps: CloudWatchCliDeps = defaultDeps): void {
   const common = (c: Command) =>
-    c
-      .option('-c, --config <file>', 'spec file (default: ./solida.config.ts, .mts, .js, solida.yaml)')
-      .option('--prefix <prefix>', 'name prefix of every alarm and dashboard (default solida)')
-      .option('--options <file>', 'CloudWatch options (YAML/JSON): prefix, presets thresholds, tags, accountId, maxEvaluationSeconds')
-      .option('--account-id <id>', 'AWS account id for alarm ARNs in dashboards (default: from the SNS topic ARNs)');
+    withSpecOptions(c, 'every alarm and dashboard', 'prefix, presets thresholds, tags, accountId, maxEvaluationSeconds').option(
+      '--account-id <id>',
+      'AWS account id for alarm ARNs in dashboards (default: from the SNS topic ARNs)',
+    );
 
   const generate = common(
     parentCommand(program, 'generate', 'generate artifacts from the SLOs')
@@ -150,10 +148,9 @@ export function registerCloudWatchCommands(program: Command, deps: CloudWatchCli
     .action(async (opts: CommonOpts & AwsTargetFlags & { prune?: boolean; showUnchanged?: boolean; adopt?: boolean; skipComposites?: boolean }) => {
       const { model, artifacts } = await build(opts);
       const client = await deps.client(regionFor(model, opts.region), opts.endpointUrl);
-      await assertAwsReady(client, 'plan cloudwatch');
       const { formatPlan, planCloudWatch } = await import('../../aws/cloudwatch-plan.ts');
-      const plan = await planCloudWatch(client, artifacts, { adopt: !!opts.adopt, skipComposites: !!opts.skipComposites });
-      process.stdout.write(`${formatPlan(plan, { prune: !!opts.prune, showUnchanged: opts.showUnchanged })}\n`);
+      const plan = () => planCloudWatch(client, artifacts, { adopt: !!opts.adopt, skipComposites: !!opts.skipComposites });
+      await printPlan(client, { command: 'plan cloudwatch', plan, format: formatPlan }, opts);
     });
   withExamples(plan, 'solida plan cloudwatch --region us-east-1', 'solida plan cloudwatch -c solida.config.ts --prune --show-unchanged');
   withExamples(parentCommand(program, 'plan', 'show what apply would change'), 'solida plan cloudwatch --region us-east-1');
@@ -169,11 +166,10 @@ export function registerCloudWatchCommands(program: Command, deps: CloudWatchCli
     .action(async (opts: CommonOpts & ApplyFlags & { adopt?: boolean; skipComposites?: boolean }) => {
       const { model, artifacts } = await build(opts);
       const client = await deps.client(regionFor(model, opts.region), opts.endpointUrl);
-      const region = await assertAwsReady(client, 'apply cloudwatch');
       const { applyCloudWatch, formatPlan, planCloudWatch } = await import('../../aws/cloudwatch-plan.ts');
-      const plan = await planCloudWatch(client, artifacts, { adopt: !!opts.adopt, skipComposites: !!opts.skipComposites });
-      process.stdout.write(`${formatPlan(plan, { prune: !!opts.prune })}\n`);
-      if (!(await confirmApply('apply cloudwatch', pendingChanges(plan, !!opts.prune), region, opts))) return;
+      const diff = () => planCloudWatch(client, artifacts, { adopt: !!opts.adopt, skipComposites: !!opts.skipComposites });
+      const plan = await confirmedPlan(client, { command: 'apply cloudwatch', plan: diff, format: formatPlan, pending: pendingChanges }, opts);
+      if (!plan) return;
       const result = await applyCloudWatch(client, plan, { prune: !!opts.prune });
       const sent = result.sent.reduce((n, s) => n + s.names.length, 0);
       process.stdout.write(`applied: ${result.sent.length} request(s) for ${sent} resource(s)`);
