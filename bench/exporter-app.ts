@@ -33,7 +33,7 @@ let wrapApp: (<H extends (req: IncomingMessage, res: ServerResponse) => unknown>
 if (variant.startsWith('solida')) {
   // solida-noproc: without prom-client's default process metrics (diagnosis variant).
   // solida-before: another copy of the exporter (BENCH_BEFORE_MODULE, e.g. an older revision) for before/after runs.
-  const module = variant === 'solida-before' ? process.env.BENCH_BEFORE_MODULE! : '../src/exporter/index.ts';
+  const module = variant.startsWith('solida-before') ? process.env.BENCH_BEFORE_MODULE! : '../src/exporter/index.ts';
   const { createExporter } = (await import(module)) as typeof import('../src/exporter/index.ts');
   // solida+emf: CloudWatch EMF to stdout (the bench points stdout at a file and checks it), flushed
   // every second instead of every 60 s so that a run of a few seconds writes documents too.
@@ -42,7 +42,7 @@ if (variant.startsWith('solida')) {
   // solida+tracing*: spans over OTLP/HTTP to the endpoint in OTEL_EXPORTER_OTLP_ENDPOINT (the bench's
   // collector stand-in); the protocol comes from OTEL_EXPORTER_OTLP_PROTOCOL (protobuf unless set), as
   // for any user.
-  const tracing = variant.startsWith('solida+tracing');
+  const tracing = variant.startsWith('solida+tracing') || variant === 'solida-before+tracing';
   const exporter = createExporter({ service: 'bench', tracing, processMetrics: variant !== 'solida-noproc', emf });
   // On SIGTERM, flush spans and EMF before exiting: the bench then counts what arrived.
   process.on('SIGTERM', () => {

@@ -9,21 +9,40 @@ import type { Histogram } from 'prom-client';
 interface SeriesRecord {
   labels: object;
   bucketValues: Record<string, number>;
+  /** With exemplars on: the last exemplar per bucket (prom-client's Exemplar, or null before the first). */
+  bucketExemplars?: Record<string, ExemplarRecord | null | undefined>;
   sum: number;
   count: number;
+}
+
+interface ExemplarRecord {
+  labelSet: Record<string, string>;
+  value: number;
+  timestamp?: number;
 }
 
 interface HistogramInternals {
   hashMap?: Record<string, SeriesRecord | undefined>;
   upperBounds?: unknown;
   sortedLabelNames?: unknown;
+  updateExemplar?: unknown;
 }
 
-export type Observe = (value: number) => void;
+/** One observation; `exemplar` (trace_id, span_id) only on a histogram created with exemplars. */
+export type Observe = (value: number, exemplar?: Record<string, string>) => void;
 
-export function seriesObserver<L extends string>(hist: Histogram<L>, labels: Record<L, string>): Observe {
-  const slow: Observe = (value) => hist.observe(labels, value);
+/**
+ * `exemplars`: the histogram was created with enableExemplars. Its observe() then takes one object
+ * and also records the exemplar, as prom-client's updateExemplar() does: for the bucket the value
+ * falls in (its bound, or '-1' past the last), the exemplar's labels, value and time in seconds.
+ * The fast path updates that Exemplar in place; the first one of a bucket is created by prom-client.
+ */
+export function seriesObserver<L extends string>(hist: Histogram<L>, labels: Record<L, string>, exemplars = false): Observe {
+  const slow: Observe = exemplars
+    ? (value, exemplar) => (hist.observe as unknown as (o: object) => void)({ labels, value, exemplarLabels: exemplar })
+    : (value) => hist.observe(labels, value);
   const h = hist as unknown as HistogramInternals;
+  if (exemplars && typeof h.updateExemplar !== 'function') return slow;
   const bounds = h.upperBounds;
   const names = h.sortedLabelNames;
   if (!Array.isArray(bounds) || !bounds.every((b) => typeof b === 'number') || !Array.isArray(names)) return slow;
@@ -46,21 +65,34 @@ export function seriesObserver<L extends string>(hist: Histogram<L>, labels: Rec
       typeof r.sum === 'number' &&
       typeof r.count === 'number' &&
       typeof r.bucketValues === 'object' &&
-      bucketKeys.every((k) => typeof r.bucketValues[k] === 'number');
+      bucketKeys.every((k) => typeof r.bucketValues[k] === 'number') &&
+      (!exemplars || (typeof r.bucketExemplars === 'object' && r.bucketExemplars !== null));
     record = ok ? r : undefined;
     return ok;
   };
-  return (value) => {
+  const updateExemplar = h.updateExemplar as (labels: object, value: number, exemplar: Record<string, string>) => void;
+  return (value, exemplar) => {
     // reset() swaps the map; look the series up again (once) when that happened.
-    if (!usable || (h.hashMap !== map && !(usable = locate()))) return slow(value);
+    if (!usable || (h.hashMap !== map && !(usable = locate()))) return slow(value, exemplar);
     const r = record!;
     r.sum += value;
     r.count += 1;
+    let bucket = '-1';
     for (let i = 0; i < bounds.length; i++) {
       if (value <= (bounds[i] as number)) {
-        r.bucketValues[bucketKeys[i]] += 1;
+        bucket = bucketKeys[i];
+        r.bucketValues[bucket] += 1;
         break;
       }
+    }
+    if (exemplar === undefined) return;
+    const ex = r.bucketExemplars![bucket];
+    if (ex !== null && typeof ex === 'object') {
+      ex.labelSet = exemplar;
+      ex.value = value;
+      ex.timestamp = Date.now() / 1000;
+    } else {
+      updateExemplar.call(hist, labels, value, exemplar);
     }
   };
 }

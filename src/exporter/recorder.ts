@@ -109,16 +109,7 @@ export class Recorder implements RequestOwner {
     const method = state.method;
     const status = headersSent ? cfg.statuses.label(statusCode) : '';
     const series = this.seriesFor(method, route, status, errorType);
-    const labels = series.labels;
-    const hist = cfg.metrics.duration;
-    if (cfg.metrics.exemplars) {
-      const exemplarLabels = state.span ? cfg.tracing?.exemplar(state.span) : undefined;
-      (hist.observe as unknown as (o: object) => void)(
-        exemplarLabels ? { labels, value: seconds, exemplarLabels } : { labels, value: seconds },
-      );
-    } else {
-      series.observe(seconds);
-    }
+    series.observe(seconds, state.span ? cfg.tracing?.exemplar(state.span) : undefined);
     if (state.span && cfg.tracing) {
       cfg.tracing.end(state.span, {
         method,
@@ -138,11 +129,16 @@ export class Recorder implements RequestOwner {
       const labels = { http_request_method: method, http_route: route, http_response_status_code: status, error_type: errorType };
       const hist = this.cfg.metrics.duration;
       if (this.seriesCount < MAX_CACHED_SERIES) {
-        series = { labels, observe: seriesObserver(hist, labels) };
+        series = { labels, observe: seriesObserver(hist, labels, this.cfg.metrics.exemplars) };
         byError.set(errorType, series);
         this.seriesCount++;
       } else {
-        series = { labels, observe: (v) => hist.observe(labels, v) };
+        const exemplars = this.cfg.metrics.exemplars;
+        series = {
+          labels,
+          observe: (value, exemplar) =>
+            exemplars ? (hist.observe as unknown as (o: object) => void)({ labels, value, exemplarLabels: exemplar }) : hist.observe(labels, value),
+        };
       }
     }
     return series;

@@ -3,10 +3,11 @@
 // environment leaves unset (service name, no metrics/logs pipelines).
 //
 // Export is OTLP/HTTP protobuf unless OTEL_EXPORTER_OTLP_(TRACES_)PROTOCOL says otherwise: the
-// specification's default, and the cheap one. Serializing a server span costs ~9 µs as protobuf and
-// ~26 µs as JSON (the SDK's JSON serializer builds an object tree, stringifies it and UTF-8-encodes
-// the string), which at express's ~100 µs per request is the difference between ~0.85x and ~0.7x
-// bare throughput (bench/exporter.ts, variants solida+tracing and solida+tracing-json).
+// specification's default, and the cheap one. For it solida swaps the SDK exporter's serializer for
+// its own encoder (otlp-trace-encoder.ts: the same bytes, ~2-4x less CPU than the SDK's, ~10x less
+// than its JSON) and gives the SDK pooled crypto-random span ids (span-ids.ts); everything else —
+// sampling, the batch span processor, endpoint, headers, retries — is the SDK's, configured by the
+// standard variables. bench/exporter.ts measures the whole (variants solida+tracing, solida+tracing-json).
 import type { IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
 import {
@@ -22,19 +23,17 @@ import {
 } from '@opentelemetry/api';
 import type { NodeSDK, tracing } from '@opentelemetry/sdk-node';
 import type { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { fastOtlpProtobufExporter } from './otlp-protobuf-exporter.ts';
+import { pooledRandomIds } from './span-ids.ts';
 import {
   ATTR_CLIENT_ADDRESS,
   ATTR_ERROR_TYPE,
-  ATTR_HTTP_REQUEST_METHOD,
   ATTR_HTTP_REQUEST_METHOD_ORIGINAL,
   ATTR_HTTP_RESPONSE_STATUS_CODE,
   ATTR_HTTP_ROUTE,
-  ATTR_NETWORK_PROTOCOL_VERSION,
   ATTR_SERVER_ADDRESS,
   ATTR_SERVER_PORT,
-  ATTR_URL_PATH,
   ATTR_URL_QUERY,
-  ATTR_URL_SCHEME,
   ATTR_USER_AGENT_ORIGINAL,
 } from '@opentelemetry/semantic-conventions';
 
@@ -114,19 +113,32 @@ function sdkConfiguration(service: string, opts: TracingOptions): ConstructorPar
   // Without `otlp` settings the SDK builds the exporter from the environment (OTEL_TRACES_EXPORTER,
   // the protocol, endpoint and headers): OTLP/HTTP protobuf unless told otherwise.
   // The SDK's own re-export: sdk-trace-base is not a direct dependency (one version set, see README).
-  const traceExporter: tracing.SpanExporter | undefined = opts.otlp
-    ? otlpProtocol(env) === 'http/json'
-      ? new (loadOtlpJson().OTLPTraceExporter)(opts.otlp)
-      : new (loadOtlpProtobuf().OTLPTraceExporter)(opts.otlp)
-    : undefined;
+  // For OTLP/HTTP protobuf (the default) the exporter is the SDK's with solida's span encoder
+  // (otlp-protobuf-exporter.ts); any other choice is left to the SDK as configured.
+  const protocol = otlpProtocol(env);
+  const traceExporter: tracing.SpanExporter | undefined =
+    protocol === 'http/protobuf' && (opts.otlp || otlpIsTheOnlyExporter(env))
+      ? fastOtlpProtobufExporter(opts.otlp)
+      : opts.otlp
+        ? protocol === 'http/json'
+          ? new (loadOtlpJson().OTLPTraceExporter)(opts.otlp)
+          : new (loadOtlpProtobuf().OTLPTraceExporter)(opts.otlp)
+        : undefined;
   return {
     serviceName: env.OTEL_SERVICE_NAME ? undefined : service,
     instrumentations: [],
+    idGenerator: pooledRandomIds,
     ...(traceExporter ? { traceExporter } : {}),
     // sdk-node defaults metrics and logs to OTLP too; the exporter's metrics are Prometheus ones.
     ...(env.OTEL_METRICS_EXPORTER ? {} : { metricReaders: [] }),
     ...(env.OTEL_LOGS_EXPORTER ? {} : { logRecordProcessors: [] }),
   };
+}
+
+/** OTEL_TRACES_EXPORTER unset or `otlp` alone: what the SDK would answer with one OTLP exporter. */
+export function otlpIsTheOnlyExporter(env: NodeJS.ProcessEnv = process.env): boolean {
+  const names = [...new Set((env.OTEL_TRACES_EXPORTER ?? '').split(',').map((s) => s.trim()))].filter((s) => s !== '' && s !== 'null');
+  return names.length === 0 || (names.length === 1 && names[0] === 'otlp');
 }
 
 function startServerSpan(tracer: Tracer, req: IncomingMessage, method: string): { span: Span; ctx: Context } {
@@ -137,11 +149,13 @@ function startServerSpan(tracer: Tracer, req: IncomingMessage, method: string): 
   const portSep = hostHeader.lastIndexOf(':');
   const hasPort = portSep > -1 && !hostHeader.endsWith(']');
   const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
+  // Literal keys (the semconv names, as in the ATTR_* constants used below): V8 builds such an object
+  // from a boilerplate, where computed keys cost a runtime call each.
   const attributes: Record<string, string | number> = {
-    [ATTR_HTTP_REQUEST_METHOD]: method,
-    [ATTR_URL_PATH]: q === -1 ? url : url.slice(0, q),
-    [ATTR_URL_SCHEME]: encrypted ? 'https' : 'http',
-    [ATTR_NETWORK_PROTOCOL_VERSION]: req.httpVersion,
+    'http.request.method': method,
+    'url.path': q === -1 ? url : url.slice(0, q),
+    'url.scheme': encrypted ? 'https' : 'http',
+    'network.protocol.version': req.httpVersion,
   };
   if (method !== req.method && req.method) attributes[ATTR_HTTP_REQUEST_METHOD_ORIGINAL] = req.method;
   if (q !== -1) attributes[ATTR_URL_QUERY] = url.slice(q + 1);

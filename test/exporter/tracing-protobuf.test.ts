@@ -1,13 +1,14 @@
 // OTLP/HTTP with protobuf, the default when no protocol is set (as the OpenTelemetry specification
 // says, and the cheaper encoding): solida leaves the exporter to the SDK, whose request must reach the
 // endpoint from OTEL_EXPORTER_OTLP_TRACES_ENDPOINT.
-// No protobuf decoder ships with the OTel packages installed here, so the body is checked for the raw
-// bytes protobuf stores verbatim: the 16-byte trace id, the 8-byte parent span id, and strings.
+// The body is decoded with the official OTLP schema (test/fixtures/otlp-proto, protobufjs): the
+// encoder that wrote it is solida's (otlp-trace-encoder.ts), so this is its end-to-end check.
 import http from 'node:http';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createExporter, type Exporter } from '../../src/exporter/index.ts';
 import { close, listen, request } from './helpers.ts';
+import { decodeTraceRequest, type DecodedKeyValue } from './otlp-proto.ts';
 
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
 const PARENT_ID = 'b7ad6b7169203331';
@@ -62,8 +63,24 @@ describe('tracing over OTLP/HTTP protobuf', () => {
     // Binary, not JSON: the ids appear as raw bytes, never as hex text.
     expect(r!.body.includes(Buffer.from(TRACE_ID))).toBe(false);
     expect(r!.body.includes(Buffer.from(PARENT_ID, 'hex'))).toBe(true);
-    for (const text of ['traced-proto', 'GET /orders/:id', 'http.route', '/orders/:id', 'http.response.status_code']) {
-      expect(r!.body.includes(Buffer.from(text))).toBe(true);
-    }
+    const decoded = decodeTraceRequest(r!.body);
+    const attr = (kvs: DecodedKeyValue[] | undefined, key: string) => kvs?.find((a) => a.key === key)?.value;
+    const rs = decoded.resource_spans!;
+    expect(rs.length).toBe(1);
+    expect(attr(rs[0].resource!.attributes, 'service.name')).toEqual({ string_value: 'traced-proto' });
+    const spans = rs[0].scope_spans!.flatMap((ss) => ss.spans!);
+    expect(rs[0].scope_spans![0].scope!.name).toBe('solida-exporter');
+    const span = spans.find((s) => s.trace_id === TRACE_ID)!;
+    expect(span.parent_span_id).toBe(PARENT_ID);
+    expect(span.span_id).toMatch(/^[0-9a-f]{16}$/);
+    expect(span.name).toBe('GET /orders/:id');
+    expect(span.kind).toBe(2); // SPAN_KIND_SERVER
+    expect(span.flags).toBe(0x301); // sampled; the parent is known to be remote
+    expect(span.status).toEqual({ code: 0 }); // UNSET: a 200
+    expect(BigInt(span.end_time_unix_nano)).toBeGreaterThanOrEqual(BigInt(span.start_time_unix_nano));
+    expect(attr(span.attributes, 'http.route')).toEqual({ string_value: '/orders/:id' });
+    expect(attr(span.attributes, 'http.response.status_code')).toEqual({ int_value: '200' });
+    expect(attr(span.attributes, 'url.path')).toEqual({ string_value: '/orders/9' });
+    expect(attr(span.attributes, 'server.port')).toEqual({ int_value: String(port) });
   });
 });

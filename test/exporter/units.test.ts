@@ -1,8 +1,10 @@
 // Pure pieces: bucket boundaries from SLOs, label guards, error_type classification.
 import { createRequire } from 'node:module';
-import { Histogram } from 'prom-client';
+import { Histogram, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { seriesObserver } from '../../src/exporter/fast-observe.ts';
+import { newRegistry } from '../../src/exporter/metrics.ts';
+import { pooledRandomIds } from '../../src/exporter/span-ids.ts';
 import { classifyOutcome, createExporter, histogramBuckets, leLabel, sloLatencyThresholds } from '../../src/exporter/index.ts';
 import { BoundedLabel, methodLabeler, statusLabel } from '../../src/exporter/labels.ts';
 import { joinRoute } from '../../src/exporter/express-route.ts';
@@ -81,6 +83,38 @@ describe('seriesObserver', () => {
     expect(after.find((v) => v[0] === 'h_count')?.[2]).toBe(1);
     expect(after.find((v) => v[0] === 'h_bucket' && v[1] === 0.3)?.[2]).toBe(1);
     expect(after.find((v) => v[0] === 'h_bucket' && v[1] === 0.1)?.[2]).toBe(0);
+  });
+
+  it('with exemplars: the last exemplar of each bucket, as prom-client keeps it, in the OpenMetrics scrape', async () => {
+    const registry = newRegistry(Registry.OPENMETRICS_CONTENT_TYPE);
+    const hist = new Histogram({ name: 'h', help: 'h', labelNames: ['a'], buckets: [0.1, 1], enableExemplars: true, registers: [registry] });
+    const observe = seriesObserver(hist, { a: 'x' }, true);
+    observe(0.05, { trace_id: 't1', span_id: 's1' });
+    observe(0.07, { trace_id: 't2', span_id: 's2' }); // same bucket: replaces t1
+    observe(0.5); // no exemplar: the 1 bucket keeps none
+    observe(7, { trace_id: 't3', span_id: 's3' }); // past the last bound: the +Inf bucket
+    const lines = (await registry.metrics()).split('\n').filter((l) => l.startsWith('h_bucket'));
+    // Exemplar timestamps are wall-clock seconds: compare without them.
+    expect(lines.map((l) => (l.includes(' # ') ? l.replace(/ [\d.]+$/, '') : l))).toEqual([
+      'h_bucket{le="0.1",a="x"} 2 # {trace_id="t2",span_id="s2"} 0.07',
+      'h_bucket{le="1",a="x"} 3',
+      'h_bucket{le="+Inf",a="x"} 4 # {trace_id="t3",span_id="s3"} 7',
+    ]);
+  });
+});
+
+describe('span ids', () => {
+  it('are lowercase hex of W3C length, distinct across many refills of the pool', () => {
+    const traces = new Set<string>();
+    const spans = new Set<string>();
+    for (let i = 0; i < 20_000; i++) {
+      traces.add(pooledRandomIds.generateTraceId());
+      spans.add(pooledRandomIds.generateSpanId());
+    }
+    expect(traces.size).toBe(20_000);
+    expect(spans.size).toBe(20_000);
+    expect([...traces].every((t) => /^[0-9a-f]{32}$/.test(t) && !/^0+$/.test(t))).toBe(true);
+    expect([...spans].every((s) => /^[0-9a-f]{16}$/.test(s) && !/^0+$/.test(s))).toBe(true);
   });
 });
 
