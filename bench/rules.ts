@@ -167,4 +167,7 @@ for (const r of rows) {
   console.log(`| ${r.n} | ${r.variant} | ${r.cpuMsPerSloPerEval.toFixed(2)}${ratio} | ${r.cpuSecondsPerEval.toFixed(2)} | ${r.groupSecondsPerEval.toFixed(2)} s | ${r.missed} / ${r.failures} | ${r.rssMiB.toFixed(0)} MiB | ${r.rules.toLocaleString('en')} / ${r.fileMiB.toFixed(1)} MiB |`);
 }
 const goal = rows.filter((r) => r.variant === 'solida-new');
-for (const r of goal) console.log(`goal ≤ 15 ms CPU per SLO per evaluation at N=${r.n}: ${r.cpuMsPerSloPerEval.toFixed(2)} ms — ${r.cpuMsPerSloPerEval <= 15 && r.missed === 0 ? 'met' : 'MISSED'}`);
+// The goal is stated for the usual 30 s interval; at another interval each evaluation also runs the
+// long group (every 2 minutes at 30 s), so its per-evaluation figure is not comparable with the goal.
+if (interval !== 30) console.log(`goal ≤ 15 ms CPU per SLO per evaluation: stated for a 30 s interval, not judged at ${args.interval}`);
+else for (const r of goal) console.log(`goal ≤ 15 ms CPU per SLO per evaluation at N=${r.n}: ${r.cpuMsPerSloPerEval.toFixed(2)} ms — ${r.cpuMsPerSloPerEval <= 15 && r.missed === 0 ? 'met' : 'MISSED'}`);
