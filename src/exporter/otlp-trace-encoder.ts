@@ -307,9 +307,8 @@ function event(e: TimedEvent): void {
   close(h);
 }
 
-function link(l: Link): void {
-  const h = open(13, 1);
-  const ctx = l.context;
+/** Fields 1-3 of both Span and Span.Link: trace_id, span_id and trace_state. */
+function contextIds(ctx: Link['context']): void {
   tag(1, LEN);
   hexId(ctx.traceId);
   tag(2, LEN);
@@ -319,6 +318,12 @@ function link(l: Link): void {
     tag(3, LEN);
     string(state);
   }
+}
+
+function link(l: Link): void {
+  const h = open(13, 1);
+  const ctx = l.context;
+  contextIds(ctx);
   if (l.attributes) attributes(l.attributes, 4);
   tag(5, VARINT);
   uvarint(l.droppedAttributesCount || 0);
@@ -331,15 +336,7 @@ function span(s: ReadableSpan): void {
   // A server span with its attributes is ~300-400 bytes: a two-byte length.
   const h = open(2, 2);
   const ctx = s.spanContext();
-  tag(1, LEN);
-  hexId(ctx.traceId);
-  tag(2, LEN);
-  hexId(ctx.spanId);
-  const state = ctx.traceState?.serialize();
-  if (state) {
-    tag(3, LEN);
-    string(state);
-  }
+  contextIds(ctx);
   const parent = s.parentSpanContext;
   if (parent?.spanId) {
     tag(4, LEN);
