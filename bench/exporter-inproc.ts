@@ -6,7 +6,8 @@
 // Each variant runs in a fresh process, pinned to CPU 0 when taskset exists; rounds interleave.
 //
 //   npx tsx bench/exporter-inproc.ts [rounds]      (BENCH_BEFORE_MODULE=<old src>/exporter/index.ts adds before-*)
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { hasTaskset } from './taskset.ts';
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { loadavg } from 'node:os';
@@ -43,15 +44,6 @@ async function child(module: string, traced: boolean): Promise<void> {
   await exporter.shutdown();
   const c = process.cpuUsage(c0);
   process.stdout.write(`${(c.user + c.system) / REQUESTS}\n`);
-}
-
-function hasTaskset(): boolean {
-  try {
-    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function runChild(module: string, traced: boolean, env: NodeJS.ProcessEnv): Promise<number> {

@@ -15,6 +15,7 @@
 // request property). Before/after a change: BENCH_BEFORE_MODULE=/path/to/old/src/exporter/index.ts and the
 // variants `solida-before` and `solida-before+tracing`. BENCH_EXPRESS=express4 runs the apps on express 4.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { hasTaskset } from './taskset.ts';
 import { mkdtempSync, openSync, closeSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,15 +69,6 @@ interface Figures {
 // evenly over the variants, and medians drop outlier rounds.
 const cpus = availableParallelism();
 const pin = cpus >= 2 && hasTaskset();
-
-function hasTaskset(): boolean {
-  try {
-    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function readPort(child: ChildProcess, stream: NodeJS.ReadableStream, what: string): Promise<number> {
   return new Promise((resolve, reject) => {
