@@ -56,6 +56,13 @@ async function writePoints(base: string, n: number): Promise<{ gz: string; plain
     if (gz.writableNeedDrain) await once(gz, 'drain');
     if (plain.writableNeedDrain) await once(plain, 'drain');
   };
+  const finish = async () => {
+    await flush();
+    gz.end();
+    plain.end();
+    await Promise.all([once(gzOut, 'finish'), once(plain, 'finish')]);
+    return { gz: `${base}.jsonl.gz`, plain: `${base}.jsonl`, lines };
+  };
   const line = (obj: unknown) => {
     lines++;
     buf += `${JSON.stringify(obj)}\n`;
@@ -71,11 +78,7 @@ async function writePoints(base: string, n: number): Promise<{ gz: string; plain
       lines += points.length;
       if (buf.length > 1 << 20) await flush();
     }
-    await flush();
-    gz.end();
-    plain.end();
-    await Promise.all([once(gzOut, 'finish'), once(plain, 'finish')]);
-    return { gz: `${base}.jsonl.gz`, plain: `${base}.jsonl`, lines };
+    return finish();
   }
   for (const [name, type] of [['http_reqs', 'counter'], ['http_req_duration', 'trend'], ['http_req_failed', 'rate']]) {
     line({ type: 'Metric', metric: name, data: { name, type, contains: 'default', thresholds: [], submetrics: null } });
@@ -89,11 +92,7 @@ async function writePoints(base: string, n: number): Promise<{ gz: string; plain
     line({ metric: 'http_req_failed', type: 'Point', data: { time, value: i % 100 ? 0 : 1, tags } });
     if (buf.length > 1 << 20) await flush();
   }
-  await flush();
-  gz.end();
-  plain.end();
-  await Promise.all([once(gzOut, 'finish'), once(plain, 'finish')]);
-  return { gz: `${base}.jsonl.gz`, plain: `${base}.jsonl`, lines };
+  return finish();
 }
 
 function countLines(chunk: Buffer): number {
