@@ -9,8 +9,14 @@ import { invalidConfig, modelOfValidConfig } from './valid-config.ts';
 import type { SolidaModel } from './model.ts';
 
 export function fromConfig(value: unknown, file: string): SolidaModel {
-  const fast = modelOfValidConfig(value, file);
-  if (fast) return fast;
+  return modelOfValidConfig(value, file) ?? fromConfigByZod(value, file);
+}
+
+/**
+ * The model of a value the precompiled validator rejected, by zod: its problems worded, or the value
+ * zod accepts after transforming it (a URL with spaces around it, trimmed).
+ */
+export function fromConfigByZod(value: unknown, file: string): SolidaModel {
   const parsed = configSchema.safeParse(value, { reportInput: true });
   if (!parsed.success) {
     const problems = zodProblems(parsed.error, configSchema, file);

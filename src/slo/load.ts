@@ -25,7 +25,7 @@ export async function loadSpec(file: string): Promise<LoadedSpec> {
   if (SCRIPT_EXTENSIONS.has(extname(path))) {
     const value = await importConfig(path, file);
     // zod loads only to word the problems of a config the precompiled schema rejects (start-up time).
-    return { format: 'typescript', model: modelOfValidConfig(value, file) ?? (await import('./from-config.ts')).fromConfig(value, file) };
+    return { format: 'typescript', model: modelOfValidConfig(value, file) ?? (await import('./from-config.ts')).fromConfigByZod(value, file) };
   }
   // YAML and the Sloth/OpenSLO/Pyrra readers load only for a YAML spec (start-up time of a .ts config).
   const { parseSpecText } = await import('./spec-text.ts');
