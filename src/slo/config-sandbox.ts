@@ -10,11 +10,13 @@ import { configModule, defineConfigModuleHref } from './import-config.ts';
 
 export const DEFAULT_CONFIG_TIMEOUT_MS = 15_000;
 
-// Plain CommonJS, evaluated as the worker's entry: it must not depend on how the CLI itself was started
-// (compiled JavaScript, vitest, tsx), so it imports plain JavaScript: the config as is, or the module
-// esbuild made of a TypeScript config (import-config.ts) before the worker starts.
+// The worker's entry: it must not depend on how the CLI itself was started (compiled JavaScript, vitest, tsx),
+// so it imports plain JavaScript: the config as is, or the module esbuild made of a TypeScript config
+// (import-config.ts) before the worker starts. It is an ES module from a data: URL, not an eval string: the
+// worker inherits node's flags (a loader such as tsx's stays useful), and --input-type, meant for the
+// parent's `node -e` or stdin, would turn an eval string into another kind of module than it was written as.
 const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
+import { parentPort, workerData } from 'node:worker_threads';
 const describe = (v) => {
   try {
     if (v instanceof Error) return (v.name && v.name !== 'Error' ? v.name + ': ' : '') + String(v.message).split('\\n').filter(Boolean).slice(0, 2).join(' ');
@@ -90,8 +92,7 @@ export async function loadConfigModule(url: string, file: string, timeoutMs = co
   if (inline?.kind === 'timeout') throw timedOut(file, timeoutMs);
   // Loaded only now: most configs never need a worker (start-up time).
   const { Worker } = await import('node:worker_threads');
-  const worker = new Worker(WORKER_SOURCE, {
-    eval: true,
+  const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(WORKER_SOURCE)}`), {
     workerData: { url: mod.url },
     // The config's console output still reaches the terminal; its stdin is not the CLI's.
     stdin: false,
