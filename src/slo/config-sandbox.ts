@@ -92,11 +92,20 @@ export async function loadConfigModule(url: string, file: string, timeoutMs = co
   if (inline?.kind === 'timeout') throw timedOut(file, timeoutMs);
   // Loaded only now: most configs never need a worker (start-up time).
   const { Worker } = await import('node:worker_threads');
-  const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(WORKER_SOURCE)}`), {
-    workerData: { url: mod.url },
-    // The config's console output still reaches the terminal; its stdin is not the CLI's.
-    stdin: false,
-  });
+  let worker: InstanceType<typeof Worker>;
+  try {
+    worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(WORKER_SOURCE)}`), {
+      workerData: { url: mod.url },
+      // The config's console output still reaches the terminal; its stdin is not the CLI's.
+      stdin: false,
+    });
+  } catch (err) {
+    // Node's permission model (--permission, --experimental-permission) forbids worker threads unless allowed.
+    if ((err as NodeJS.ErrnoException).code === 'ERR_ACCESS_DENIED') {
+      throw refuse(file, 'node refused to start the worker thread this config is loaded in (permission model)', 'add --allow-worker to the node flags, or make the config plain data (no imports but defineConfig)');
+    }
+    throw err;
+  }
   const message = await new Promise<WorkerMessage | { kind: 'timeout' } | { kind: 'ended'; code: number } | { kind: 'crash'; detail: string }>((resolve) => {
     const timer = setTimeout(() => resolve({ kind: 'timeout' }), timeoutMs);
     const finish = (m: Parameters<typeof resolve>[0]) => {
