@@ -70,6 +70,16 @@ function refuse(file: string, message: string, fix: string): SolidaError {
   return new SolidaError(`${file} could not be loaded`, 2, [{ file, message, fix }]);
 }
 
+/** import/export in a .js file of a package that says "type": "commonjs" (what `npm init -y` writes since npm 11). */
+const ESM_IN_COMMONJS = /Cannot use import statement outside a module|Unexpected token 'export'/;
+
+function fixForThrow(file: string, detail: string): string {
+  if (/\.js$/.test(file) && ESM_IN_COMMONJS.test(detail)) {
+    return 'the file uses import/export but its package.json makes .js CommonJS: rename it to solida.config.mjs (or .ts), or add "type": "module" to package.json';
+  }
+  return 'fix the error in the config (type errors: npx tsc --noEmit)';
+}
+
 function timedOut(file: string, timeoutMs: number): SolidaError {
   return refuse(file, `loading did not finish within ${timeoutMs / 1000} s (a busy loop or a very slow top-level await?)`, 'make the config finish quickly; it should only build and export its settings');
 }
@@ -127,7 +137,7 @@ export async function loadConfigModule(url: string, file: string, timeoutMs = co
     case 'rejection':
       throw refuse(file, `a promise in the config was rejected and never handled: ${message.detail}`, 'await the promise (or remove it) and handle its failure');
     case 'throw':
-      throw refuse(file, `loading threw ${message.detail}`, 'fix the error in the config (type errors: npx tsc --noEmit)');
+      throw refuse(file, `loading threw ${message.detail}`, fixForThrow(file, message.detail));
     case 'not-data':
       throw refuse(file, `the default export is not plain data (${message.detail})`, 'export only objects, arrays, strings, numbers and booleans (no functions or class instances)');
     case 'timeout':
