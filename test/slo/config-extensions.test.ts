@@ -37,3 +37,22 @@ describe('config file extensions', () => {
     expect(r.stderr).toMatch(/fix: .*rename it to solida\.config\.mjs \(or \.ts\), or add "type": "module" to package\.json/);
   }, 30_000);
 });
+
+describe('the default config', () => {
+  it('solida.config.mjs alone in the directory is found without --config', async () => {
+    const project = join(dir, 'mjs-project');
+    mkdirSync(project);
+    writeFileSync(join(project, 'solida.config.mjs'), `export default ${CONFIG};\n`);
+    const r = await runSolida(['validate'], { cwd: project });
+    expect(r.stdout).toMatch(/solida\.config\.mjs: valid/);
+    expect(r.code, r.stderr).toBe(0);
+  }, 30_000);
+
+  it('no config at all: exit 2, and the fix names init', async () => {
+    const project = join(dir, 'empty-project');
+    mkdirSync(project);
+    const r = await runSolida(['validate'], { cwd: project });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/fix: pass --config FILE .*, or write one: npx solida init/);
+  });
+});
