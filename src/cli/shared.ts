@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { SolidaError } from '../util/errors.ts';
 
-const DEFAULT_CONFIGS = ['solida.config.ts', 'solida.config.mts', 'solida.config.js', 'solida.yaml', 'solida.yml'];
+// Every extension loadSpec runs as code: a .js config in a "type": "commonjs" package is told to become .mjs.
+const DEFAULT_CONFIGS = ['solida.config.ts', 'solida.config.mts', 'solida.config.cts', 'solida.config.js', 'solida.config.mjs', 'solida.config.cjs', 'solida.yaml', 'solida.yml'];
 
 /** The first solida.config.* (or solida.yaml) in the working directory, if any. */
 export function defaultConfigPath(): string | undefined {
@@ -14,7 +15,7 @@ export function defaultConfigPath(): string | undefined {
 export function resolveConfigPath(given: string | undefined): string {
   if (given) return given;
   const found = defaultConfigPath();
-  if (!found) throw new SolidaError('no config given', 2, [{ message: 'no --config and no solida.config.ts in this directory', fix: 'pass --config FILE (TypeScript, solida YAML, Sloth or OpenSLO)' }]);
+  if (!found) throw new SolidaError('no config given', 2, [{ message: 'no --config and no solida.config.ts in this directory', fix: 'pass --config FILE (TypeScript, solida YAML, Sloth or OpenSLO), or write one: npx solida init' }]);
   return found;
 }
 

@@ -183,7 +183,7 @@ function modelRate(model: SolidaModel | undefined, service: string | undefined):
 async function chooseLoad(load: string | undefined): Promise<string | undefined> {
   const mode = load ?? 'auto';
   if (!['auto', 'k6', 'builtin'].includes(mode)) {
-    throw new SolidaError(`bad --load ${JSON.stringify(mode)}`, 2, [{ path: '--load', message: 'expected auto, k6 or builtin' }]);
+    throw new SolidaError(`bad --load ${JSON.stringify(mode)}`, 2, [{ path: '--load', message: 'expected auto, k6 or builtin', fix: 'pass --load auto (k6 when on PATH), --load k6 or --load builtin' }]);
   }
   if (mode === 'builtin') return undefined;
   const k6 = await findOnPath('k6');

@@ -10,11 +10,13 @@ import { configModule, defineConfigModuleHref } from './import-config.ts';
 
 export const DEFAULT_CONFIG_TIMEOUT_MS = 15_000;
 
-// Plain CommonJS, evaluated as the worker's entry: it must not depend on how the CLI itself was started
-// (compiled JavaScript, vitest, tsx), so it imports plain JavaScript: the config as is, or the module
-// esbuild made of a TypeScript config (import-config.ts) before the worker starts.
+// The worker's entry: it must not depend on how the CLI itself was started (compiled JavaScript, vitest, tsx),
+// so it imports plain JavaScript: the config as is, or the module esbuild made of a TypeScript config
+// (import-config.ts) before the worker starts. It is an ES module from a data: URL, not an eval string: the
+// worker inherits node's flags (a loader such as tsx's stays useful), and --input-type, meant for the
+// parent's `node -e` or stdin, would turn an eval string into another kind of module than it was written as.
 const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
+import { parentPort, workerData } from 'node:worker_threads';
 const describe = (v) => {
   try {
     if (v instanceof Error) return (v.name && v.name !== 'Error' ? v.name + ': ' : '') + String(v.message).split('\\n').filter(Boolean).slice(0, 2).join(' ');
@@ -68,6 +70,16 @@ function refuse(file: string, message: string, fix: string): SolidaError {
   return new SolidaError(`${file} could not be loaded`, 2, [{ file, message, fix }]);
 }
 
+/** import/export in a .js file of a package that says "type": "commonjs" (what `npm init -y` writes since npm 11). */
+const ESM_IN_COMMONJS = /Cannot use import statement outside a module|Unexpected token 'export'/;
+
+function fixForThrow(file: string, detail: string): string {
+  if (/\.js$/.test(file) && ESM_IN_COMMONJS.test(detail)) {
+    return 'the file uses import/export but its package.json makes .js CommonJS: rename it to solida.config.mjs (or .ts), or add "type": "module" to package.json';
+  }
+  return 'fix the error in the config (type errors: npx tsc --noEmit)';
+}
+
 function timedOut(file: string, timeoutMs: number): SolidaError {
   return refuse(file, `loading did not finish within ${timeoutMs / 1000} s (a busy loop or a very slow top-level await?)`, 'make the config finish quickly; it should only build and export its settings');
 }
@@ -90,12 +102,20 @@ export async function loadConfigModule(url: string, file: string, timeoutMs = co
   if (inline?.kind === 'timeout') throw timedOut(file, timeoutMs);
   // Loaded only now: most configs never need a worker (start-up time).
   const { Worker } = await import('node:worker_threads');
-  const worker = new Worker(WORKER_SOURCE, {
-    eval: true,
-    workerData: { url: mod.url },
-    // The config's console output still reaches the terminal; its stdin is not the CLI's.
-    stdin: false,
-  });
+  let worker: InstanceType<typeof Worker>;
+  try {
+    worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(WORKER_SOURCE)}`), {
+      workerData: { url: mod.url },
+      // The config's console output still reaches the terminal; its stdin is not the CLI's.
+      stdin: false,
+    });
+  } catch (err) {
+    // Node's permission model (--permission, --experimental-permission) forbids worker threads unless allowed.
+    if ((err as NodeJS.ErrnoException).code === 'ERR_ACCESS_DENIED') {
+      throw refuse(file, 'node refused to start the worker thread this config is loaded in (permission model)', 'add --allow-worker to the node flags, or make the config plain data (no imports but defineConfig)');
+    }
+    throw err;
+  }
   const message = await new Promise<WorkerMessage | { kind: 'timeout' } | { kind: 'ended'; code: number } | { kind: 'crash'; detail: string }>((resolve) => {
     const timer = setTimeout(() => resolve({ kind: 'timeout' }), timeoutMs);
     const finish = (m: Parameters<typeof resolve>[0]) => {
@@ -117,7 +137,7 @@ export async function loadConfigModule(url: string, file: string, timeoutMs = co
     case 'rejection':
       throw refuse(file, `a promise in the config was rejected and never handled: ${message.detail}`, 'await the promise (or remove it) and handle its failure');
     case 'throw':
-      throw refuse(file, `loading threw ${message.detail}`, 'fix the error in the config (type errors: npx tsc --noEmit)');
+      throw refuse(file, `loading threw ${message.detail}`, fixForThrow(file, message.detail));
     case 'not-data':
       throw refuse(file, `the default export is not plain data (${message.detail})`, 'export only objects, arrays, strings, numbers and booleans (no functions or class instances)');
     case 'timeout':

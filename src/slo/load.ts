@@ -12,7 +12,8 @@ import type { SolidaModel } from './model.ts';
 
 export type { LoadedSpec, SpecFormat } from './spec-text.ts';
 
-const SCRIPT_EXTENSIONS = new Set(['.ts', '.mts', '.js', '.mjs']);
+// CommonJS configs (.cjs, .cts) are code too: without them here they were read as YAML.
+const SCRIPT_EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs']);
 
 export async function loadModel(file: string): Promise<SolidaModel> {
   return (await loadSpec(file)).model;

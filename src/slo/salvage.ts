@@ -19,11 +19,30 @@ export function salvagedProblems(value: unknown, file: string, known: readonly P
       else if (record(s) && typeof s.name === 'string') services[i] = { name: s.name };
     });
   }
+  // A broken SLO still has an SLI and a service to check: it is checked as a stand-in that keeps those two
+  // (and its grouping, which the queries use) with a placeholder objective, and only their problems are kept.
+  const partial = new Set<number>();
   if (Array.isArray(value.slos)) {
     value.slos.forEach((s, i) => {
       if (sloInput.safeParse(s).success) slos[i] = s as SolidaConfig['slos'][number];
+      else if (record(s)) {
+        const standIn = { service: s.service, name: `slo-${i}`, objective: 99, sli: s.sli, grouping: s.grouping };
+        if (sloInput.safeParse(standIn).success) {
+          slos[i] = standIn as SolidaConfig['slos'][number];
+          partial.add(i);
+        } else if (sloInput.safeParse({ ...standIn, grouping: undefined }).success) {
+          slos[i] = { ...standIn, grouping: undefined } as SolidaConfig['slos'][number];
+          partial.add(i);
+        }
+      }
     });
   }
+  const fromStandIn = (path: string | undefined) => /^slos\[(\d+)\](.*)$/.exec(path ?? '');
+  const keep = (p: Problem) => {
+    const m = fromStandIn(p.path);
+    if (!m || !partial.has(Number(m[1]))) return true;
+    return m[2] === '.service' || m[2].startsWith('.sli.') || m[2] === '.sli';
+  };
   const duration = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const config: SolidaConfig = {
     scrapeInterval: duration(value.scrapeInterval),
@@ -34,5 +53,5 @@ export function salvagedProblems(value: unknown, file: string, known: readonly P
     slos,
   };
   const seen = new Set(known.map((p) => `${p.file}\u0000${p.message}`));
-  return normalizeConfig(config, file).problems.filter((p) => !seen.has(`${p.file}\u0000${p.message}`));
+  return normalizeConfig(config, file).problems.filter((p) => keep(p) && !seen.has(`${p.file}\u0000${p.message}`));
 }

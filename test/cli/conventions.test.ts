@@ -43,6 +43,14 @@ describe('the command table (src/cli/commands/index.ts)', () => {
     expect(COMMANDS.map((c) => `${c.name}${c.args ? ` ${c.args}` : ''}`).sort()).toEqual(registered);
   });
 
+  it("a parent command's summary names each of its subcommands (generate: … Grafana …)", async () => {
+    const program = await fullProgram();
+    for (const c of COMMANDS.filter((e) => ['generate', 'export'].includes(e.name))) {
+      const subs = program.commands.find((p) => p.name() === c.name)!.commands.map((s) => s.name());
+      for (const sub of subs) expect(c.summary.toLowerCase(), `${c.name} ${sub}`).toContain(sub.replace(/-/g, ' '));
+    }
+  });
+
   it('solida --help lists every command with its summary; --version prints the package version', async () => {
     const help = await runSolida(['--help']);
     expect(help.code).toBe(0);
@@ -164,7 +172,23 @@ describe('solida init', () => {
   it('writes a commented solida.config.ts that validates as written, with and without AWS identifiers', async () => {
     for (const [name, extra] of [
       ['bare', []],
-      ['aws', ['--region', 'eu-west-1', '--alb', 'app/checkout/50dc6c495c0c9188', '--target-group', 'targetgroup/checkout/943f017f100becff', '--ecs-cluster', 'prod', '--ecs-service', 'checkout', '--rds-cluster', 'checkout-db']],
+      [
+        'aws',
+        [
+          '--region',
+          'eu-west-1',
+          '--alb',
+          'app/checkout/50dc6c495c0c9188',
+          '--target-group',
+          'targetgroup/checkout/943f017f100becff',
+          '--ecs-cluster',
+          'prod',
+          '--ecs-service',
+          'checkout',
+          '--rds-cluster',
+          'checkout-db',
+        ],
+      ],
     ] as const) {
       const cwd = mkdtempSync(join(dir, `init-${name}-`));
       // As in a project with solida installed; here 'solida' is the sources under test (tsconfig paths).
@@ -200,7 +224,8 @@ describe('solida init', () => {
 
 describe('how tests run the CLI', () => {
   it('only test/package runs bin/solida.js (dist/ may be stale); every other test runs the sources', () => {
-    const files = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(d, e.name)) : /\.(ts|mjs|js)$/.test(e.name) ? [join(d, e.name)] : []));
+    const files = (d: string): string[] =>
+      readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(d, e.name)) : /\.(ts|mjs|js)$/.test(e.name) ? [join(d, e.name)] : []));
     const offenders = files(join(ROOT, 'test'))
       .filter((f) => !relative(ROOT, f).startsWith('test/package/') && f !== import.meta.filename)
       .filter((f) => /bin\/solida|['"]bin['"],\s*['"]solida|dist\/cli\/main/.test(readFileSync(f, 'utf8')));

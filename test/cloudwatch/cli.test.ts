@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { registerCloudWatchCommands } from '../../src/cli/commands/cloudwatch.ts';
 import { validateRequest } from '../../src/aws-models/smithy.ts';
 import { SolidaError } from '../../src/util/errors.ts';
+import { runSolida } from '../support/cli.ts';
 
 const CONFIG = 'examples/solida.config.ts';
 let dir: string;
@@ -101,5 +102,11 @@ describe('solida generate cloudwatch', () => {
     const err = await run(['generate', 'cloudwatch', '--config', CONFIG, '--out', join(dir, 'y'), '--options', opts]).catch((e) => e);
     expect(err).toBeInstanceOf(SolidaError);
     expect(JSON.stringify(err.problems)).toContain('treshold');
+  });
+
+  it('an unknown --format is refused before the spec is read: one error, no generation notes', async () => {
+    const r = await runSolida(['generate', 'cloudwatch', '-c', CONFIG, '-o', join(dir, 'z'), '--format', 'pulumi']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: unknown format "pulumi"\n {2}- --format: unknown --format\n {4}fix: use api, terraform or cloudformation\n$/);
   });
 });

@@ -71,4 +71,10 @@ describe('gate --target with k6 on PATH', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/k6 is not on PATH/);
   });
+
+  it('an unknown --load is exit 2 naming the three choices as the fix', async () => {
+    const r = await runCli(['gate', '--url', 'http://127.0.0.1:9', '--load', 'bogus', '--threshold', 'http_req_failed: rate<0.1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--load: expected auto, k6 or builtin\n\s+fix: pass --load auto \(k6 when on PATH\), --load k6 or --load builtin/);
+  });
 });

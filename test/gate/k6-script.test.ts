@@ -191,5 +191,6 @@ slos:
     const bad = await runCli(['generate', 'k6', '--config', config, '--out', join(dir, 'none'), '--service', 'nope']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/no SLOs for service nope/);
+    expect(bad.stderr).toMatch(/--service: no SLO names this service\n\s+fix: pass --service with one of: items\n/);
   });
 });

@@ -71,6 +71,25 @@ slos:
     expect(at('slos[0].windw')).toHaveLength(1);
   });
 
+  it("an SLO with a schema problem still has its PromQL checked; its other fields' semantics wait for the shape", () => {
+    const text = `
+services:
+  - name: api
+slos:
+  - service: api
+    name: availability
+    objectve: 99.9
+    window: 2h
+    sli:
+      events:
+        errors: 'rate(http_requests_total{code=~"5.."}[5m]'
+        total: http_requests_total
+`;
+    const problems = problemsOf(text);
+    expect(problems.map((p) => p.path)).toEqual(['slos[0].objective', 'slos[0].objectve', 'slos[0].sli.events.errors']);
+    expect(problems[2].message).toMatch(/invalid PromQL/);
+  });
+
   it('reports every problem at once, each with file, field path, message and fix', () => {
     const text = `
 services:
@@ -93,10 +112,12 @@ slos:
         threshold: 300ms
 `;
     const problems = problemsOf(text);
-    // Schema problems come first (the spec's shape), then those of the well-formed SLO, all in one go.
+    // Schema problems come first (the spec's shape), then the service and SLI of every SLO (the broken one's
+    // too) and everything of the well-formed one, all in one go.
     expect(problems).toEqual([
       { file: 'spec.yaml', path: 'slos[0].objective', message: expect.stringMatching(/<100|less than 100/), fix: 'write a percentage above 0 and below 100, e.g. 99.9' },
       { file: 'spec.yaml', path: 'slos[0].windw', message: 'unknown field "windw"', fix: 'did you mean "window"?' },
+      { file: 'spec.yaml', path: 'slos[0].service', message: 'unknown service "apii"', fix: 'use one of: api; or declare it under services' },
       { file: 'spec.yaml', path: 'slos[1].sli.latency.threshold', message: expect.stringMatching(/0\.3s is not a bucket boundary/), fix: expect.stringMatching(/nearest: 0\.25s or 0\.5s/) },
     ]);
   });

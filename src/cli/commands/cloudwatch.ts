@@ -115,12 +115,15 @@ export function registerCloudWatchCommands(program: Command, deps: CloudWatchCli
     .requiredOption('-o, --out <dir>', 'folder to write the files into')
     .option('--format <format>', 'api (one PutDashboard/PutMetricAlarm/PutCompositeAlarm input per file), terraform or cloudformation', 'api')
     .action(async (opts: CommonOpts & { out: string; format: string }) => {
+      // Refused before the spec is read: a typo in --format is not worth a screen of generation notes.
+      if (!['api', 'terraform', 'cloudformation'].includes(opts.format)) {
+        throw new SolidaError(`unknown format "${opts.format}"`, 2, [{ path: '--format', message: 'unknown --format', fix: 'use api, terraform or cloudformation' }]);
+      }
       const { artifacts } = await build(opts);
       let files: OutputFile[];
       if (opts.format === 'api') files = apiFiles(artifacts);
       else if (opts.format === 'terraform') files = [{ path: 'cloudwatch.tf.json', content: `${JSON.stringify(toTerraformJson(artifacts), null, 2)}\n` }];
-      else if (opts.format === 'cloudformation') files = [{ path: 'cloudwatch.cfn.json', content: `${JSON.stringify(toCloudFormation(artifacts), null, 2)}\n` }];
-      else throw new SolidaError(`unknown format "${opts.format}"`, 2, [{ message: 'unknown --format', fix: 'use api, terraform or cloudformation' }]);
+      else files = [{ path: 'cloudwatch.cfn.json', content: `${JSON.stringify(toCloudFormation(artifacts), null, 2)}\n` }];
       // Only files the previous run recorded in the output's manifest (and nobody changed since) are removed.
       const written = await writeFilesAtomically(opts.out, files, { manifest: `generate cloudwatch --format ${opts.format}` });
       for (const r of written.removed ?? []) process.stdout.write(`removed ${r} (written by the previous run, no longer generated)\n`);

@@ -72,7 +72,9 @@ export function registerDemoCommand(program: Command): void {
         if (report.verdict !== 'pass') throw new SolidaError(`the az-failure game day did not pass (${report.verdict}): ${report.reasons.join('; ')}`, 1);
       }
 
-      say(`\n== Done: rules, CloudWatch requests and game-day reports under ${show(resolve(opts.out))}. With AWS credentials: \`solida plan cloudwatch -c <config> --region <region>\`.`);
+      // With --no-gameday there are no game-day reports: the last line names only what was written.
+      const written = opts.gameday ? 'rules, CloudWatch requests and game-day reports' : 'rules and CloudWatch requests (no game day: --no-gameday)';
+      say(`\n== Done: ${written} under ${show(resolve(opts.out))}. With AWS credentials: \`solida plan cloudwatch -c <config> --region <region>\`.`);
     });
   withExamples(demo, 'solida demo                    # what npm run demo runs', 'solida demo --no-gameday -o out/demo   # only the steps that need no lab');
 }

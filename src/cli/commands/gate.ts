@@ -67,7 +67,10 @@ export function registerGateCommands(program: Command): void {
       const model = await loadModel(opts.config);
       const files = generateK6Scripts(model, { service: opts.service });
       if (opts.service && !files.some((f) => f.path === `${opts.service}.k6.js`)) {
-        throw new SolidaError(`no SLOs for service ${opts.service}`, 2, [{ file: opts.config, path: '--service', message: 'no SLO names this service' }]);
+        const services = [...new Set(model.slos.map((s) => s.service))];
+        throw new SolidaError(`no SLOs for service ${opts.service}`, 2, [
+          { file: opts.config, path: '--service', message: 'no SLO names this service', fix: `pass --service with one of: ${services.join(', ') || '(no SLOs in the spec)'}` },
+        ]);
       }
       // Every script is rendered before the first is written.
       for (const f of files) await writeFileAtomically(join(opts.out, f.path), f.content);

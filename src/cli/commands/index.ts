@@ -1,6 +1,6 @@
 // Every top-level command: its one-line summary for `solida --help`, and the modules that register it.
 // main() loads only the modules of the command being run, so `solida validate` never loads the AWS SDK,
-// OpenTelemetry or the lab. test/cli/manifest.test.ts checks this table against what the modules register.
+// OpenTelemetry or the lab. test/cli/conventions.test.ts checks this table against what the modules register.
 import type { Command } from 'commander';
 
 export type Register = (program: Command) => void;
@@ -31,7 +31,11 @@ const init = async () => (await import('./init.ts')).registerInitCommand;
 export const COMMANDS: CommandEntry[] = [
   { name: 'init', summary: 'write a commented solida.config.ts for a service', modules: [init] },
   { name: 'validate', summary: 'validate a spec (TypeScript, solida YAML, Sloth, OpenSLO); --explain shows the burn-rate math', modules: [slo] },
-  { name: 'generate', summary: 'generate Prometheus rules, CloudWatch, Application Signals SLOs, FIS, k6 scripts or CI workflows', modules: [slo, cloudwatch, applicationSignals, fis, gate, workflows, grafana] },
+  {
+    name: 'generate',
+    summary: 'generate Prometheus rules, CloudWatch, Application Signals SLOs, FIS, k6 scripts, Grafana dashboards or CI workflows',
+    modules: [slo, cloudwatch, applicationSignals, fis, gate, workflows, grafana],
+  },
   { name: 'export', summary: 'write the SLOs in another spec format (OpenSLO)', modules: [slo] },
   { name: 'plan', summary: 'show what apply would change in AWS', modules: [cloudwatch, applicationSignals] },
   { name: 'apply', summary: 'make AWS match the generated resources (asks first)', modules: [cloudwatch, applicationSignals] },
