@@ -43,6 +43,17 @@ if (variant.startsWith('solida')) {
   // collector stand-in); the protocol comes from OTEL_EXPORTER_OTLP_PROTOCOL (protobuf unless set), as
   // for any user.
   const tracing = variant.startsWith('solida+tracing') || variant === 'solida-before+tracing';
+  // Diagnosis variants (where tracing's cost goes; not for the goal lines):
+  // solida+tracing-noctx: the span is not made the active one (no AsyncLocalStorage entered per request).
+  if (variant === 'solida+tracing-noctx') {
+    const { context } = await import('@opentelemetry/api');
+    context.with = ((_ctx: unknown, fn: (...a: unknown[]) => unknown, thisArg?: unknown, ...args: unknown[]) => fn.call(thisArg, ...args)) as typeof context.with;
+  }
+  // solida+tracing-nosdk: OTEL_TRACES_EXPORTER=none, so the SDK is not started: the API's non-recording
+  // spans, propagation and the active context, without span objects or export.
+  if (variant === 'solida+tracing-nosdk') process.env.OTEL_TRACES_EXPORTER = 'none';
+  // solida+tracing-b64: batches of at most 64 spans and 50 ms (span objects die young).
+  if (variant === 'solida+tracing-b64') Object.assign(process.env, { OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '64', OTEL_BSP_SCHEDULE_DELAY: '50' });
   const exporter = createExporter({ service: 'bench', tracing, processMetrics: variant !== 'solida-noproc', emf });
   // On SIGTERM, flush spans and EMF before exiting: the bench then counts what arrived.
   process.on('SIGTERM', () => {
@@ -58,9 +69,15 @@ if (variant.startsWith('solida')) {
   // What keeping the active OpenTelemetry context across a request costs: the SDK's context manager
   // is an AsyncLocalStorage, entered once per request.
   const { AsyncLocalStorage } = await import('node:async_hooks');
+  // A store per request, as OpenTelemetry's contexts are: node 20's run() returns early when the
+  // store is the one already active, so one shared object measured almost nothing.
   const als = new AsyncLocalStorage<object>();
-  const store = {};
-  app.use((_req, _res, next) => als.run(store, next));
+  app.use((_req, _res, next) => als.run({}, next));
+} else if (variant === 'dc') {
+  // Diagnosis: what subscribing to node's http.server diagnostics channels costs by itself.
+  const dc = await import('node:diagnostics_channel');
+  dc.subscribe('http.server.request.start', () => {});
+  dc.subscribe('http.server.response.finish', () => {});
 } else if (variant === 'noop') {
   // The noise floor: an empty middleware costs (almost) nothing.
   app.use((_req, _res, next) => next());

@@ -4,16 +4,24 @@
 // auto-instrumentation. Then a memory check: 1,000,000 requests with random paths through the middleware.
 //
 //   npx tsx bench/exporter.ts [seconds-per-variant]   (BENCH_ROUNDS=6, BENCH_VARIANTS=bare,noop,solida,..., BENCH_MEMORY=0)
+//
+// Each round starts a fresh process per variant, warms each up, then gives the variants turns of
+// BENCH_SLICE seconds (1) until each has had its seconds: this 2-core VM's speed drifts by a third
+// over tens of seconds, which one long run per variant turned into differences between variants.
 // `solida+tracing` exports OTLP/HTTP protobuf (the default), `solida+tracing-json` JSON
-// (OTEL_EXPORTER_OTLP_PROTOCOL=http/json); `als` is express with an AsyncLocalStorage entered per
-// request (what keeping the active span for handlers costs). After each traced run the app is stopped (it flushes)
-// and the collector's span count must match the requests answered, every span complete; after each
-// `solida+emf` run the EMF documents in the file must count every request. A run that fails the
-// check is flagged in the table.
+// (OTEL_EXPORTER_OTLP_PROTOCOL=http/json). After each round every traced app is stopped (it flushes)
+// and the collector's span count for it must match the requests it answered, every span complete;
+// after each `solida+emf` run the EMF documents in the file must count every request. A run that
+// fails the check is flagged in the table.
 // The first variant is the baseline. `noop` is an empty middleware: its ratio is the noise floor;
 // `floor` is what a conventional middleware pays before any work (clock, 'close' listener, one
-// request property). Before/after a change: BENCH_BEFORE_MODULE=/path/to/old/src/exporter/index.ts and the
-// variants `solida-before` and `solida-before+tracing`. BENCH_EXPRESS=express4 runs the apps on express 4.
+// request property). Diagnosis variants, to see where the cost goes: `als` (express with an
+// AsyncLocalStorage entered per request), `dc` (node's http.server diagnostics channels subscribed),
+// `solida-noproc` (no process metrics), `solida+tracing-noctx` (span not made active),
+// `solida+tracing-nosdk` (API only, no SDK), `solida+tracing-b64` (batches of 64 spans).
+// Before/after a change: BENCH_BEFORE_MODULE=/path/to/old/src/exporter/index.ts and the variants
+// `solida-before` and `solida-before+tracing`. BENCH_EXPRESS=express4 runs the apps on express 4;
+// BENCH_NODE_FLAGS passes node/V8 flags to every app.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { hasTaskset } from './taskset.ts';
 import { mkdtempSync, openSync, closeSync, readFileSync, rmSync } from 'node:fs';
@@ -28,6 +36,8 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 interface AutocannonResult {
   requests: { average: number; total: number };
+  /** Seconds. */
+  duration: number;
   latency: { p50: number; p99: number };
   '2xx': number;
   non2xx: number;
@@ -48,7 +58,8 @@ const variants = process.env.BENCH_VARIANTS?.split(',') ?? [
   'prom-bundle',
   'otel',
 ];
-const traced = (v: string) => v.startsWith('solida+tracing') || v === 'solida-before+tracing';
+// Variants that export spans (solida+tracing-nosdk starts no SDK: nothing to count).
+const traced = (v: string) => (v.startsWith('solida+tracing') && v !== 'solida+tracing-nosdk') || v === 'solida-before+tracing';
 const withEmf = (v: string) => v === 'solida+emf';
 
 interface Figures {
@@ -59,6 +70,8 @@ interface Figures {
   p99: number;
   /** Responses autocannon received (warm-up included). */
   answered: number;
+  /** Loads run against the app (warm-up included): each may leave one response per connection uncounted. */
+  loads: number;
   /** What reached the other end, for the variants that export: spans, or requests counted in EMF. */
   delivered?: { count: number; complete: number };
 }
@@ -94,17 +107,21 @@ async function startCollector(): Promise<{ child: ChildProcess; port: number }> 
   return { child, port };
 }
 
-async function collectorStats(): Promise<{ spans: number; complete: number }> {
+/** Spans the collector stand-in received from one variant (each posts under its own path). */
+async function collectorStats(variant: string): Promise<{ spans: number; complete: number }> {
   const res = await fetch(`http://127.0.0.1:${collector!.port}/stats`);
-  return (await res.json()) as { spans: number; complete: number };
+  const stats = (await res.json()) as { byTag: Record<string, { spans: number; complete: number }> };
+  return stats.byTag[variant] ?? { spans: 0, complete: 0 };
 }
 
 function startApp(variant: string): Promise<{ child: ChildProcess; port: number }> {
-  const node = [process.execPath, '--import', 'tsx', `${here}exporter-app.ts`, variant];
+  // BENCH_NODE_FLAGS: V8/node flags for every app (e.g. --single-threaded-gc), the same for all variants.
+  const flags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+  const node = [process.execPath, ...flags, '--import', 'tsx', `${here}exporter-app.ts`, variant];
   const [cmd, ...args] = pin ? ['taskset', '-c', '0', ...node] : node;
   const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OTEL_')));
   if (traced(variant)) {
-    env.OTEL_EXPORTER_OTLP_ENDPOINT = `http://127.0.0.1:${collector!.port}`;
+    env.OTEL_EXPORTER_OTLP_ENDPOINT = `http://127.0.0.1:${collector!.port}/${variant}`;
     if (variant.endsWith('-json')) env.OTEL_EXPORTER_OTLP_PROTOCOL = 'http/json';
   }
   // EMF goes to stdout as in a container; here stdout is a file, read back after the run.
@@ -143,12 +160,19 @@ function cpuTimeUs(pid: number): number {
 }
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
-async function load(app: { child: ChildProcess; port: number }, duration: number | { amount: number }): Promise<Figures> {
-  const cpu0 = cpuTimeUs(app.child.pid!);
+interface Load {
+  total: number;
+  /** Seconds the load ran (autocannon's own duration: a slice may end a little late). */
+  seconds: number;
+  p50: number;
+  p99: number;
+  answered: number;
+}
+
+async function load(app: { child: ChildProcess; port: number }, duration: number | { amount: number }): Promise<Load> {
   const url = `http://127.0.0.1:${app.port}/items/42`;
   const r = await autocannon(typeof duration === 'number' ? { url, connections: 50, duration } : { url, connections: 50, ...duration });
-  const cpuUs = (cpuTimeUs(app.child.pid!) - cpu0) / r.requests.total;
-  return { rps: r.requests.average, cpuUs, p50: r.latency.p50, p99: r.latency.p99, answered: r['2xx'] + r.non2xx };
+  return { total: r.requests.total, seconds: r.duration, p50: r.latency.p50, p99: r.latency.p99, answered: r['2xx'] + r.non2xx };
 }
 
 // Quoted with the figures: on a shared machine they mean little without it.
@@ -165,46 +189,88 @@ async function throughput(): Promise<void> {
   if (pin) execFileSync('taskset', ['-pc', `1-${cpus - 1}`, String(process.pid)], { stdio: 'ignore' });
   // A fresh process per variant per round: one process's JIT and memory-layout luck would otherwise
   // bias every round of its variant the same way (seen: an empty middleware anywhere from 0.95x to
-  // 0.98x between runs with long-lived processes).
+  // 0.98x between runs with long-lived processes). Within a round the variants take turns in short
+  // slices (BENCH_SLICE seconds, 1 by default) until each has had its seconds: this machine's speed
+  // drifts by ±30% over tens of seconds (another VM on the host), so one long run per variant
+  // compared variants measured at different speeds; slices of a second see nearly the same one.
   const live = new Set<ChildProcess>();
-  const fresh = async (v: string, duration: number): Promise<Figures> => {
-    const spansBefore = traced(v) ? await collectorStats() : undefined;
-    const app = await startApp(v);
-    live.add(app.child);
-    let exited: Promise<unknown> | undefined;
+  const slice = Number(process.env.BENCH_SLICE ?? 1);
+  const round = async (order: string[], duration: number): Promise<Map<string, Figures>> => {
+    const apps = new Map<string, { child: ChildProcess; port: number }>();
+    const figures = new Map<string, Figures>();
+    const spansBefore = new Map<string, { spans: number; complete: number }>();
     try {
+      for (const v of order) {
+        if (traced(v)) spansBefore.set(v, await collectorStats(v));
+        const app = await startApp(v);
+        live.add(app.child);
+        apps.set(v, app);
+      }
       // JIT warm-up: a number of requests rather than a time, so a busy machine warms up as much.
-      const warm = await load(app, { amount: 5000 });
-      const figures = await load(app, duration);
-      figures.answered += warm.answered;
-      if (traced(v) || withEmf(v)) {
+      const cpu0 = new Map<string, number>();
+      for (const v of order) {
+        const warm = await load(apps.get(v)!, { amount: 5000 });
+        figures.set(v, { rps: 0, cpuUs: 0, p50: 0, p99: 0, answered: warm.answered, loads: 1 });
+      }
+      for (const v of order) cpu0.set(v, cpuTimeUs(apps.get(v)!.child.pid!));
+      const requests = new Map(order.map((v) => [v, 0]));
+      const loaded = new Map(order.map((v) => [v, 0]));
+      const p50s = new Map<string, number[]>(order.map((v) => [v, []]));
+      const p99s = new Map<string, number[]>(order.map((v) => [v, []]));
+      const slices = Math.max(1, Math.round(duration / slice));
+      for (let k = 0; k < slices; k++) {
+        for (const v of k % 2 ? [...order].reverse() : order) {
+          const r = await load(apps.get(v)!, slice);
+          requests.set(v, requests.get(v)! + r.total);
+          loaded.set(v, loaded.get(v)! + r.seconds);
+          p50s.get(v)!.push(r.p50);
+          p99s.get(v)!.push(r.p99);
+          figures.get(v)!.answered += r.answered;
+          figures.get(v)!.loads++;
+        }
+      }
+      for (const v of order) {
+        const f = figures.get(v)!;
+        // CPU over the whole alternation, the app's idle turns included: work it defers (the batch
+        // span processor's exports, EMF flushes) is counted wherever it happens.
+        f.cpuUs = (cpuTimeUs(apps.get(v)!.child.pid!) - cpu0.get(v)!) / requests.get(v)!;
+        f.rps = requests.get(v)! / loaded.get(v)!;
+        f.p50 = median(p50s.get(v)!);
+        f.p99 = median(p99s.get(v)!);
+      }
+      for (const v of order.filter((x) => traced(x) || withEmf(x))) {
         // The app flushes on SIGTERM: wait for it, then count what arrived.
+        const app = apps.get(v)!;
         app.child.removeAllListeners('exit');
-        exited = new Promise((r) => app.child.once('exit', r));
+        const exited = new Promise((r) => app.child.once('exit', r));
         app.child.kill('SIGTERM');
         await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
-        if (spansBefore) {
-          const after = await collectorStats();
-          figures.delivered = { count: after.spans - spansBefore.spans, complete: after.complete - spansBefore.complete };
+        const before = spansBefore.get(v);
+        if (before) {
+          const after = await collectorStats(v);
+          figures.get(v)!.delivered = { count: after.spans - before.spans, complete: after.complete - before.complete };
         } else {
-          figures.delivered = emfRequests();
+          figures.get(v)!.delivered = emfRequests();
         }
       }
       return figures;
     } finally {
-      app.child.removeAllListeners('exit');
-      app.child.kill('SIGTERM');
-      live.delete(app.child);
+      for (const app of apps.values()) {
+        app.child.removeAllListeners('exit');
+        app.child.kill('SIGTERM');
+        live.delete(app.child);
+      }
     }
   };
   if (variants.some(traced)) collector = await startCollector();
   try {
     const runs = new Map<string, Figures[]>(variants.map((v) => [v, []]));
-    for (let round = 0; round < rounds; round++) {
+    for (let r = 0; r < rounds; r++) {
       // Rotate the order too, so no variant always follows the same neighbour.
-      const order = variants.map((_, i) => variants[(i + round) % variants.length]);
-      for (const v of order) runs.get(v)!.push(await fresh(v, seconds));
-      process.stderr.write(`  round ${round + 1}/${rounds}: ${variants.map((v) => `${v} ${runs.get(v)![round].rps.toFixed(0)}`).join(', ')}\n`);
+      const order = variants.map((_, i) => variants[(i + r) % variants.length]);
+      const figures = await round(order, seconds);
+      for (const v of variants) runs.get(v)!.push(figures.get(v)!);
+      process.stderr.write(`  round ${r + 1}/${rounds}: ${variants.map((v) => `${v} ${runs.get(v)![r].rps.toFixed(0)}`).join(', ')}\n`);
     }
     const bare = runs.get(variants[0])!;
     console.log(
@@ -226,11 +292,11 @@ async function throughput(): Promise<void> {
     }
     // Delivery: a served request whose span (or EMF count) never arrived would make a variant look
     // cheaper than it is. autocannon does not count responses still in flight when it stops (at most
-    // one per connection per load), so up to 2 x 50 more may arrive than were counted.
+    // one per connection per load), so up to 50 per load more may arrive than were counted.
     const valid = new Map<string, boolean>();
     for (const v of variants.filter((x) => traced(x) || withEmf(x))) {
       const rs = runs.get(v)!;
-      const ok = rs.every((r) => r.delivered && r.delivered.count >= r.answered && r.delivered.count <= r.answered + 100 && r.delivered.complete === r.delivered.count);
+      const ok = rs.every((r) => r.delivered && r.delivered.count >= r.answered && r.delivered.count <= r.answered + 50 * r.loads && r.delivered.complete === r.delivered.count);
       valid.set(v, ok);
       const what = traced(v) ? 'spans received by the collector stand-in' : 'requests counted in the EMF documents on stdout (a file)';
       console.log(

@@ -2,13 +2,14 @@
 // trace exports (JSON or protobuf) on POST /v1/traces and counts the spans in them, and how many of
 // those are complete (the route template as name, http.route and the status code set), so a variant
 // that drops or truncates spans cannot pass for a fast one. GET /stats returns the counts as JSON.
-// Prints its port on stdout.
+// Prints its port on stdout. Several apps can share it: an app whose endpoint is http://host:port/<tag>
+// posts to /<tag>/v1/traces, and /stats also gives each tag's counts under `byTag`.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 const EXPECTED_NAME = process.argv[2] ?? 'GET /items/:id';
 
-const stats = { exports: 0, spans: 0, complete: 0, bytes: 0, contentTypes: [] as string[] };
+const stats = { exports: 0, spans: 0, complete: 0, bytes: 0, contentTypes: [] as string[], byTag: {} as Record<string, { spans: number; complete: number }> };
 
 interface JsonSpan {
   name?: string;
@@ -91,10 +92,15 @@ const server = http.createServer((req, res) => {
     const body = Buffer.concat(chunks);
     const type = String(req.headers['content-type'] ?? '');
     try {
-      if (req.url !== '/v1/traces') throw new Error(`unexpected path ${req.url}`);
+      const path = /^(?:\/([\w.+-]+))?\/v1\/traces$/.exec(req.url ?? '');
+      if (!path) throw new Error(`unexpected path ${req.url}`);
+      const [spans0, complete0] = [stats.spans, stats.complete];
       if (type.includes('json')) countJson(body);
       else if (type.includes('protobuf')) countProtobuf(body);
       else throw new Error(`unexpected content type ${type}`);
+      const tag = (stats.byTag[path[1] ?? ''] ??= { spans: 0, complete: 0 });
+      tag.spans += stats.spans - spans0;
+      tag.complete += stats.complete - complete0;
       stats.exports++;
       stats.bytes += body.length;
       if (!stats.contentTypes.includes(type)) stats.contentTypes.push(type);

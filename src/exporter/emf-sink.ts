@@ -1,13 +1,13 @@
 // Where EMF documents go: stdout lines (picked up by the awslogs/FireLens driver on ECS, or Lambda),
 // or straight to CloudWatch Logs with PutLogEvents, batched within the API's limits.
-import {
-  CloudWatchLogsClient,
-  CreateLogGroupCommand,
-  CreateLogStreamCommand,
-  PutLogEventsCommand,
-  type InputLogEvent,
-} from '@aws-sdk/client-cloudwatch-logs';
+import { createRequire } from 'node:module';
+import type { CloudWatchLogsClient, InputLogEvent } from '@aws-sdk/client-cloudwatch-logs';
 import type { EmfDocument } from './emf.ts';
+
+// The AWS SDK client (~70 modules, several MiB of heap) is loaded only by a service that sends EMF to
+// CloudWatch Logs itself: every instrumented service imports this module, most write to stdout.
+const require = createRequire(import.meta.url);
+const loadLogsClient = () => require('@aws-sdk/client-cloudwatch-logs') as typeof import('@aws-sdk/client-cloudwatch-logs');
 
 /** PutLogEvents limits (CloudWatch Logs API reference, PutLogEvents). */
 export const PUT_LOG_EVENTS_LIMITS = {
@@ -49,6 +49,7 @@ export interface CloudWatchLogsSinkOptions {
 const alreadyExists = (err: unknown) => (err as { name?: string }).name === 'ResourceAlreadyExistsException';
 
 export function cloudWatchLogsSink(opts: CloudWatchLogsSinkOptions): EmfSink {
+  const { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } = loadLogsClient();
   const client = opts.client ?? new CloudWatchLogsClient({ ...(opts.region ? { region: opts.region } : {}), ...(opts.endpoint ? { endpoint: opts.endpoint } : {}) });
   let streamReady = opts.createLogStream === false;
   return {

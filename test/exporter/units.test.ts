@@ -1,4 +1,5 @@
 // Pure pieces: bucket boundaries from SLOs, label guards, error_type classification.
+import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { Histogram, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
@@ -125,5 +126,26 @@ describe('tracing off', () => {
     expect(require.cache[require.resolve('@opentelemetry/sdk-node')]).toBeUndefined();
     expect(require.cache[require.resolve('@opentelemetry/exporter-trace-otlp-http')]).toBeUndefined();
     await exporter.shutdown();
+  });
+});
+
+describe('what an instrumented service loads', () => {
+  it('EMF to stdout loads neither the AWS SDK nor the OpenTelemetry SDK; the CloudWatch Logs sink loads the AWS client', () => {
+    // A fresh process: this worker's module cache holds whatever earlier tests loaded.
+    const probe = (sink: string) => {
+      const script = `
+        const { createRequire } = await import('node:module');
+        const { createExporter } = await import(${JSON.stringify(new URL('../../src/exporter/index.ts', import.meta.url).href)});
+        const exporter = createExporter({ service: 'probe', processMetrics: false, tracing: false, emf: { sink: ${sink} } });
+        await exporter.shutdown();
+        const loaded = Object.keys(createRequire(process.cwd() + "/").cache).filter((f) => /node_modules\\/@(aws-sdk|smithy|opentelemetry\\/sdk-node)\\//.test(f));
+        process.stdout.write(JSON.stringify(loaded.map((f) => f.replace(/.*node_modules\\//, '').split('/').slice(0, 2).join('/'))));`;
+      const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, AWS_REGION: 'us-east-1' } });
+      return new Set(JSON.parse(out) as string[]);
+    };
+    expect([...probe("'stdout'")]).toEqual([]);
+    const withLogs = probe("{ cloudWatchLogs: { logGroupName: 'g', logStreamName: 's', endpoint: 'http://127.0.0.1:9' } }");
+    expect(withLogs.has('@aws-sdk/client-cloudwatch-logs')).toBe(true);
+    expect(withLogs.has('@opentelemetry/sdk-node')).toBe(false);
   });
 });
