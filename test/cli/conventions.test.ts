@@ -210,6 +210,22 @@ describe('solida init', () => {
     }
   });
 
+  it("its alerting comment names every tier of the default policy that validate --explain reports", async () => {
+    const cwd = mkdtempSync(join(dir, 'init-tiers-'));
+    writeFileSync(join(cwd, 'tsconfig.json'), JSON.stringify({ compilerOptions: { paths: { solida: [join(ROOT, 'src/index.ts')] } } }));
+    expect((await runSolida(['init'], { cwd })).code).toBe(0);
+    const explain = await runSolida(['validate', '--explain'], { cwd });
+    expect(explain.code, explain.stderr).toBe(0);
+    // Tier lines of the first SLO: "  page-1h    page     14.4x over 1h/5m · …".
+    const first = explain.stdout.split('\n\n')[1];
+    const reported: Record<string, string[]> = {};
+    for (const [, severity, rate] of first.matchAll(/^ {2}\S+\s+(\w+)\s+([\d.]+x) over /gm)) (reported[severity] ??= []).push(rate);
+    expect(Object.values(reported).flat()).toHaveLength(4);
+    const comment = readFileSync(join(cwd, 'solida.config.ts'), 'utf8').match(/^\s*\/\/ Multiwindow multi-burn-rate alerts: (.*)$/m)![1];
+    const named = Object.fromEntries([...comment.matchAll(/(\w+) at ([\d.x/]+)/g)].map(([, severity, rates]) => [severity, rates.split('/')]));
+    expect(named).toEqual(reported);
+  });
+
   it('never overwrites a config without --force, and rejects a bad service name (exit 2)', async () => {
     const cwd = mkdtempSync(join(dir, 'init-again-'));
     writeFileSync(join(cwd, 'solida.config.ts'), '// mine\n');
