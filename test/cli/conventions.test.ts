@@ -238,6 +238,43 @@ describe('solida init', () => {
   });
 });
 
+describe('paths after "wrote"', () => {
+  it('every generator prints them relative to the working directory when inside it, else absolute', async () => {
+    const cwd = mkdtempSync(join(dir, 'wrote-'));
+    writeFileSync(join(cwd, 'tsconfig.json'), JSON.stringify({ compilerOptions: { paths: { solida: [join(ROOT, 'src/index.ts')] } } }));
+    const aws = ['--region', 'eu-west-1', '--alb', 'app/checkout/50dc6c495c0c9188', '--target-group', 'targetgroup/checkout/943f017f100becff', '--rds-cluster', 'checkout-db'];
+    expect((await runSolida(['init', '--service', 'checkout', ...aws], { cwd })).code).toBe(0);
+    const fis = ['--account', '123456789012', '--az', 'eu-west-1a', '--subnet-tag', 'tier=app', '--secondary-region', 'eu-central-1', '--stop-alarm', 'checkout-page'];
+    const outside = mkdtempSync(join(dir, 'wrote-outside-'));
+    const wrote = async (argv: string[]) => {
+      const r = await runSolida(argv, { cwd });
+      expect(r.code, `${argv.join(' ')}: ${r.stderr}`).toBe(0);
+      const paths = [...r.stdout.matchAll(/^wrote (\S+)/gm)].map((m) => m[1]);
+      expect(paths.length, argv.join(' ')).toBeGreaterThan(0);
+      return paths;
+    };
+    for (const [command, extra] of [
+      [['generate', 'prometheus'], ['--no-check']],
+      [['generate', 'fis'], fis],
+      [['generate', 'grafana'], []],
+      [['generate', 'k6'], []],
+      [['generate', 'workflows'], []],
+      [['export', 'openslo'], []],
+    ] as const) {
+      const name = command.join('-');
+      // A relative -o and an absolute one inside the working directory both print relative paths...
+      for (const out of [join('out', name), join(cwd, 'out-abs', name)]) {
+        for (const p of await wrote([...command, ...extra, '-o', out])) {
+          expect(p, `${name} -o ${out}`).toMatch(new RegExp(`^out(-abs)?/${name}/`));
+          expect(readFileSync(join(cwd, p), 'utf8').length).toBeGreaterThan(0);
+        }
+      }
+      // ...and a folder outside it, absolute ones.
+      for (const p of await wrote([...command, ...extra, '-o', join(outside, name)])) expect(p.startsWith(`${join(outside, name)}/`), `${name}: ${p}`).toBe(true);
+    }
+  }, 60_000);
+});
+
 describe('how tests run the CLI', () => {
   it('only test/package runs bin/solida.js (dist/ may be stale); every other test runs the sources', () => {
     const files = (d: string): string[] =>

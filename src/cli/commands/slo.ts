@@ -2,7 +2,7 @@
 // so registering (and `solida --help`) stays cheap.
 import type { Command } from 'commander';
 import { SolidaError } from '../../util/errors.ts';
-import { deprecated, emitJson, parentCommand, resolveConfigPath, withExamples } from '../shared.ts';
+import { deprecated, emitJson, parentCommand, resolveConfigPath, shownPath, withExamples } from '../shared.ts';
 
 const loadSpec = async (file: string) => (await import('../../slo/load.ts')).loadSpec(file);
 
@@ -68,9 +68,9 @@ export function registerSloCommands(program: Command): void {
           }
         : undefined;
       const written = await writeFilesAtomically(opts.out, files, { check, manifest: 'generate prometheus' });
-      for (const w of written) process.stdout.write(`wrote ${w}\n`);
-      for (const r of written.removed ?? []) process.stdout.write(`removed ${r} (written by the previous run, no longer generated)\n`);
-      for (const k of written.keptChanged ?? []) process.stderr.write(`warning: kept ${k}: the previous run wrote it but it has been changed since\n`);
+      for (const w of written) process.stdout.write(`wrote ${shownPath(w)}\n`);
+      for (const r of written.removed ?? []) process.stdout.write(`removed ${shownPath(r)} (written by the previous run, no longer generated)\n`);
+      for (const k of written.keptChanged ?? []) process.stderr.write(`warning: kept ${shownPath(k)}: the previous run wrote it but it has been changed since\n`);
       if (opts.check) process.stdout.write(`promtool check rules: ${written.length} file(s) OK\n`);
     });
   withExamples(prometheus, 'solida generate prometheus -o out/rules', 'solida generate prometheus -c slos/sloth.yml -o /etc/prometheus/rules.d --no-check');
@@ -98,7 +98,7 @@ export function registerSloCommands(program: Command): void {
       // -o is a folder on every command; a file name here is the old spelling.
       const file = /\.ya?ml$/i.test(opts.out) ? (deprecated('export openslo -o FILE', '-o FOLDER (writes FOLDER/openslo.yaml) or stdout'), opts.out) : join(opts.out, 'openslo.yaml');
       await writeFileAtomically(file, text);
-      process.stdout.write(`wrote ${file} (${documents.length} documents)\n`);
+      process.stdout.write(`wrote ${shownPath(file)} (${documents.length} documents)\n`);
     });
   withExamples(openslo, 'solida export openslo > slos.openslo.yaml', 'solida export openslo -c solida.config.ts -o out');
 }
