@@ -1,6 +1,6 @@
 // Pieces every subcommand uses: the --config default, finding-or-creating parent commands.
 import { existsSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { extname, isAbsolute, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { SolidaError } from '../util/errors.ts';
 
@@ -17,6 +17,15 @@ export function shownPath(path: string): string {
   const rel = relative(process.cwd(), absolute);
   if (rel === '') return '.';
   return rel.startsWith('..') || isAbsolute(rel) ? absolute : rel;
+}
+
+/**
+ * What `validate` says it read. A .js/.mjs/.cjs config is loaded like a .ts one and keeps the JSON `format`
+ * 'typescript' (the dialect: solida's config as code; consumers switch on it), but a person reading
+ * "valid typescript spec" about a JavaScript file is told something false.
+ */
+export function specKind(file: string, format: string): string {
+  return format === 'typescript' && /^\.[mc]?js$/i.test(extname(file)) ? 'JavaScript config' : `${format} spec`;
 }
 
 /** The first solida.config.* (or solida.yaml) in the working directory, if any. */

@@ -4,7 +4,7 @@
 // day on the local lab and measure its RTO/RPO.
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { shownPath, withExamples } from '../shared.ts';
+import { shownPath, specKind, withExamples } from '../shared.ts';
 import { loadSpec } from '../../slo/load.ts';
 import { explainModel, formatExplanation } from '../../slo/explain.ts';
 import { generatePrometheusRules } from '../../prometheus/rules.ts';
@@ -29,7 +29,7 @@ export function registerDemoCommand(program: Command): void {
       const say = (s = '') => process.stdout.write(`${s}\n`);
       say(`== 1. Read and validate ${shownPath(resolve(opts.config))}`);
       const { model, format } = await loadSpec(opts.config);
-      say(`valid ${format} spec: ${model.services.length} service(s), ${model.slos.length} SLO(s)`);
+      say(`valid ${specKind(opts.config, format)}: ${model.services.length} service(s), ${model.slos.length} SLO(s)`);
       for (const e of explainModel(model)) say(`\n${formatExplanation(e)}`);
 
       say('\n== 2. Prometheus recording and multiwindow multi-burn-rate alert rules');

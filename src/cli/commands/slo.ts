@@ -2,7 +2,7 @@
 // so registering (and `solida --help`) stays cheap.
 import type { Command } from 'commander';
 import { SolidaError } from '../../util/errors.ts';
-import { deprecated, emitJson, parentCommand, resolveConfigPath, shownPath, withExamples } from '../shared.ts';
+import { deprecated, emitJson, parentCommand, resolveConfigPath, shownPath, specKind, withExamples } from '../shared.ts';
 
 const loadSpec = async (file: string) => (await import('../../slo/load.ts')).loadSpec(file);
 
@@ -27,7 +27,7 @@ export function registerSloCommands(program: Command): void {
       const { explainModel, formatExplanation } = await import('../../slo/explain.ts');
       const explanations = explainModel(model);
       if (await emitJson(opts.json, { file, format, slos: roundFloats(explanations) })) return;
-      process.stdout.write(`${file}: valid ${format} spec — ${model.services.length} service(s), ${model.slos.length} SLO(s)\n`);
+      process.stdout.write(`${file}: valid ${specKind(file, format)} — ${model.services.length} service(s), ${model.slos.length} SLO(s)\n`);
       if (opts.explain) for (const e of explanations) process.stdout.write(`\n${formatExplanation(e)}\n`);
       else {
         const warnings = explanations.reduce((n, e) => n + e.warnings.length, 0);
