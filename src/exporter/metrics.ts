@@ -35,8 +35,6 @@ export interface MetricsConfig {
   /** Read at scrape time so the request path only touches a plain integer. */
   activeRequests: () => number;
   prefix?: string;
-  /** How long a new series' first observations wait for a scrape (default HOLD_LIMIT_MS). */
-  newSeriesHoldMs?: number;
 }
 
 export function createMetrics(cfg: MetricsConfig): ExporterMetrics {
@@ -78,6 +76,6 @@ export function createMetrics(cfg: MetricsConfig): ExporterMetrics {
       registry.removeSingleMetric(`${cfg.prefix ?? ''}${name}`);
     }
   }
-  const newSeries = new NewSeriesGate(duration, { holdLimitMs: cfg.newSeriesHoldMs });
+  const newSeries = new NewSeriesGate(duration);
   return { registry, duration, exemplars: cfg.exemplars, newSeries };
 }

@@ -133,6 +133,8 @@ export class Recorder implements RequestOwner {
         byError.set(errorType, series);
         this.seriesCount++;
       } else {
+        // Past the cap (the label guards keep real services far below it) nothing is cached, so a
+        // new series here is not held: its first events count at once, unseen by rate().
         const exemplars = this.cfg.metrics.exemplars;
         series = {
           labels,
