@@ -1,10 +1,32 @@
 // Pieces every subcommand uses: the --config default, finding-or-creating parent commands.
 import { existsSync } from 'node:fs';
+import { extname, isAbsolute, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { SolidaError } from '../util/errors.ts';
 
 // Every extension loadSpec runs as code: a .js config in a "type": "commonjs" package is told to become .mjs.
 const DEFAULT_CONFIGS = ['solida.config.ts', 'solida.config.mts', 'solida.config.cts', 'solida.config.js', 'solida.config.mjs', 'solida.config.cjs', 'solida.yaml', 'solida.yml'];
+
+/**
+ * A path as the CLI prints it ("wrote …"): relative to the working directory when inside it, as the user
+ * would type it, else absolute (a "../../x" is harder to read than /tmp/x). Every command uses it so the
+ * same output folder reads the same whichever generator wrote into it.
+ */
+export function shownPath(path: string): string {
+  const absolute = resolve(path);
+  const rel = relative(process.cwd(), absolute);
+  if (rel === '') return '.';
+  return rel.startsWith('..') || isAbsolute(rel) ? absolute : rel;
+}
+
+/**
+ * What `validate` says it read. A .js/.mjs/.cjs config is loaded like a .ts one and keeps the JSON `format`
+ * 'typescript' (the dialect: solida's config as code; consumers switch on it), but a person reading
+ * "valid typescript spec" about a JavaScript file is told something false.
+ */
+export function specKind(file: string, format: string): string {
+  return format === 'typescript' && /^\.[mc]?js$/i.test(extname(file)) ? 'JavaScript config' : `${format} spec`;
+}
 
 /** The first solida.config.* (or solida.yaml) in the working directory, if any. */
 export function defaultConfigPath(): string | undefined {

@@ -246,6 +246,7 @@ export function createExporter(options: ExporterOptions): Exporter {
     },
     async shutdown() {
       if (timer) clearInterval(timer);
+      metrics.newSeries.releaseAll();
       await flushEmf();
       await Promise.all(servers.splice(0).map((s) => s.close()));
       await tracing?.shutdown();

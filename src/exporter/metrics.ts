@@ -2,6 +2,7 @@
 // saturation gauges, and prom-client's process metrics, all in a registry owned by the exporter.
 import { performance } from 'node:perf_hooks';
 import { EXPORTER_HISTOGRAM, EXPORTER_LABELS } from '../slo/metrics.ts';
+import { NewSeriesGate } from './new-series.ts';
 import { collectDefaultMetrics, Gauge, Histogram, Registry, type RegistryContentType } from 'prom-client';
 
 // Names shared with the SLO presets (src/slo/metrics.ts), which query exactly these series.
@@ -23,6 +24,8 @@ export interface ExporterMetrics {
   registry: AnyRegistry;
   duration: Histogram<(typeof LABEL_NAMES)[number]>;
   exemplars: boolean;
+  /** Holds the first observations of a new series until a scrape read it at zero (new-series.ts). */
+  newSeries: NewSeriesGate;
 }
 
 export interface MetricsConfig {
@@ -73,5 +76,6 @@ export function createMetrics(cfg: MetricsConfig): ExporterMetrics {
       registry.removeSingleMetric(`${cfg.prefix ?? ''}${name}`);
     }
   }
-  return { registry, duration, exemplars: cfg.exemplars };
+  const newSeries = new NewSeriesGate(duration);
+  return { registry, duration, exemplars: cfg.exemplars, newSeries };
 }

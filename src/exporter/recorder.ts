@@ -8,7 +8,7 @@ import { classifyOutcome } from './error-type.ts';
 import type { BoundedLabel, BoundedStatus } from './labels.ts';
 import type { EmfAggregator } from './emf.ts';
 import type { ExporterMetrics, SeriesLabels } from './metrics.ts';
-import { seriesObserver, type Observe } from './fast-observe.ts';
+import { seriesObserver, seriesWriter, type Observe } from './fast-observe.ts';
 import { RequestState, stateOf, track, type RequestOwner, type RouteResolver } from './request-state.ts';
 import type { RequestTracing } from './tracing.ts';
 
@@ -129,10 +129,12 @@ export class Recorder implements RequestOwner {
       const labels = { http_request_method: method, http_route: route, http_response_status_code: status, error_type: errorType };
       const hist = this.cfg.metrics.duration;
       if (this.seriesCount < MAX_CACHED_SERIES) {
-        series = { labels, observe: seriesObserver(hist, labels, this.cfg.metrics.exemplars) };
+        series = this.newSeries(labels);
         byError.set(errorType, series);
         this.seriesCount++;
       } else {
+        // Past the cap (the label guards keep real services far below it) nothing is cached, so a
+        // new series here is not held: its first events count at once, unseen by rate().
         const exemplars = this.cfg.metrics.exemplars;
         series = {
           labels,
@@ -141,6 +143,20 @@ export class Recorder implements RequestOwner {
         };
       }
     }
+    return series;
+  }
+
+  /**
+   * A label set seen for the first time: created at zero, its observations held until a scrape read
+   * the zero (new-series.ts), then the fast observer. One prom-client already held (created by
+   * someone else, maybe already exposed) gets the fast observer at once.
+   */
+  private newSeries(labels: SeriesLabels): Series {
+    const { duration, exemplars, newSeries } = this.cfg.metrics;
+    const writer = seriesWriter(duration, labels, exemplars);
+    if (writer === undefined) return { labels, observe: seriesObserver(duration, labels, exemplars) };
+    const series: Series = { labels, observe: writer.observe };
+    if (!writer.existed) series.observe = newSeries.hold(writer, () => (series.observe = writer.observe));
     return series;
   }
 }

@@ -57,7 +57,11 @@ function summarize(output: unknown): string {
 
 export function formatJournalSummary(j: Journal): string {
   const lines = [`${j.dryRun ? '[dry-run] ' : ''}runbook ${j.runbook} ${j.outcome} on ${j.target}`];
-  if (j.recoverySeconds !== null) {
+  if (j.dryRun) {
+    // A simulation takes milliseconds: claiming the objectives were met would be a measurement it never made.
+    const objectives = `RTO objective ${humanSeconds(j.objectives.rtoSeconds)}, RPO objective ${humanSeconds(j.objectives.rpoSeconds)}`;
+    lines.push(`recovery not measured: a dry run only simulates the steps (${objectives}: not judged)`);
+  } else if (j.recoverySeconds !== null) {
     const met = j.recoverySeconds <= j.objectives.rtoSeconds;
     lines.push(`recovery in ${humanSeconds(j.recoverySeconds)} (RTO objective ${humanSeconds(j.objectives.rtoSeconds)}: ${met ? 'met' : 'MISSED'})`);
   }

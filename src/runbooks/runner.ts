@@ -234,7 +234,9 @@ export async function runRunbook(runbook: Runbook, opts: RunOptions): Promise<Jo
 
   journal.outcome = final;
   journal.endedAt = now().toISOString();
-  if (journal.faultStartedAt && journal.recoveredAt) {
+  // A dry run simulates the steps in milliseconds: the gap between its fault and recovery marks measures
+  // nothing, so the journal holds no recovery time to be read as an RTO.
+  if (!journal.dryRun && journal.faultStartedAt && journal.recoveredAt) {
     journal.recoverySeconds = (Date.parse(journal.recoveredAt) - Date.parse(journal.faultStartedAt)) / 1000;
   }
   await save();

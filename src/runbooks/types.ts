@@ -194,7 +194,10 @@ export interface Journal {
   outcome: 'running' | 'succeeded' | 'failed' | 'aborted';
   faultStartedAt: string | null;
   recoveredAt: string | null;
-  /** recoveredAt − faultStartedAt as the runbook saw it (the game day's load-based RTO is the authoritative one). */
+  /**
+   * recoveredAt − faultStartedAt as the runbook saw it (the game day's load-based RTO is the authoritative one);
+   * null when the run did not recover, and always null for a dry run, which measures nothing.
+   */
   recoverySeconds: number | null;
   steps: JournalStep[];
 }

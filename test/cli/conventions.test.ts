@@ -210,6 +210,22 @@ describe('solida init', () => {
     }
   });
 
+  it("its alerting comment names every tier of the default policy that validate --explain reports", async () => {
+    const cwd = mkdtempSync(join(dir, 'init-tiers-'));
+    writeFileSync(join(cwd, 'tsconfig.json'), JSON.stringify({ compilerOptions: { paths: { solida: [join(ROOT, 'src/index.ts')] } } }));
+    expect((await runSolida(['init'], { cwd })).code).toBe(0);
+    const explain = await runSolida(['validate', '--explain'], { cwd });
+    expect(explain.code, explain.stderr).toBe(0);
+    // Tier lines of the first SLO: "  page-1h    page     14.4x over 1h/5m · …".
+    const first = explain.stdout.split('\n\n')[1];
+    const reported: Record<string, string[]> = {};
+    for (const [, severity, rate] of first.matchAll(/^ {2}\S+\s+(\w+)\s+([\d.]+x) over /gm)) (reported[severity] ??= []).push(rate);
+    expect(Object.values(reported).flat()).toHaveLength(4);
+    const comment = readFileSync(join(cwd, 'solida.config.ts'), 'utf8').match(/^\s*\/\/ Multiwindow multi-burn-rate alerts: (.*)$/m)![1];
+    const named = Object.fromEntries([...comment.matchAll(/(\w+) at ([\d.x/]+)/g)].map(([, severity, rates]) => [severity, rates.split('/')]));
+    expect(named).toEqual(reported);
+  });
+
   it('never overwrites a config without --force, and rejects a bad service name (exit 2)', async () => {
     const cwd = mkdtempSync(join(dir, 'init-again-'));
     writeFileSync(join(cwd, 'solida.config.ts'), '// mine\n');
@@ -220,6 +236,43 @@ describe('solida init', () => {
     expect((await runSolida(['init', '--force'], { cwd })).code).toBe(0);
     expect((await runSolida(['init', '--service', 'Bad Name', '--force'], { cwd })).code).toBe(2);
   });
+});
+
+describe('paths after "wrote"', () => {
+  it('every generator prints them relative to the working directory when inside it, else absolute', async () => {
+    const cwd = mkdtempSync(join(dir, 'wrote-'));
+    writeFileSync(join(cwd, 'tsconfig.json'), JSON.stringify({ compilerOptions: { paths: { solida: [join(ROOT, 'src/index.ts')] } } }));
+    const aws = ['--region', 'eu-west-1', '--alb', 'app/checkout/50dc6c495c0c9188', '--target-group', 'targetgroup/checkout/943f017f100becff', '--rds-cluster', 'checkout-db'];
+    expect((await runSolida(['init', '--service', 'checkout', ...aws], { cwd })).code).toBe(0);
+    const fis = ['--account', '123456789012', '--az', 'eu-west-1a', '--subnet-tag', 'tier=app', '--secondary-region', 'eu-central-1', '--stop-alarm', 'checkout-page'];
+    const outside = mkdtempSync(join(dir, 'wrote-outside-'));
+    const wrote = async (argv: string[]) => {
+      const r = await runSolida(argv, { cwd });
+      expect(r.code, `${argv.join(' ')}: ${r.stderr}`).toBe(0);
+      const paths = [...r.stdout.matchAll(/^wrote (\S+)/gm)].map((m) => m[1]);
+      expect(paths.length, argv.join(' ')).toBeGreaterThan(0);
+      return paths;
+    };
+    for (const [command, extra] of [
+      [['generate', 'prometheus'], ['--no-check']],
+      [['generate', 'fis'], fis],
+      [['generate', 'grafana'], []],
+      [['generate', 'k6'], []],
+      [['generate', 'workflows'], []],
+      [['export', 'openslo'], []],
+    ] as const) {
+      const name = command.join('-');
+      // A relative -o and an absolute one inside the working directory both print relative paths...
+      for (const out of [join('out', name), join(cwd, 'out-abs', name)]) {
+        for (const p of await wrote([...command, ...extra, '-o', out])) {
+          expect(p, `${name} -o ${out}`).toMatch(new RegExp(`^out(-abs)?/${name}/`));
+          expect(readFileSync(join(cwd, p), 'utf8').length).toBeGreaterThan(0);
+        }
+      }
+      // ...and a folder outside it, absolute ones.
+      for (const p of await wrote([...command, ...extra, '-o', join(outside, name)])) expect(p.startsWith(`${join(outside, name)}/`), `${name}: ${p}`).toBe(true);
+    }
+  }, 60_000);
 });
 
 describe('how tests run the CLI', () => {

@@ -3,7 +3,7 @@
 import http from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createExporter } from '../../src/exporter/index.ts';
-import { close, listen, parseExposition, request } from './helpers.ts';
+import { close, listen, parseExposition, request, settledScrape } from './helpers.ts';
 
 const exporter = createExporter({ service: 'bounds', routes: ['/status/:code'], processMetrics: false, maxStatusCodes: 20 });
 afterAll(() => exporter.shutdown());
@@ -25,7 +25,7 @@ describe('exporter bounds', () => {
     for (let code = 200; code < 600; code++) await request(port, `/status/${code}`);
     await close(server);
     const m = await exporter.serve({ port: 0 });
-    const res = await request(m.port, '/metrics');
+    const res = await settledScrape(m.port);
     await m.close();
     const series = parseExposition(res.body).filter((s) => s.name === 'http_server_request_duration_seconds_count');
     const codes = new Set(series.map((s) => s.labels.http_response_status_code));

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createExporter, type Exporter } from '../../src/exporter/index.ts';
-import { close, eventually, latencySlo, listen, parseExposition, pick, request, requestExpectingHangup, total, type Sample } from './helpers.ts';
+import { close, eventually, latencySlo, listen, parseExposition, pick, request, requestExpectingHangup, settledScrape, total, type Sample } from './helpers.ts';
 import { binary } from '../support/binaries.ts';
 
 const H = 'http_server_request_duration_seconds';
@@ -57,7 +57,7 @@ describe.each(EXPRESS_VERSIONS)('express %s', (version, express) => {
   let releaseHeld: () => void = () => {};
 
   async function scrape(): Promise<Sample[]> {
-    const res = await request(port, '/metrics');
+    const res = await settledScrape(port);
     expect(res.status).toBe(200);
     return parseExposition(res.body);
   }

@@ -94,3 +94,19 @@ export async function eventually<T>(fn: () => Promise<T | undefined> | T | undef
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/**
+ * The registry's text once the series earlier requests created show their counts: a series the
+ * exporter never exposed is read at zero first and its events appear at the next read
+ * (src/exporter/new-series.ts), so this reads twice.
+ */
+export async function settledMetrics(registry: { metrics(): Promise<string> }): Promise<string> {
+  await registry.metrics();
+  return registry.metrics();
+}
+
+/** GET /metrics twice (see settledMetrics); the second response. */
+export async function settledScrape(port: number, path = '/metrics', opts: { headers?: Record<string, string> } = {}): Promise<HttpResult> {
+  await request(port, path, opts);
+  return request(port, path, opts);
+}

@@ -4,7 +4,7 @@ import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createExporter, type Exporter, type MetricsServer } from '../../src/exporter/index.ts';
 import { SolidaError } from '../../src/util/errors.ts';
-import { close, listen, parseExposition, request, total } from './helpers.ts';
+import { close, listen, parseExposition, request, settledMetrics, settledScrape, total } from './helpers.ts';
 
 const H = 'http_server_request_duration_seconds_count';
 let exporter: Exporter;
@@ -52,7 +52,7 @@ afterAll(async () => {
 });
 
 async function scrape() {
-  const res = await request(metrics.port, '/metrics', { headers: { authorization: 'Bearer s3cret' } });
+  const res = await settledScrape(metrics.port, '/metrics', { headers: { authorization: 'Bearer s3cret' } });
   expect(res.status).toBe(200);
   expect(res.headers['content-type']).toContain('text/plain; version=0.0.4');
   return parseExposition(res.body);
@@ -135,7 +135,7 @@ describe('request tracking', () => {
     const p = await listen(s);
     for (const id of ['1', '2', 'gone']) await request(p, `/items/${id}`);
     await request(p, '/elsewhere');
-    const samples = parseExposition(await ex.registry.metrics());
+    const samples = parseExposition(await settledMetrics(ex.registry));
     expect(total(samples, H, { http_route: '/items/:id', http_response_status_code: '200' })).toBe(2);
     expect(total(samples, H, { http_route: '/items/:id', http_response_status_code: '410' })).toBe(1);
     expect(total(samples, H, { http_route: 'UNMATCHED', http_response_status_code: '404' })).toBe(1);
@@ -152,7 +152,7 @@ describe('request tracking', () => {
     const s = http.createServer(ex.wrap(app));
     const p = await listen(s);
     for (let i = 0; i < 3; i++) expect((await request(p, `/items/${i}`)).status).toBe(200);
-    const samples = parseExposition(await ex.registry.metrics());
+    const samples = parseExposition(await settledMetrics(ex.registry));
     expect(total(samples, H)).toBe(3);
     expect(total(samples, H, { http_route: '/items/:id' })).toBe(3);
     await close(s);
@@ -171,11 +171,11 @@ describe('request tracking', () => {
     const done = pair('/items/7', true);
     const cut = pair('/items/8', false);
     for (const { req, res } of [done, cut]) handler(req as never, res as never);
-    expect(total(parseExposition(await ex.registry.metrics()), 'http_server_active_requests')).toBe(2);
+    expect(total(parseExposition(await settledMetrics(ex.registry)), 'http_server_active_requests')).toBe(2);
     done.res.emit('close');
     cut.res.emit('close');
     cut.res.emit('close'); // a second close changes nothing
-    const samples = parseExposition(await ex.registry.metrics());
+    const samples = parseExposition(await settledMetrics(ex.registry));
     expect(total(samples, H, { http_route: '/items/:id', http_response_status_code: '502', error_type: '502' })).toBe(1);
     expect(total(samples, H, { http_route: '/items/:id', http_response_status_code: '', error_type: 'aborted' })).toBe(1);
     expect(total(samples, H)).toBe(2);

@@ -5,7 +5,7 @@ import express from 'express';
 import { describe, expect, it } from 'vitest';
 import { createExporter } from '../../src/exporter/index.ts';
 import { mountChains, mountResolver } from '../../src/exporter/mount-templates.ts';
-import { close, listen, parseExposition, pick, request, total } from './helpers.ts';
+import { close, listen, parseExposition, pick, request, settledMetrics, total } from './helpers.ts';
 
 const express4 = createRequire(import.meta.url)('express4') as typeof express;
 
@@ -85,7 +85,7 @@ describe.each([
       // The failing request first: the route's template is worked out once, from whatever comes first.
       expect((await request(port, '/shops/s3/carts/boom')).status).toBe(500);
       for (const path of ['/shops/s1/info', '/shops/s2/info', '/shops/s2/carts/7', '/SHOPS/s9/carts/8']) expect((await request(port, path)).status).toBe(200);
-      const samples = parseExposition(await exporter.registry.metrics());
+      const samples = parseExposition(await settledMetrics(exporter.registry));
       const count = (labels: Record<string, string>) => total(samples, 'http_server_request_duration_seconds_count', labels);
       expect(count({ http_route: '/shops/:shop/info' })).toBe(2);
       expect(count({ http_route: '/shops/:shop/carts/:cart', http_response_status_code: '200' })).toBe(2);

@@ -58,9 +58,9 @@ beforeAll(async () => {
   app = http.createServer(ex);
   appPort = await listen(app);
   metrics = await exporter.serve({ port: 0, host: '127.0.0.1' });
-  // Every series exists before the first scrape, so rate() sees all later traffic as increase.
-  // 20 of each: large first values keep rate()'s extrapolate-to-zero clamp out of play, so all
-  // series are extrapolated alike and SLI ratios come out exact.
+  // Every series exists before the first scrape, which reads it at zero (the exporter holds a new
+  // series' first events until a scrape read its zero), so rate() counts the warm-up too. Every
+  // series starts at 0 on the same scrape: extrapolated alike, the SLI ratios come out exact.
   const warm: Promise<unknown>[] = [];
   for (let i = 0; i < 20; i++) warm.push(request(appPort, '/ok'), request(appPort, '/err'), request(appPort, '/slow'));
   await Promise.all(warm);
@@ -107,16 +107,16 @@ describe('Prometheus scraping the exporter', () => {
     const ratio = async (sli: { errors: string; total: string }) =>
       query(`(${sli.errors.replaceAll('{{.window}}', '5m')}) / (${sli.total.replaceAll('{{.window}}', '5m')})`);
     const [availability, latency] = model.slos.map((s) => s.sli as { errors: string; total: string });
-    // 10 errors of 45 requests; 5 requests over 300 ms of 45. Same target, same sample times:
-    // rate() extrapolates numerator and denominator alike, so the ratios are exact.
-    expect(await ratio(availability)).toBeCloseTo(10 / 45, 6);
-    expect(await ratio(latency)).toBeCloseTo(5 / 45, 6);
+    // 30 errors of 105 requests (warm-up included); 25 requests over 300 ms of 105. Same target,
+    // same sample times: rate() extrapolates numerator and denominator alike, so the ratios are exact.
+    expect(await ratio(availability)).toBeCloseTo(30 / 105, 6);
+    expect(await ratio(latency)).toBeCloseTo(25 / 105, 6);
     expect(await query('sum(http_server_request_duration_seconds_count{job="shop",error_type!=""})')).toBe(30);
     expect(await query('sum(http_server_request_duration_seconds_bucket{job="shop",le="0.3"})')).toBe(105 - 25);
   });
 
   it('loads the generated SLO rules, whose recorded 5m error ratio is the error ratio of the traffic', async () => {
-    // Runs after the traffic above (105 requests, 45 of them after the first scrape, 10 of those 500s).
+    // Runs after the traffic above (105 requests, all counted from the zeros of the first scrape, 30 of them 500s).
     const rules = JSON.parse((await request(promPort, '/api/v1/rules')).body) as {
       data: { groups: Array<{ rules: Array<{ name: string; health: string; lastError?: string }> }> };
     };
@@ -128,14 +128,14 @@ describe('Prometheus scraping the exporter', () => {
     // the assertion below reports the last recorded value).
     const recorded = await eventually(async () => {
       const r = await queryResults(sel);
-      return r.length === 1 && Math.abs(Number(r[0].value[1]) - 10 / 45) < 1e-9 ? r : undefined;
+      return r.length === 1 && Math.abs(Number(r[0].value[1]) - 30 / 105) < 1e-9 ? r : undefined;
     }, 30_000).catch(() => queryResults(sel));
     expect(recorded).toHaveLength(1);
-    expect(Number(recorded[0].value[1])).toBeCloseTo(10 / 45, 9);
+    expect(Number(recorded[0].value[1])).toBeCloseTo(30 / 105, 9);
     expect(recorded[0].metric).toMatchObject({ sloth_id: 'shop-availability', sloth_service: 'shop', sloth_slo: 'availability' });
-    // Latency SLO: 5 of the 45 requests took longer than 300 ms.
+    // Latency SLO: 25 of the 105 requests took longer than 300 ms.
     const latency = await queryResults('slo:sli_error:ratio_rate5m{sloth_id="shop-latency",sloth_window="5m"}');
     expect(latency).toHaveLength(1);
-    expect(Number(latency[0].value[1])).toBeCloseTo(5 / 45, 9);
+    expect(Number(latency[0].value[1])).toBeCloseTo(25 / 105, 9);
   });
 });

@@ -9,7 +9,7 @@ import { trace } from '@opentelemetry/api';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createExporter, type Exporter } from '../../src/exporter/index.ts';
-import { close, listen, parseExposition, pick, request } from './helpers.ts';
+import { close, listen, parseExposition, pick, request, settledScrape } from './helpers.ts';
 import { binary } from '../support/binaries.ts';
 
 interface OtlpSpan {
@@ -90,7 +90,7 @@ describe('tracing', () => {
     expect((await request(port, '/items/boom')).status).toBe(500);
 
     // OpenMetrics scrape carries the trace id as an exemplar; the classic one does not.
-    const om = await request(port, '/metrics', { headers: { accept: 'application/openmetrics-text; version=1.0.0' } });
+    const om = await settledScrape(port, '/metrics', { headers: { accept: 'application/openmetrics-text; version=1.0.0' } });
     expect(om.headers['content-type']).toContain('application/openmetrics-text');
     expect(om.body.trimEnd().endsWith('# EOF')).toBe(true);
     const withExemplar = parseExposition(om.body).filter((s) => s.exemplar?.includes(`trace_id="${TRACE_ID}"`));

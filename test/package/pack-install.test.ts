@@ -104,6 +104,7 @@ const server = app.listen(0, '127.0.0.1', async () => {
   const base = 'http://127.0.0.1:' + server.address().port;
   await fetch(base + '/items/7');
   await fetch(base + '/items/8');
+  await fetch(base + '/metrics'); // a new series is read at zero first; the next scrape has its counts
   process.stdout.write(await (await fetch(base + '/metrics')).text());
   server.close();
   await exporter.shutdown();

@@ -5,6 +5,8 @@ import { Command } from 'commander';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { registerRunbookCommands } from '../../src/cli/commands/runbook.ts';
 import { getRunbook, listRunbooks } from '../../src/runbooks/catalog.ts';
+import { formatJournalSummary } from '../../src/runbooks/format.ts';
+import type { Journal } from '../../src/runbooks/types.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'solida-runbook-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -64,6 +66,20 @@ describe('solida runbook', () => {
     expect(journal).toMatchObject({ runbook: 'pitr', outcome: 'succeeded', dryRun: true });
     expect(journal.steps).toHaveLength(getRunbook('pitr').steps.length);
     expect(process.exitCode).toBeUndefined();
+  });
+
+  it.each(listRunbooks().map((r) => r.name))('run %s on the dry target claims no measured RTO/RPO, in text or journal', async (name) => {
+    const file = join(dir, `${name}-dry.json`);
+    const out = await run('runbook', 'run', name, '--yes', '--journal', file);
+    expect(out).toMatch(/^recovery not measured: a dry run only simulates the steps \(RTO objective \S+, RPO objective \S+: not judged\)$/m);
+    expect(out).not.toMatch(/recovery in|: met\b|MISSED/);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ dryRun: true, recoverySeconds: null });
+  });
+
+  it('a live run\'s summary judges its recovery time against the RTO objective', () => {
+    const journal = { runbook: 'az-failure', target: 'lab', dryRun: false, outcome: 'succeeded', objectives: { rtoSeconds: 120, rpoSeconds: 300 } } as const;
+    expect(formatJournalSummary({ ...journal, recoverySeconds: 90 } as unknown as Journal)).toMatch(/recovery in 90s \(RTO objective 2m: met\)/);
+    expect(formatJournalSummary({ ...journal, recoverySeconds: 150 } as unknown as Journal)).toMatch(/RTO objective 2m: MISSED/);
   });
 
   it('run --target lab without a lab is bad input (exit 2) whose fix is `solida lab up`', async () => {

@@ -43,8 +43,17 @@ describe('runbook runner', () => {
     // service-recovered (7th step) ends at reading 19 → +190s.
     expect(journal.faultStartedAt).toBe('2026-01-30T10:01:50.000Z');
     expect(journal.recoveredAt).toBe('2026-01-30T10:03:10.000Z');
-    expect(journal.recoverySeconds).toBe(80);
+    // A simulation measures nothing: no recovery time in its journal, though its steps are marked.
+    expect(journal.recoverySeconds).toBeNull();
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(JSON.parse(JSON.stringify(journal)));
+  });
+
+  it('a run on a live target records recovery − fault as the recovery time', async () => {
+    // The same simulation labelled live: the runner's arithmetic is what is under test, not the target.
+    const target = Object.assign(new DryRunTarget(), { dryRun: false });
+    const journal = await runRunbook(getRunbook('az-failure'), { target, yes: true, now: steppingClock(), sleep: noSleep });
+    expect(journal.dryRun).toBe(false);
+    expect(journal.recoverySeconds).toBe(80);
   });
 
   it('asks the operator at manual steps and unwinds the fault when one is declined', async () => {

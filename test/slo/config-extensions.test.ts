@@ -11,17 +11,21 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const CONFIG = `{ services: [{ name: 'api' }], slos: [{ service: 'api', name: 'availability', objective: 99.9, sli: { golden: { signal: 'availability' } } }] }`;
 
 describe('config file extensions', () => {
-  const cases: [string, string][] = [
-    ['solida.config.cjs', `module.exports = ${CONFIG};\n`],
-    ['solida.config.cts', `const config: { services: unknown[] } = ${CONFIG};\nexport default config;\n`],
+  // The message names the language of the file; the JSON `format` stays 'typescript' for every code config.
+  const cases: [string, string, string][] = [
+    ['solida.config.cjs', `module.exports = ${CONFIG};\n`, 'JavaScript config'],
+    ['solida.config.mjs', `export default ${CONFIG};\n`, 'JavaScript config'],
+    ['solida.config.cts', `const config: { services: unknown[] } = ${CONFIG};\nexport default config;\n`, 'typescript spec'],
   ];
-  for (const [name, text] of cases) {
-    it(`${name} is loaded as a config`, async () => {
+  for (const [name, text, kind] of cases) {
+    it(`${name} is loaded as a config: "valid ${kind}"`, async () => {
       writeFileSync(join(dir, name), text);
       const r = await runSolida(['validate', '-c', join(dir, name)]);
       expect(r.stderr).not.toMatch(/YAML/);
-      expect(r.stdout).toMatch(/valid typescript spec — 1 service\(s\), 1 SLO\(s\)/);
+      expect(r.stdout).toContain(`${name}: valid ${kind} — 1 service(s), 1 SLO(s)`);
       expect(r.code, r.stderr).toBe(0);
+      const json = await runSolida(['validate', '-c', join(dir, name), '--json']);
+      expect(JSON.parse(json.stdout)).toMatchObject({ format: 'typescript' });
     }, 30_000);
   }
 
@@ -44,7 +48,7 @@ describe('the default config', () => {
     mkdirSync(project);
     writeFileSync(join(project, 'solida.config.mjs'), `export default ${CONFIG};\n`);
     const r = await runSolida(['validate'], { cwd: project });
-    expect(r.stdout).toMatch(/solida\.config\.mjs: valid/);
+    expect(r.stdout).toMatch(/solida\.config\.mjs: valid JavaScript config/);
     expect(r.code, r.stderr).toBe(0);
   }, 30_000);
 

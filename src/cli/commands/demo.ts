@@ -2,9 +2,9 @@
 // validate and explain the SLOs, generate Prometheus rules and check them with the real promtool,
 // generate the CloudWatch requests and validate each against AWS's API models, then run the az-failure game
 // day on the local lab and measure its RTO/RPO.
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { withExamples } from '../shared.ts';
+import { shownPath, specKind, withExamples } from '../shared.ts';
 import { loadSpec } from '../../slo/load.ts';
 import { explainModel, formatExplanation } from '../../slo/explain.ts';
 import { generatePrometheusRules } from '../../prometheus/rules.ts';
@@ -27,10 +27,9 @@ export function registerDemoCommand(program: Command): void {
     .option('--no-gameday', 'skip step 4 (the az-failure game day on the local lab)')
     .action(async (opts: { config: string; out: string; gameday: boolean }) => {
       const say = (s = '') => process.stdout.write(`${s}\n`);
-      const show = (p: string) => relative(process.cwd(), p) || p;
-      say(`== 1. Read and validate ${show(resolve(opts.config))}`);
+      say(`== 1. Read and validate ${shownPath(resolve(opts.config))}`);
       const { model, format } = await loadSpec(opts.config);
-      say(`valid ${format} spec: ${model.services.length} service(s), ${model.slos.length} SLO(s)`);
+      say(`valid ${specKind(opts.config, format)}: ${model.services.length} service(s), ${model.slos.length} SLO(s)`);
       for (const e of explainModel(model)) say(`\n${formatExplanation(e)}`);
 
       say('\n== 2. Prometheus recording and multiwindow multi-burn-rate alert rules');
@@ -38,7 +37,7 @@ export function registerDemoCommand(program: Command): void {
       const rules = await writeFilesAtomically(ruleDir, generatePrometheusRules(model));
       const check = await checkRules(rules);
       if (!check.ok) throw new SolidaError(`promtool rejected the rules:\n${check.output}`, 1);
-      for (const r of rules) say(`wrote ${show(r)}`);
+      for (const r of rules) say(`wrote ${shownPath(r)}`);
       say(check.output.trim().split('\n').map((l) => `  promtool: ${l.trim()}`).join('\n'));
 
       say('\n== 3. CloudWatch dashboards, burn-rate alarms and composite alarms (PutDashboard/PutMetricAlarm/PutCompositeAlarm inputs)');
@@ -52,7 +51,7 @@ export function registerDemoCommand(program: Command): void {
       if (problems.length) throw new SolidaError('generated CloudWatch requests do not match the AWS API model', 1, problems);
       const cwDir = join(opts.out, 'cloudwatch');
       await writeFilesAtomically(cwDir, requests.map((r) => ({ path: `${r.dir}/${r.name}.json`, content: `${JSON.stringify(r.input, null, 2)}\n` })));
-      say(`wrote ${artifacts.dashboards.length} dashboard(s), ${artifacts.metricAlarms.length} alarm(s), ${artifacts.compositeAlarms.length} composite alarm(s) under ${show(resolve(cwDir))}`);
+      say(`wrote ${artifacts.dashboards.length} dashboard(s), ${artifacts.metricAlarms.length} alarm(s), ${artifacts.compositeAlarms.length} composite alarm(s) under ${shownPath(resolve(cwDir))}`);
       say(`all ${requests.length} requests validate against the CloudWatch API model (required members, lengths, ranges, enums)`);
       for (const n of artifacts.notes ?? []) say(`  note: ${n}`);
 
@@ -74,7 +73,7 @@ export function registerDemoCommand(program: Command): void {
 
       // With --no-gameday there are no game-day reports: the last line names only what was written.
       const written = opts.gameday ? 'rules, CloudWatch requests and game-day reports' : 'rules and CloudWatch requests (no game day: --no-gameday)';
-      say(`\n== Done: ${written} under ${show(resolve(opts.out))}. With AWS credentials: \`solida plan cloudwatch -c <config> --region <region>\`.`);
+      say(`\n== Done: ${written} under ${shownPath(resolve(opts.out))}. With AWS credentials: \`solida plan cloudwatch -c <config> --region <region>\`.`);
     });
   withExamples(demo, 'solida demo                    # what npm run demo runs', 'solida demo --no-gameday -o out/demo   # only the steps that need no lab');
 }

@@ -11,7 +11,7 @@ import { confirmRealRun, describeFisRun, runFisExperiment, type FisRunResult } f
 import { describeRdsRestore, runRdsRestore, DEFAULT_RESTORE_TIMEOUT_MS, type RdsRestoreResult } from '../../chaos/rds-restore.ts';
 import { objectivesFor, parseScenario, SCENARIOS, type ScenarioName } from '../../chaos/scenarios.ts';
 import { pageAlarmNames } from '../../chaos/stop-alarms.ts';
-import { deprecated, parentCommand, resolveConfigPath, withExamples, withJsonOnStdout } from '../shared.ts';
+import { deprecated, parentCommand, resolveConfigPath, shownPath, withExamples, withJsonOnStdout } from '../shared.ts';
 import { clientConfig, ENDPOINT_URL_HELP, parseEndpointUrl } from '../../aws/endpoint.ts';
 import { assertAwsReady } from '../../aws/preflight.ts';
 import type { FisClient } from '@aws-sdk/client-fis';
@@ -148,8 +148,8 @@ export async function generateFisCommand(flags: FisFlags & { out: string; scenar
   }
   // Stale files of the previous run of the same selection (manifest) are removed; nothing else is.
   const written = await writeFilesAtomically(flags.out, files, { manifest: `generate fis ${flags.scenario ?? 'all'}` });
-  for (const path of written) process.stdout.write(`wrote ${path}\n`);
-  for (const r of written.removed ?? []) process.stdout.write(`removed ${r} (written by the previous run, no longer generated)\n`);
+  for (const path of written) process.stdout.write(`wrote ${shownPath(path)}\n`);
+  for (const r of written.removed ?? []) process.stdout.write(`removed ${shownPath(r)} (written by the previous run, no longer generated)\n`);
   for (const n of notes) process.stderr.write(`warning: ${n}\n`);
 }
 

@@ -6,7 +6,7 @@ import { SolidaError } from '../../util/errors.ts';
 import { runGate, type GateOptions } from '../../gate/run.ts';
 import { generateK6Scripts } from '../../k6/script.ts';
 import { writeFileAtomically } from '../../util/files.ts';
-import { defaultConfigPath, deprecated, parentCommand, resolveConfigPath, withExamples, withJsonOnStdout } from '../shared.ts';
+import { defaultConfigPath, deprecated, parentCommand, resolveConfigPath, shownPath, withExamples, withJsonOnStdout } from '../shared.ts';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -74,7 +74,7 @@ export function registerGateCommands(program: Command): void {
       }
       // Every script is rendered before the first is written.
       for (const f of files) await writeFileAtomically(join(opts.out, f.path), f.content);
-      process.stdout.write(files.map((f) => `wrote ${join(opts.out, f.path)}\n`).join(''));
+      process.stdout.write(files.map((f) => `wrote ${shownPath(join(opts.out, f.path))}\n`).join(''));
     });
   withExamples(k6, 'solida generate k6 -o loadtests', 'solida generate k6 -c solida.config.ts -o loadtests --service inventory');
 }

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { loadModel } from '../../slo/load.ts';
 import { generateGrafana } from '../../grafana/generate.ts';
 import { writeFilesAtomically } from '../../util/files.ts';
-import { parentCommand, resolveConfigPath, withExamples } from '../shared.ts';
+import { parentCommand, resolveConfigPath, shownPath, withExamples } from '../shared.ts';
 
 export function registerGrafanaCommand(program: Command): void {
   const cmd = parentCommand(program, 'generate', 'generate artifacts from the SLOs')
@@ -14,7 +14,7 @@ export function registerGrafanaCommand(program: Command): void {
     .action(async (opts: { config?: string; out: string }) => {
       const model = await loadModel(resolveConfigPath(opts.config));
       const files = generateGrafana(model);
-      for (const w of await writeFilesAtomically(opts.out, files)) process.stdout.write(`wrote ${w}\n`);
+      for (const w of await writeFilesAtomically(opts.out, files)) process.stdout.write(`wrote ${shownPath(w)}\n`);
       process.stdout.write(`${files.length} dashboard(s), valid against Grafana's dashboard schema\n`);
     });
   withExamples(

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { SolidaError } from '../../util/errors.ts';
 import { writeFileAtomically } from '../../util/files.ts';
+import { parseDuration } from '../../slo/duration.ts';
+import { defaultTiersFor } from '../../slo/tiers.ts';
 
 export interface InitOptions {
   service: string;
@@ -15,6 +17,16 @@ export interface InitOptions {
   ecsService?: string;
   rdsInstance?: string;
   rdsCluster?: string;
+}
+
+/**
+ * The default policy of the config's 30-day SLOs, in words: read from the tier table rather than written
+ * out, so the comment cannot drift from what `validate --explain` reports (it once left out a tier).
+ */
+export function defaultTiersComment(window = '30d'): string {
+  const tiers = defaultTiersFor(parseDuration(window)!.seconds).filter((t) => !t.offBecause);
+  const bySeverity = (severity: string) => tiers.filter((t) => t.severity === severity).map((t) => `${t.burnRate}x`).join('/');
+  return `page at ${bySeverity('page')} burn, ticket at ${bySeverity('ticket')}`;
 }
 
 const q = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
@@ -65,7 +77,7 @@ ${awsBlock(o)}
       objective: 99.9, // percent of good events over the window
       window: '30d', // or { calendar: 'month' }
       sli: { golden: { signal: 'availability' } },
-      // Multiwindow multi-burn-rate alerts: page at 14.4x/6x burn, ticket at 1x (see --explain).
+      // Multiwindow multi-burn-rate alerts: ${defaultTiersComment()} (see --explain).
       // alerting: { runbookUrl: 'https://runbooks.example.com/${o.service}/availability', labels: { team: 'my-team' } },
     },
     {

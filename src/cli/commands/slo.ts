@@ -2,7 +2,7 @@
 // so registering (and `solida --help`) stays cheap.
 import type { Command } from 'commander';
 import { SolidaError } from '../../util/errors.ts';
-import { deprecated, emitJson, parentCommand, resolveConfigPath, withExamples } from '../shared.ts';
+import { deprecated, emitJson, parentCommand, resolveConfigPath, shownPath, specKind, withExamples } from '../shared.ts';
 
 const loadSpec = async (file: string) => (await import('../../slo/load.ts')).loadSpec(file);
 
@@ -27,7 +27,7 @@ export function registerSloCommands(program: Command): void {
       const { explainModel, formatExplanation } = await import('../../slo/explain.ts');
       const explanations = explainModel(model);
       if (await emitJson(opts.json, { file, format, slos: roundFloats(explanations) })) return;
-      process.stdout.write(`${file}: valid ${format} spec — ${model.services.length} service(s), ${model.slos.length} SLO(s)\n`);
+      process.stdout.write(`${file}: valid ${specKind(file, format)} — ${model.services.length} service(s), ${model.slos.length} SLO(s)\n`);
       if (opts.explain) for (const e of explanations) process.stdout.write(`\n${formatExplanation(e)}\n`);
       else {
         const warnings = explanations.reduce((n, e) => n + e.warnings.length, 0);
@@ -68,9 +68,9 @@ export function registerSloCommands(program: Command): void {
           }
         : undefined;
       const written = await writeFilesAtomically(opts.out, files, { check, manifest: 'generate prometheus' });
-      for (const w of written) process.stdout.write(`wrote ${w}\n`);
-      for (const r of written.removed ?? []) process.stdout.write(`removed ${r} (written by the previous run, no longer generated)\n`);
-      for (const k of written.keptChanged ?? []) process.stderr.write(`warning: kept ${k}: the previous run wrote it but it has been changed since\n`);
+      for (const w of written) process.stdout.write(`wrote ${shownPath(w)}\n`);
+      for (const r of written.removed ?? []) process.stdout.write(`removed ${shownPath(r)} (written by the previous run, no longer generated)\n`);
+      for (const k of written.keptChanged ?? []) process.stderr.write(`warning: kept ${shownPath(k)}: the previous run wrote it but it has been changed since\n`);
       if (opts.check) process.stdout.write(`promtool check rules: ${written.length} file(s) OK\n`);
     });
   withExamples(prometheus, 'solida generate prometheus -o out/rules', 'solida generate prometheus -c slos/sloth.yml -o /etc/prometheus/rules.d --no-check');
@@ -98,7 +98,7 @@ export function registerSloCommands(program: Command): void {
       // -o is a folder on every command; a file name here is the old spelling.
       const file = /\.ya?ml$/i.test(opts.out) ? (deprecated('export openslo -o FILE', '-o FOLDER (writes FOLDER/openslo.yaml) or stdout'), opts.out) : join(opts.out, 'openslo.yaml');
       await writeFileAtomically(file, text);
-      process.stdout.write(`wrote ${file} (${documents.length} documents)\n`);
+      process.stdout.write(`wrote ${shownPath(file)} (${documents.length} documents)\n`);
     });
   withExamples(openslo, 'solida export openslo > slos.openslo.yaml', 'solida export openslo -c solida.config.ts -o out');
 }

@@ -5,7 +5,7 @@ import { loadModel } from '../../slo/load.ts';
 import { SolidaError } from '../../util/errors.ts';
 import { writeFilesAtomically } from '../../util/files.ts';
 import { renderWorkflows, workflowSettingsFromModel } from '../../ci/workflows.ts';
-import { parentCommand, resolveConfigPath, withExamples } from '../shared.ts';
+import { parentCommand, resolveConfigPath, shownPath, withExamples } from '../shared.ts';
 
 export function registerWorkflowCommands(program: Command): void {
   const workflows = parentCommand(program, 'generate', 'generate artifacts from the SLOs')
@@ -22,7 +22,7 @@ export function registerWorkflowCommands(program: Command): void {
         throw new SolidaError('no SLO to gate', 2, [{ file: opts.config, path: 'slos', message: 'the load gate runs one k6 script per service with SLOs, and there is none', fix: 'add an SLO' }]);
       }
       const written = await writeFilesAtomically(opts.out, renderWorkflows(settings), { manifest: 'generate workflows' });
-      process.stdout.write(written.map((p) => `wrote ${relative(process.cwd(), p) || p}\n`).join(''));
+      process.stdout.write(written.map((p) => `wrote ${shownPath(p)}\n`).join(''));
     });
   withExamples(workflows, 'solida generate workflows                 # into .github/workflows', 'solida generate workflows -c slos/solida.config.ts -o .github/workflows');
 }
