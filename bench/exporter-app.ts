@@ -78,6 +78,15 @@ if (variant.startsWith('solida')) {
   const dc = await import('node:diagnostics_channel');
   dc.subscribe('http.server.request.start', () => {});
   dc.subscribe('http.server.response.finish', () => {});
+} else if (variant === 'capture') {
+  // Diagnosis: express with only solida's route-capturing accessor on its request prototype
+  // (src/exporter/express-route.ts), installed on the first request as the middleware does.
+  const { ensureRouteCapture } = await import('../src/exporter/express-route.ts');
+  let done = false;
+  app.use((req, _res, next) => {
+    if (!done) done = ensureRouteCapture(req) || true;
+    next();
+  });
 } else if (variant === 'noop') {
   // The noise floor: an empty middleware costs (almost) nothing.
   app.use((_req, _res, next) => next());

@@ -17,6 +17,7 @@
 // `floor` is what a conventional middleware pays before any work (clock, 'close' listener, one
 // request property). Diagnosis variants, to see where the cost goes: `als` (express with an
 // AsyncLocalStorage entered per request), `dc` (node's http.server diagnostics channels subscribed),
+// `capture` (solida's route-capturing accessor on express's request prototype, nothing else),
 // `solida-noproc` (no process metrics), `solida+tracing-noctx` (span not made active),
 // `solida+tracing-nosdk` (API only, no SDK), `solida+tracing-b64` (batches of 64 spans).
 // Before/after a change: BENCH_BEFORE_MODULE=/path/to/old/src/exporter/index.ts and the variants

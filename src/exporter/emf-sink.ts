@@ -1,7 +1,8 @@
 // Where EMF documents go: stdout lines (picked up by the awslogs/FireLens driver on ECS, or Lambda),
 // or straight to CloudWatch Logs with PutLogEvents, batched within the API's limits.
 import { createRequire } from 'node:module';
-import type { CloudWatchLogsClient, InputLogEvent } from '@aws-sdk/client-cloudwatch-logs';
+// Types only (and the command names, which test/aws-models reads to check a model is shipped for each call).
+import type { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, InputLogEvent, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import type { EmfDocument } from './emf.ts';
 
 // The AWS SDK client (~70 modules, several MiB of heap) is loaded only by a service that sends EMF to
@@ -49,6 +50,7 @@ export interface CloudWatchLogsSinkOptions {
 const alreadyExists = (err: unknown) => (err as { name?: string }).name === 'ResourceAlreadyExistsException';
 
 export function cloudWatchLogsSink(opts: CloudWatchLogsSinkOptions): EmfSink {
+  // The values, under the names of the types imported above.
   const { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } = loadLogsClient();
   const client = opts.client ?? new CloudWatchLogsClient({ ...(opts.region ? { region: opts.region } : {}), ...(opts.endpoint ? { endpoint: opts.endpoint } : {}) });
   let streamReady = opts.createLogStream === false;
