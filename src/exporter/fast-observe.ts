@@ -67,7 +67,8 @@ export function seriesObserver<L extends string>(hist: Histogram<L>, labels: Rec
   return seriesWriter(hist, labels, exemplars)?.observe ?? slowObserver(hist, labels, exemplars);
 }
 
-function slowObserver<L extends string>(hist: Histogram<L>, labels: Record<L, string>, exemplars: boolean): Observe {
+/** prom-client's own observe() for one label set (with the exemplar object form when exemplars are on). */
+export function slowObserver<L extends string>(hist: Histogram<L>, labels: Record<L, string>, exemplars: boolean): Observe {
   return exemplars ? (value, exemplar) => (hist.observe as unknown as (o: object) => void)({ labels, value, exemplarLabels: exemplar }) : (value) => hist.observe(labels, value);
 }
 
