@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { ENDPOINT_URL_HELP, parseEndpointUrl } from '../aws/endpoint.ts';
 import { assertAwsReady, type ClientWithConfig } from '../aws/preflight.ts';
 import { confirmChanges } from './confirm.ts';
+import { configOptionHelp } from './shared.ts';
 import { cliIo } from './context.ts';
 
 export interface AwsTargetFlags {
@@ -24,7 +25,7 @@ export interface ApplyFlags extends AwsTargetFlags {
  */
 export function withSpecOptions(c: Command, named: string, optionsFile: string): Command {
   return c
-    .option('-c, --config <file>', 'spec file (default: ./solida.config.ts, .mts, .js, solida.yaml)')
+    .option('-c, --config <file>', configOptionHelp())
     .option('--prefix <prefix>', `name prefix of ${named} (default solida)`)
     .option('--options <file>', `CloudWatch options (YAML/JSON): ${optionsFile}`);
 }

@@ -3,9 +3,15 @@ import { existsSync } from 'node:fs';
 import { extname, isAbsolute, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { SolidaError } from '../util/errors.ts';
+import { SCRIPT_EXTENSIONS } from '../slo/script-extensions.ts';
 
 // Every extension loadSpec runs as code: a .js config in a "type": "commonjs" package is told to become .mjs.
-const DEFAULT_CONFIGS = ['solida.config.ts', 'solida.config.mts', 'solida.config.cts', 'solida.config.js', 'solida.config.mjs', 'solida.config.cjs', 'solida.yaml', 'solida.yml'];
+const DEFAULT_CONFIGS = [...SCRIPT_EXTENSIONS.map((e) => `solida.config${e}`), 'solida.yaml', 'solida.yml'];
+
+/** The --config option's help, ending with the files looked for when it is not given. */
+export function configOptionHelp(what = 'spec file'): string {
+  return `${what} (default: ./solida.config${SCRIPT_EXTENSIONS.join(', ')}, solida.yaml)`;
+}
 
 /**
  * A path as the CLI prints it ("wrote …"): relative to the working directory when inside it, as the user

@@ -67,10 +67,9 @@ export function seriesObserver<L extends string>(hist: Histogram<L>, labels: Rec
   return seriesWriter(hist, labels, exemplars)?.observe ?? slowObserver(hist, labels, exemplars);
 }
 
-function slowObserver<L extends string>(hist: Histogram<L>, labels: Record<L, string>, exemplars: boolean): Observe {
-  return exemplars
-    ? (value, exemplar) => (hist.observe as unknown as (o: object) => void)({ labels, value, exemplarLabels: exemplar })
-    : (value) => hist.observe(labels, value);
+/** prom-client's own observe() for one label set (with the exemplar object form when exemplars are on). */
+export function slowObserver<L extends string>(hist: Histogram<L>, labels: Record<L, string>, exemplars: boolean): Observe {
+  return exemplars ? (value, exemplar) => (hist.observe as unknown as (o: object) => void)({ labels, value, exemplarLabels: exemplar }) : (value) => hist.observe(labels, value);
 }
 
 /** undefined when this prom-client's histogram internals are not the expected ones (then use observe()). */
@@ -121,32 +120,20 @@ export function seriesWriter<L extends string>(hist: Histogram<L>, labels: Recor
       if (made) made.timestamp = timestamp;
     }
   };
-  const observe: Observe = (value, exemplar) => {
-    if (!usable || (h.hashMap !== map && !(usable = locate()))) return slow(value, exemplar);
-    const r = record!;
-    r.sum += value;
-    r.count += 1;
-    let bucket = '-1';
-    for (let i = 0; i < bounds.length; i++) {
-      if (value <= (bounds[i] as number)) {
-        bucket = bucketKeys[i];
-        r.bucketValues[bucket] += 1;
-        break;
-      }
-    }
-    if (exemplar === undefined) return;
-    const ex = r.bucketExemplars![bucket];
-    if (ex !== null && typeof ex === 'object') {
-      ex.labelSet = exemplar;
-      ex.value = value;
-      ex.timestamp = Date.now() / 1000;
-    } else {
-      updateExemplar.call(hist, labels, value, exemplar);
-    }
-  };
   const bucketIndex = (value: number): number => {
     for (let i = 0; i < bounds.length; i++) if (value <= (bounds[i] as number)) return i;
     return bounds.length;
+  };
+  // prom-client's key of a bucket; past the last bound its exemplars sit under '-1'.
+  const bucketKey = (i: number): string => (i < bounds.length ? bucketKeys[i] : '-1');
+  const observe: Observe = (value, exemplar) => {
+    if (!ready()) return slow(value, exemplar);
+    const r = record!;
+    r.sum += value;
+    r.count += 1;
+    const i = bucketIndex(value);
+    if (i < bounds.length) r.bucketValues[bucketKeys[i]] += 1;
+    if (exemplar !== undefined) setExemplar(bucketKey(i), exemplar, value, Date.now() / 1000);
   };
   return {
     observe,
@@ -167,7 +154,7 @@ export function seriesWriter<L extends string>(hist: Histogram<L>, labels: Recor
       for (let i = 0; i < bounds.length; i++) r.bucketValues[bucketKeys[i]] += batch.buckets[i];
       if (!exemplars) return;
       batch.exemplars.forEach((ex, i) => {
-        if (ex) setExemplar(i < bounds.length ? bucketKeys[i] : '-1', ex.labelSet, ex.value, ex.timestamp ?? Date.now() / 1000);
+        if (ex) setExemplar(bucketKey(i), ex.labelSet, ex.value, ex.timestamp ?? Date.now() / 1000);
       });
     },
   };

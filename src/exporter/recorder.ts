@@ -8,7 +8,7 @@ import { classifyOutcome } from './error-type.ts';
 import type { BoundedLabel, BoundedStatus } from './labels.ts';
 import type { EmfAggregator } from './emf.ts';
 import type { ExporterMetrics, SeriesLabels } from './metrics.ts';
-import { seriesObserver, seriesWriter, type Observe } from './fast-observe.ts';
+import { seriesWriter, slowObserver, type Observe } from './fast-observe.ts';
 import { RequestState, stateOf, track, type RequestOwner, type RouteResolver } from './request-state.ts';
 import type { RequestTracing } from './tracing.ts';
 
@@ -127,7 +127,6 @@ export class Recorder implements RequestOwner {
     let series = byError.get(errorType);
     if (series === undefined) {
       const labels = { http_request_method: method, http_route: route, http_response_status_code: status, error_type: errorType };
-      const hist = this.cfg.metrics.duration;
       if (this.seriesCount < MAX_CACHED_SERIES) {
         series = this.newSeries(labels);
         byError.set(errorType, series);
@@ -135,12 +134,7 @@ export class Recorder implements RequestOwner {
       } else {
         // Past the cap (the label guards keep real services far below it) nothing is cached, so a
         // new series here is not held: its first events count at once, unseen by rate().
-        const exemplars = this.cfg.metrics.exemplars;
-        series = {
-          labels,
-          observe: (value, exemplar) =>
-            exemplars ? (hist.observe as unknown as (o: object) => void)({ labels, value, exemplarLabels: exemplar }) : hist.observe(labels, value),
-        };
+        series = { labels, observe: slowObserver(this.cfg.metrics.duration, labels, this.cfg.metrics.exemplars) };
       }
     }
     return series;
@@ -154,7 +148,8 @@ export class Recorder implements RequestOwner {
   private newSeries(labels: SeriesLabels): Series {
     const { duration, exemplars, newSeries } = this.cfg.metrics;
     const writer = seriesWriter(duration, labels, exemplars);
-    if (writer === undefined) return { labels, observe: seriesObserver(duration, labels, exemplars) };
+    // This prom-client's internals are not the expected ones: its own observe().
+    if (writer === undefined) return { labels, observe: slowObserver(duration, labels, exemplars) };
     const series: Series = { labels, observe: writer.observe };
     if (!writer.existed) series.observe = newSeries.hold(writer, () => (series.observe = writer.observe));
     return series;

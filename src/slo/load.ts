@@ -9,11 +9,11 @@ import { loadConfigModule } from './config-sandbox.ts';
 import { modelOfValidConfig } from './valid-config.ts';
 import type { LoadedSpec } from './spec-text.ts';
 import type { SolidaModel } from './model.ts';
+import { SCRIPT_EXTENSIONS } from './script-extensions.ts';
 
 export type { LoadedSpec, SpecFormat } from './spec-text.ts';
 
-// CommonJS configs (.cjs, .cts) are code too: without them here they were read as YAML.
-const SCRIPT_EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs']);
+const SCRIPT_EXTENSION_SET = new Set(SCRIPT_EXTENSIONS);
 
 export async function loadModel(file: string): Promise<SolidaModel> {
   return (await loadSpec(file)).model;
@@ -22,8 +22,8 @@ export async function loadModel(file: string): Promise<SolidaModel> {
 export async function loadSpec(file: string): Promise<LoadedSpec> {
   const path = resolve(file);
   if (!existsSync(path)) throw new SolidaError(`${file}: no such file`, 2, [{ file, message: 'the config file does not exist', fix: 'pass --config with the path of solida.config.ts or a YAML spec' }]);
-  if (SCRIPT_EXTENSIONS.has(extname(path))) await readSpecFile(path, file); // a regular file of sane size, not a directory or device
-  if (SCRIPT_EXTENSIONS.has(extname(path))) {
+  if (SCRIPT_EXTENSION_SET.has(extname(path))) {
+    await readSpecFile(path, file); // a regular file of sane size, not a directory or device
     const value = await importConfig(path, file);
     // zod loads only to word the problems of a config the precompiled schema rejects (start-up time).
     return { format: 'typescript', model: modelOfValidConfig(value, file) ?? (await import('./from-config.ts')).fromConfigByZod(value, file) };

@@ -11,7 +11,7 @@ import { confirmRealRun, describeFisRun, runFisExperiment, type FisRunResult } f
 import { describeRdsRestore, runRdsRestore, DEFAULT_RESTORE_TIMEOUT_MS, type RdsRestoreResult } from '../../chaos/rds-restore.ts';
 import { objectivesFor, parseScenario, SCENARIOS, type ScenarioName } from '../../chaos/scenarios.ts';
 import { pageAlarmNames } from '../../chaos/stop-alarms.ts';
-import { deprecated, parentCommand, resolveConfigPath, shownPath, withExamples, withJsonOnStdout } from '../shared.ts';
+import { deprecated, parentCommand, resolveConfigPath, shownPath, withExamples, withJsonOnStdout, configOptionHelp } from '../shared.ts';
 import { clientConfig, ENDPOINT_URL_HELP, parseEndpointUrl } from '../../aws/endpoint.ts';
 import { assertAwsReady } from '../../aws/preflight.ts';
 import type { FisClient } from '@aws-sdk/client-fis';
@@ -62,7 +62,7 @@ function tags(list: string[]): Record<string, string> | undefined {
 }
 
 function withFisOptions(cmd: Command): Command {
-  return withAwsFisOptions(cmd.option('-c, --config <file>', 'spec file (default: ./solida.config.ts, .mts, .js, solida.yaml)'));
+  return withAwsFisOptions(cmd.option('-c, --config <file>', configOptionHelp()));
 }
 
 /** Where and how the FIS experiment runs: `generate fis` and `gameday --target aws`. */

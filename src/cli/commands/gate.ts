@@ -6,7 +6,7 @@ import { SolidaError } from '../../util/errors.ts';
 import { runGate, type GateOptions } from '../../gate/run.ts';
 import { generateK6Scripts } from '../../k6/script.ts';
 import { writeFileAtomically } from '../../util/files.ts';
-import { defaultConfigPath, deprecated, parentCommand, resolveConfigPath, shownPath, withExamples, withJsonOnStdout } from '../shared.ts';
+import { defaultConfigPath, deprecated, parentCommand, resolveConfigPath, shownPath, withExamples, withJsonOnStdout, configOptionHelp } from '../shared.ts';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -59,7 +59,7 @@ export function registerGateCommands(program: Command): void {
   const k6 = parentCommand(program, 'generate', 'generate artifacts from the SLOs')
     .command('k6')
     .description('k6 scripts: one per service (constant arrival rate, SLO thresholds) and the DR game-day loads')
-    .option('-c, --config <file>', 'spec file (default: ./solida.config.ts, .mts, .js, solida.yaml)')
+    .option('-c, --config <file>', configOptionHelp())
     .requiredOption('-o, --out <dir>', 'folder to write the scripts into')
     .option('--service <name>', 'only this service (and its thresholds in the game-day scripts)')
     .action(async (opts: { config?: string; out: string; service?: string }) => {

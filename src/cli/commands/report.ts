@@ -16,7 +16,7 @@ import { renderJson } from '../../budget/render-json.ts';
 import { renderMarkdown } from '../../budget/render-markdown.ts';
 import { renderHtml } from '../../budget/render-html.ts';
 import { writeFileAtomically } from '../../util/files.ts';
-import { deprecated, resolveConfigPath, withExamples } from '../shared.ts';
+import { deprecated, resolveConfigPath, withExamples, configOptionHelp } from '../shared.ts';
 import { assertAwsReady } from '../../aws/preflight.ts';
 import { declaredRegion } from './cloudwatch.ts';
 import type { SolidaModel } from '../../slo/model.ts';
@@ -85,7 +85,7 @@ export function registerReportCommands(program: Command, deps: ReportCliDeps = d
     .option('--url <url>', 'Prometheus base URL, e.g. http://localhost:9090')
     .option('--region <region>', 'AWS region for --source cloudwatch (default: the services\' aws.region, then AWS_REGION or the profile\'s)')
     .option('--endpoint-url <url>', `--source cloudwatch: ${ENDPOINT_URL_HELP}`, parseEndpointUrl)
-    .option('-c, --config <file>', 'spec file (default: ./solida.config.ts, .mts, .js, solida.yaml)')
+    .option('-c, --config <file>', configOptionHelp())
     .option('--markdown [file]', 'the Markdown report, to FILE or stdout (the default report)')
     .option('--json [file]', 'the JSON report (schema solida.report/v1), to FILE or stdout')
     .option('--html [file]', 'the HTML report with burn-down charts, to FILE or stdout')

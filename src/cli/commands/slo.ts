@@ -2,7 +2,7 @@
 // so registering (and `solida --help`) stays cheap.
 import type { Command } from 'commander';
 import { SolidaError } from '../../util/errors.ts';
-import { deprecated, emitJson, parentCommand, resolveConfigPath, shownPath, specKind, withExamples } from '../shared.ts';
+import { deprecated, emitJson, parentCommand, resolveConfigPath, shownPath, specKind, withExamples, configOptionHelp } from '../shared.ts';
 
 const loadSpec = async (file: string) => (await import('../../slo/load.ts')).loadSpec(file);
 
@@ -18,7 +18,7 @@ export function registerSloCommands(program: Command): void {
   const validate = program
     .command('validate')
     .description('validate a spec (solida.config.ts, solida YAML, Sloth or OpenSLO); --explain shows the burn-rate math')
-    .option('-c, --config <file>', 'spec file (default: ./solida.config.ts, .mts, .js, solida.yaml)')
+    .option('-c, --config <file>', configOptionHelp())
     .option('--explain', 'per SLO and tier: burn rate, windows, budget spent, detection and reset times, warnings')
     .option('--json [file]', 'the explanation as JSON: written to FILE, or printed instead of the text')
     .action(async (opts: { config?: string; explain?: boolean; json?: string | boolean }) => {
@@ -46,7 +46,7 @@ export function registerSloCommands(program: Command): void {
   const prometheus = generate
     .command('prometheus')
     .description('write Prometheus recording and multiwindow multi-burn-rate alert rules')
-    .option('-c, --config <file>', 'spec file (default: ./solida.config.ts, .mts, .js, solida.yaml)')
+    .option('-c, --config <file>', configOptionHelp())
     .requiredOption('-o, --out <dir>', 'folder to write the rule files into')
     .option('--format <format>', 'prometheus (rule files) or prometheus-operator (PrometheusRule objects)', 'prometheus')
     .option('--no-check', 'skip promtool check rules')
@@ -80,7 +80,7 @@ export function registerSloCommands(program: Command): void {
   const openslo = exportCmd
     .command('openslo')
     .description('write the SLOs as OpenSLO v1 documents (stdout, or openslo.yaml in the --out folder)')
-    .option('-c, --config <file>', 'spec file (default: ./solida.config.ts, .mts, .js, solida.yaml)')
+    .option('-c, --config <file>', configOptionHelp())
     .option('-o, --out <dir>', 'folder to write openslo.yaml into (default: stdout)')
     .action(async (opts: { config?: string; out?: string }) => {
       const model = (await loadSpec(resolveConfigPath(opts.config))).model;

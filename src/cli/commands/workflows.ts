@@ -5,13 +5,13 @@ import { loadModel } from '../../slo/load.ts';
 import { SolidaError } from '../../util/errors.ts';
 import { writeFilesAtomically } from '../../util/files.ts';
 import { renderWorkflows, workflowSettingsFromModel } from '../../ci/workflows.ts';
-import { parentCommand, resolveConfigPath, shownPath, withExamples } from '../shared.ts';
+import { parentCommand, resolveConfigPath, shownPath, withExamples, configOptionHelp } from '../shared.ts';
 
 export function registerWorkflowCommands(program: Command): void {
   const workflows = parentCommand(program, 'generate', 'generate artifacts from the SLOs')
     .command('workflows')
     .description('GitHub Actions workflows: pull-request load gate (k6 + gate), weekly error-budget report, monthly DR game day (AWS OIDC)')
-    .option('-c, --config <file>', 'spec file inside the repository, run from its root (default: ./solida.config.ts, .mts, .js, solida.yaml)')
+    .option('-c, --config <file>', configOptionHelp('spec file inside the repository, run from its root'))
     .option('-o, --out <dir>', 'folder to write the workflows into', '.github/workflows')
     .action(async (opts: { config?: string; out: string }) => {
       opts.config = resolveConfigPath(opts.config);
